@@ -1,0 +1,89 @@
+"""One document, end to end and in-process: load → normalize → segment → parse →
+attribute → check. Used by the Prefect task and by ``gongkai extract``."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import traceback
+from decimal import Decimal
+from pathlib import Path
+
+from extractors.attribute import Vocabulary, load_vocabulary
+from extractors.checks import run_checks, stated
+from extractors.documents import extract_document_facts
+from extractors.facts import attribute, find_mentions
+from extractors.loaders import load_document
+from extractors.load_text import LoadedDocument
+from extractors.model import Extraction, Fact
+from extractors.normalize import normalize
+from extractors.projects import extract_projects
+from extractors.sections import build_sections
+from schemas.reasons import DocumentError, Reason
+
+
+def doc_id_for(sha256: str | None, source: str) -> str:
+    """Stable id: from the content when it was read, else from the path."""
+    return (sha256 or hashlib.sha256(source.encode("utf-8")).hexdigest())[:16]
+
+
+def summarize(facts: list[Fact], vocab: Vocabulary) -> dict[str, Decimal | int | None]:
+    """One value per summary concept: the first current figure the document states."""
+    summary: dict[str, Decimal | int | None] = {}
+    for concept, unit in vocab.summary_columns:
+        found = [f for f in stated(facts, concept) if (f.kind == "count") == (unit == "count")]
+        if not found:
+            summary[concept] = None
+        elif unit == "count":
+            summary[concept] = int(found[0].value)
+        else:
+            summary[concept] = found[0].value
+    return summary
+
+
+def extract_loaded(doc: LoadedDocument) -> Extraction:
+    vocab = load_vocabulary()
+    text = doc.text
+    norm = normalize(text, join_wrapped=True)
+    sections = build_sections(text)
+    info = extract_document_facts(text, Path(doc.source).name)
+    mentions = find_mentions(norm, vocab)
+    facts = attribute(norm, mentions, vocab, sections, fiscal_year=info.fiscal_year,
+                      agency=info.agency, page_at=doc.page_at)
+    for f in facts:
+        f.raw = text[f.char_start: f.char_end]
+    projects = extract_projects(norm, mentions, facts)
+    summary = summarize(facts, vocab)
+    checks = run_checks(facts, [c for c, _ in vocab.summary_columns])
+    document = {k: v for k, v in dataclasses.asdict(info).items() if k != "evidence"}
+    status, reason, message = "ok", None, None
+    if not facts:
+        status, reason = "partial", Reason.NO_FIGURES.value
+        message = f"{doc.source}: decoded ({doc.encoding}) but no figure found"
+    return Extraction(
+        doc_id=doc_id_for(doc.sha256, doc.source), source=doc.source, sha256=doc.sha256,
+        media_type=doc.media_type, status=status, error_reason=reason, error_message=message,
+        text=text, document=document, facts=facts, projects=projects, summary=summary,
+        checks=checks, encoding=doc.encoding, pages=len(doc.page_starts),
+    )
+
+
+def failed(source: str, reason: Reason, message: str, sha256: str | None = None,
+           media_type: str | None = None) -> Extraction:
+    return Extraction(doc_id=doc_id_for(sha256, source), source=source, sha256=sha256,
+                      media_type=media_type, status="failed", error_reason=reason.value,
+                      error_message=message)
+
+
+def extract_path(path: str | Path) -> Extraction:
+    """Extract one file; never raises: a bad file becomes a failed Extraction."""
+    source = str(path)
+    try:
+        doc = load_document(path)
+    except DocumentError as exc:
+        return failed(source, exc.reason, exc.message)
+    try:
+        return extract_loaded(doc)
+    except Exception as exc:  # a bug must not stop the other documents
+        tail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
+        return failed(source, Reason.EXTRACTION_ERROR, f"{source}: {type(exc).__name__}: {exc} ({tail})",
+                      sha256=doc.sha256, media_type=doc.media_type)

@@ -1,0 +1,126 @@
+"""Loading plain-text disclosures: bytes → decoded text, stored unchanged.
+
+Encodings seen in the wild: UTF-8 with or without BOM, GB18030/GBK/GB2312
+(most older government sites), UTF-16 with or without BOM (Windows
+"Unicode" exports). The decoded text is never edited afterwards: every
+character offset in the outputs indexes it.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from schemas.reasons import DocumentError, Reason
+
+# BOMs, longest first (UTF-32 LE starts with the UTF-16 LE BOM).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Tried strictly, in order, when there is no BOM.
+_STRICT_CANDIDATES = ("utf-8", "gb18030")
+# Control characters allowed in text (tab, newlines, form feed).
+_TEXT_CONTROLS = set("\t\n\r\x0c")
+_MAX_CONTROL_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A document read from disk: its stored text and where it came from."""
+
+    source: str                 # the path as given
+    sha256: str                 # of the bytes
+    media_type: str             # "text/plain", later "application/pdf", "text/html"...
+    encoding: str               # the codec that decoded the bytes
+    text: str                   # the stored text: every offset indexes it
+    page_starts: tuple[int, ...] = (0,)   # offset where each page begins (text: one page)
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number of a character offset."""
+        from bisect import bisect_right
+
+        return max(1, bisect_right(self.page_starts, offset))
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without BOM: mostly-ASCII or CJK text has NULs in one byte lane."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even_nuls = data[0::2].count(0)
+    odd_nuls = data[1::2].count(0)
+    half = len(data) // 2
+    for codec, nuls in (("utf-16-le", odd_nuls), ("utf-16-be", even_nuls)):
+        if nuls >= half * 0.3:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode_bytes(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
+    """Decode document bytes; returns (text, encoding) or raises DocumentError."""
+    if not data.strip():
+        raise DocumentError(Reason.EMPTY_FILE, f"{source}: the file is empty")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(codec), codec, source)
+            except UnicodeDecodeError as exc:
+                raise DocumentError(Reason.UNDECODABLE, f"{source}: starts with a {codec} BOM but {exc.reason} at byte {exc.start}") from exc
+    text = _utf16_without_bom(data)
+    if text is not None:
+        return _checked(text, "utf-16", source)
+    if b"\x00" in data:
+        raise DocumentError(Reason.BINARY_CONTENT, f"{source}: contains NUL bytes, not a text document")
+    for codec in _STRICT_CANDIDATES:
+        try:
+            return _checked(data.decode(codec), codec, source)
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DocumentError(Reason.UNDECODABLE, f"{source}: no supported encoding (UTF-8, GB18030, UTF-16) decodes it")
+    return _checked(str(best), best.encoding, source)
+
+
+def _checked(text: str, codec: str, source: str) -> tuple[str, str]:
+    if not text.strip():
+        raise DocumentError(Reason.EMPTY_FILE, f"{source}: decodes ({codec}) to blank text")
+    controls = sum(1 for ch in text if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in _TEXT_CONTROLS)
+    if controls > max(2, len(text) * _MAX_CONTROL_SHARE):
+        raise DocumentError(Reason.BINARY_CONTENT, f"{source}: {controls} control characters after decoding as {codec}; not a text document")
+    if text.count("\ufffd") > max(2, len(text) * _MAX_CONTROL_SHARE):
+        raise DocumentError(Reason.UNDECODABLE, f"{source}: decoding as {codec} leaves replacement characters")
+    return text, codec
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DocumentError(Reason.FILE_MISSING, f"{path}: the file no longer exists") from exc
+    except (IsADirectoryError, PermissionError, OSError) as exc:
+        raise DocumentError(Reason.UNREADABLE, f"{path}: {exc.strerror or exc}") from exc
+
+
+def text_document(source: str, data: bytes) -> LoadedDocument:
+    """A plain-text disclosure from its bytes."""
+    text, encoding = decode_bytes(data, source)
+    return LoadedDocument(source, sha256_bytes(data), "text/plain", encoding, text)
+
+
+def load_text(path: str | Path) -> LoadedDocument:
+    """Read a plain-text disclosure from disk."""
+    return text_document(str(path), read_bytes(Path(path)))

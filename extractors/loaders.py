@@ -1,0 +1,26 @@
+"""Pick the loader for a file from its bytes and suffix."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.load_text import LoadedDocument, read_bytes, text_document
+from schemas.reasons import DocumentError, Reason
+
+# Formats recognised by their first bytes or suffix but not read by this version.
+MAGIC = (
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "ZIP container (xlsx/docx)"),
+    (b"\xd0\xcf\x11\xe0", "OLE2 (xls/doc)"),
+)
+UNSUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".xls", ".xlsx", ".doc", ".docx"}
+
+
+def load_document(path: str | Path) -> LoadedDocument:
+    path = Path(path)
+    data = read_bytes(path)
+    for magic, name in MAGIC:
+        if data.startswith(magic):
+            raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {name} documents are not supported yet")
+    if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
+        raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {path.suffix} documents are not supported yet")
+    return text_document(str(path), data)

@@ -1,0 +1,179 @@
+"""The ``gongkai`` command. ``main(argv)`` returns the exit code (testable).
+
+Exit codes: 0 everything ok · 1 some documents failed (or evaluate under its
+threshold) · 2 usage error · 3 the output tables failed validation (nothing
+was replaced).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.settings import RunSettings, SettingsError, discover, quiet_prefect
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Chinese budget and final-account disclosures → validated parquet tables.")
+console = Console(stderr=False)
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_FAILED_DOCS, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+
+
+@app.command()
+def run(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: raw/).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("output"),
+    no_texts: Annotated[bool, typer.Option("--no-texts", help="Do not keep the stored texts in OUT/texts/.")] = False,
+) -> int:
+    """Extract every document with a Prefect flow (one task per document) into OUT."""
+    quiet_prefect()
+    inputs = discover(list(paths or [Path("raw")]))
+    try:
+        settings = RunSettings(tuple(inputs), out, keep_texts=not no_texts)
+    except SettingsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        return EXIT_USAGE
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline.flows import extract_flow, on_document_done
+
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=err, transient=True) as progress:
+        bar = progress.add_task("starting Prefect…", total=len(settings.inputs))
+        on_document_done(lambda ex: progress.update(bar, advance=1, description=Path(ex.source).name))
+        try:
+            extractions, report = extract_flow(list(settings.inputs), settings.out_dir, settings.keep_texts)
+        finally:
+            on_document_done(None)
+    return _report_run(extractions, report, settings.out_dir, time.perf_counter() - started)
+
+
+def _report_run(extractions, report, out_dir: Path, seconds: float) -> int:
+    from extractors.model import Extraction
+
+    exs: list[Extraction] = extractions
+    counts = {s: sum(1 for e in exs if e.status == s) for s in ("ok", "partial", "failed")}
+    n_facts = sum(len(e.facts) for e in exs)
+    failed_checks = [(e, c) for e in exs for c in e.checks if c.status == "fail"]
+    table = Table(title=f"gongkai run → {out_dir}  ({seconds:.1f} s)", show_header=False, box=None)
+    table.add_row("documents", f"{len(exs)}: [green]{counts['ok']} ok[/green], "
+                  f"[yellow]{counts['partial']} partial[/yellow], [red]{counts['failed']} failed[/red]")
+    table.add_row("facts", str(n_facts))
+    table.add_row("projects", str(sum(len(e.projects) for e in exs)))
+    table.add_row("checks", f"{sum(len(e.checks) for e in exs)} run, [red]{len(failed_checks)} failed[/red]")
+    console.print(table)
+    problems = [e for e in exs if e.status != "ok"]
+    if problems:
+        t = Table("document", "status", "reason", "message", title="documents not ok")
+        for e in problems[:15]:
+            t.add_row(Path(e.source).name, e.status, e.error_reason or "", (e.error_message or "")[:120])
+        console.print(t)
+    if failed_checks:
+        t = Table("document", "rule", "message", title="failed checks")
+        for e, c in failed_checks[:10]:
+            t.add_row(Path(e.source).name, c.rule, c.message)
+        console.print(t)
+    if not report.ok:
+        err.print("[red]output validation failed; previous output left in place[/red]")
+        err.print(report.failures.head(30).to_string())
+        return EXIT_INVALID
+    return EXIT_FAILED_DOCS if counts["failed"] else EXIT_OK
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="One document.")],
+    concept: Annotated[Optional[str], typer.Option(help="Show only facts of this concept.")] = None,
+) -> int:
+    """Extract one file in-process (no Prefect) and print its facts as a table."""
+    from extractors.extract import extract_path
+
+    ex = extract_path(file)
+    if ex.status == "failed":
+        err.print(f"[red]{ex.error_reason}[/red]: {ex.error_message}")
+        return EXIT_FAILED_DOCS
+    d = ex.document
+    console.print(f"[bold]{d.get('agency') or Path(ex.source).name}[/bold] · {d.get('fiscal_year')} · "
+                  f"{d.get('doc_kind')} · {d.get('province') or ''}{d.get('city') or ''}{d.get('county') or ''} "
+                  f"{d.get('region_code') or ''} · {ex.encoding} · status {ex.status}")
+    t = Table("#", "at", "raw", "kind", "value", "concept", "label", "section")
+    for f in ex.facts:
+        if concept and f.concept != concept:
+            continue
+        value = f"{f.value:,}" + ("" if f.unit == "yuan" else " " + f.unit)
+        flag = " (无)" if f.stated_none else (f" ({f.direction})" if f.direction else "")
+        t.add_row(str(f.fact_id), str(f.char_start), f.raw, f.kind + flag, value, f.concept, f.label,
+                  f.section.split(" > ")[-1][:20])
+    console.print(t)
+    failed = [c for c in ex.checks if c.status == "fail"]
+    console.print(f"{len(ex.facts)} facts, {len(ex.projects)} projects, {len(ex.checks)} checks "
+                  f"([red]{len(failed)} failed[/red])")
+    for c in failed:
+        console.print(f"  [red]✗[/red] {c.rule}: {c.message}")
+    return EXIT_OK
+
+
+@app.command()
+def evaluate(
+    out: Annotated[Path, typer.Argument(help="An output directory of `gongkai run`.")],
+    gold: Annotated[Path, typer.Option("--gold", help="A *.gold.json file or a directory of them.")],
+    min_recall: Annotated[float, typer.Option(help="Exit 1 when overall recall is below this.")] = 0.95,
+    max_wrong: Annotated[int, typer.Option(help="Exit 1 when more facts than this have a wrong value.")] = 0,
+) -> int:
+    """Recall and precision per document, per concept and overall against gold files."""
+    from pipeline.evaluate import evaluate as run_eval
+
+    if not (out / "facts.parquet").exists():
+        err.print(f"[red]error:[/red] {out}: no facts.parquet (run `gongkai run --out {out}` first)")
+        return EXIT_USAGE
+    report = run_eval(out, gold)
+    t = Table("document", "gold", "correct", "wrong", "missed", "on traps", "recall", "precision", "summary",
+              title="evaluation")
+    for d in report.docs:
+        t.add_row(d.source, str(d.gold), str(d.correct), str(len(d.wrong)), str(len(d.missed)), str(len(d.on_traps)),
+                  f"{d.recall:.1%}", f"{d.precision:.1%}", f"{d.summary_ok}/{d.summary_total}")
+    t.add_row("[bold]overall", "", "", str(report.wrong), "", "", f"[bold]{report.recall:.1%}",
+              f"[bold]{report.precision:.1%}", "")
+    console.print(t)
+    pc = Table("concept", "correct", "gold", "recall", title="per concept")
+    for concept, (ok, total) in report.per_concept().items():
+        pc.add_row(concept, str(ok), str(total), f"{ok / total:.0%}")
+    console.print(pc)
+    for d in report.docs:
+        for g in d.missed:
+            console.print(f"  missed  {d.source} @{g['at']} {g['surface']} ({g['kind']} {g.get('concept', '')})")
+        for g in d.wrong:
+            console.print(f"  [red]wrong[/red]   {d.source} @{g['at']} {g['surface']}: expected {g['kind']} {g['value']}, "
+                          f"got {g['got_kind']} {g['got_value']}")
+        for g in d.on_traps:
+            console.print(f"  [red]trap[/red]    {d.source} @{g['at']} {g['surface']}: extracted {g['fact']}")
+        for s in d.summary_wrong:
+            console.print(f"  summary {d.source} {s}")
+    ok = report.recall >= min_recall and report.wrong <= max_wrong
+    return EXIT_OK if ok else EXIT_FAILED_DOCS
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with ``argv``; return the exit code instead of exiting."""
+    try:
+        result = app(args=list(sys.argv[1:] if argv is None else argv), standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        return EXIT_FAILED_DOCS
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def run_console() -> None:
+    sys.exit(main())

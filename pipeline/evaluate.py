@@ -1,0 +1,132 @@
+"""Compare an output directory with hand-checked gold files.
+
+A gold fact is *found* when an extracted fact has exactly its span
+(``at`` .. ``at + len(surface)``), and *correct* when kind and value agree
+too; a found fact with another kind or value is *wrong*. Recall is correct /
+gold facts. Precision is correct / extracted facts for gold files that list
+every figure (``"complete": true``, the default) and correct / (correct +
+wrong) for gold files marked ``"complete": false`` (key figures only).
+Extracted facts on a gold trap count against precision everywhere.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+
+@dataclass
+class DocScore:
+    source: str
+    doc_id: str | None
+    gold: int = 0
+    correct: int = 0
+    wrong: list[dict] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)
+    on_traps: list[dict] = field(default_factory=list)
+    extracted: int = 0
+    complete: bool = True
+    concept_ok: int = 0
+    summary_total: int = 0
+    summary_ok: int = 0
+    summary_wrong: list[str] = field(default_factory=list)
+    per_concept: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))   # concept -> [correct, gold]
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        denom = (self.extracted if self.complete else self.correct + len(self.wrong)) + len(self.on_traps)
+        return self.correct / denom if denom else 1.0
+
+
+@dataclass
+class EvalReport:
+    docs: list[DocScore]
+
+    def _sum(self, attr: str) -> int:
+        return sum(getattr(d, attr) if isinstance(getattr(d, attr), int) else len(getattr(d, attr)) for d in self.docs)
+
+    @property
+    def recall(self) -> float:
+        gold = self._sum("gold")
+        return self._sum("correct") / gold if gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        num = self._sum("correct")
+        den = sum((d.extracted if d.complete else d.correct + len(d.wrong)) + len(d.on_traps) for d in self.docs)
+        return num / den if den else 1.0
+
+    @property
+    def wrong(self) -> int:
+        return self._sum("wrong")
+
+    def per_concept(self) -> dict[str, tuple[int, int]]:
+        merged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for d in self.docs:
+            for concept, (ok, total) in d.per_concept.items():
+                merged[concept][0] += ok
+                merged[concept][1] += total
+        return {k: (v[0], v[1]) for k, v in sorted(merged.items())}
+
+
+def gold_files(path: Path) -> list[Path]:
+    return sorted(path.glob("*.gold.json")) if path.is_dir() else [path]
+
+
+def _norm_value(v) -> Decimal:
+    return Decimal(str(v)).normalize()
+
+
+def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
+    docs = pq.read_table(out_dir / "documents.parquet").to_pylist()
+    facts = pq.read_table(out_dir / "facts.parquet").to_pylist()
+    summaries = {r["doc_id"]: r for r in pq.read_table(out_dir / "summary.parquet").to_pylist()}
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for f in facts:
+        by_doc[f["doc_id"]].append(f)
+    scores = []
+    for gf in gold_files(gold_path):
+        gold = json.loads(gf.read_text(encoding="utf-8"))
+        source = gold.get("source") or gf.name.replace(".gold.json", ".txt")
+        doc = next((d for d in docs if Path(d["source"]).name == Path(source).name), None)
+        score = DocScore(source, doc["doc_id"] if doc else None, complete=gold.get("complete", True))
+        extracted = by_doc.get(doc["doc_id"], []) if doc else []
+        score.extracted = len(extracted)
+        spans = {(f["char_start"], f["char_end"]): f for f in extracted}
+        for g in [*gold.get("facts", []), *gold.get("stated_none", [])]:
+            score.gold += 1
+            concept = g.get("concept", "")
+            score.per_concept[concept][1] += 1
+            span = (g["at"], g["at"] + len(g["surface"]))
+            got = spans.get(span)
+            if got is None:
+                score.missed.append(g)
+            elif got["kind"] == g["kind"] and _norm_value(got["value"]) == _norm_value(g["value"]):
+                score.correct += 1
+                score.per_concept[concept][0] += 1
+                score.concept_ok += got["concept"] == concept
+            else:
+                score.wrong.append({**g, "got_kind": got["kind"], "got_value": str(got["value"])})
+        for trap in gold.get("traps", []):
+            t0, t1 = trap["at"], trap["at"] + len(trap["surface"])
+            for f in extracted:
+                if f["char_start"] < t1 and t0 < f["char_end"]:
+                    score.on_traps.append({**trap, "fact": f["raw"]})
+        summary = summaries.get(doc["doc_id"]) if doc else None
+        for concept, expected in gold.get("summary", {}).items():
+            score.summary_total += 1
+            got = summary.get(concept) if summary else None
+            if got is not None and _norm_value(got) == _norm_value(expected):
+                score.summary_ok += 1
+            else:
+                score.summary_wrong.append(f"{concept}: expected {expected}, got {got}")
+        scores.append(score)
+    return EvalReport(scores)

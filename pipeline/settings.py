@@ -1,0 +1,69 @@
+"""Run settings as a validated dataclass, and the quiet, offline Prefect defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Prefect stays quiet and never phones home unless the user says otherwise.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_LOGGING_TO_API_ENABLED": "false",
+    "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+}
+
+# Files a run picks up from a directory.
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".pdf", ".html", ".htm", ".xls", ".xlsx", ".doc", ".docx")
+
+
+def quiet_prefect() -> None:
+    """Set the quiet/offline defaults; explicit environment settings win."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+class SettingsError(ValueError):
+    """A bad setting; the message names it."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    inputs: tuple[Path, ...]
+    out_dir: Path = Path("output")
+    keep_texts: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.inputs:
+            raise SettingsError("inputs: no input paths given")
+        for p in self.inputs:
+            if not isinstance(p, Path):
+                raise SettingsError(f"inputs: {p!r} is not a path")
+        if self.out_dir.exists() and not self.out_dir.is_dir():
+            raise SettingsError(f"out_dir: {self.out_dir} exists and is not a directory")
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Expand directories into the documents they hold (sorted); keep files as given.
+
+    A path that does not exist is kept: it becomes a failed document with reason
+    file_missing, so the run reports it instead of silently skipping it.
+    """
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
+                                and not f.name.startswith(".")))
+        else:
+            found.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        if p not in seen:
+            seen.add(p)
+            unique.append(p)
+    return unique

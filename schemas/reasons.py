@@ -1,0 +1,31 @@
+"""Reason codes: the closed vocabulary of why a document is not (fully) ok.
+
+Every failed or partial document names one of these in ``documents.error_reason``;
+the free-text ``error_message`` adds the file and the detail for a human.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Reason(str, Enum):
+    EMPTY_FILE = "empty_file"                    # zero bytes, or only blanks
+    BINARY_CONTENT = "binary_content"            # bytes that are not text (NULs, control characters)
+    UNDECODABLE = "undecodable"                  # no supported encoding decodes the bytes
+    FILE_MISSING = "file_missing"                # listed for the run but gone when read
+    UNREADABLE = "unreadable"                    # the OS refused to read it (permissions, a directory…)
+    UNSUPPORTED_FORMAT = "unsupported_format"    # a format this version cannot read
+    NO_FIGURES = "no_figures"                    # decoded, but no figure of a disclosure found (partial)
+    EXTRACTION_ERROR = "extraction_error"        # a bug: the extractor raised; the message has the traceback tail
+
+    def __str__(self) -> str:  # so f-strings print the code
+        return self.value
+
+
+class DocumentError(Exception):
+    """A document-level failure with a reason code and a human message."""
+
+    def __init__(self, reason: Reason, message: str):
+        super().__init__(f"{reason.value}: {message}")
+        self.reason = reason
+        self.message = message

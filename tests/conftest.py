@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.settings import quiet_prefect
+
+quiet_prefect()
+os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "huaihua-zwfwzx-2024-budget.txt"
+SEED_GOLD = FIXTURES / "huaihua-zwfwzx-2024-budget.gold.json"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_gold() -> dict:
+    return json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seed_extraction():
+    from extractors.extract import extract_path
+
+    return extract_path(SEED)
