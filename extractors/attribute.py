@@ -8,7 +8,8 @@ from functools import cache
 from importlib import resources
 
 DEFAULT_KINDS = ("amount", "change", "rate", "share")
-_CONCEPT_KEYS = {"name", "summary", "terms", "priority", "kinds", "context", "under", "children", "stated_none", "unit"}
+_CONCEPT_KEYS = {"name", "summary", "terms", "priority", "kinds", "context", "under", "children", "stated_none", "unit",
+                 "generic"}
 _ADJUSTMENT_KEYS = {"name", "pattern", "earlier_suffix"}
 
 
@@ -28,6 +29,7 @@ class ConceptRule:
     stated_none: bool
     summary: bool
     unit: str
+    generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ def parse_vocabulary(data: dict) -> Vocabulary:
             stated_none=bool(entry.get("stated_none", False)),
             summary=bool(entry.get("summary", False)),
             unit=unit,
+            generic=bool(entry.get("generic", False)),
         )
         rules.append(rule)
         if rule.summary and name not in dict(summary):

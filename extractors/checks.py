@@ -27,7 +27,9 @@ class Interval:
 
     @classmethod
     def of(cls, fact: Fact) -> "Interval":
-        half = fact.resolution * HALF
+        """The values the printed figure may stand for: ± half a unit of its last digit,
+        ± a whole unit for percentages (rounded or truncated)."""
+        half = fact.resolution * (1 if fact.unit == "percent" else HALF)
         return cls(fact.value - half, fact.value + half)
 
     def __add__(self, other: "Interval") -> "Interval":
@@ -60,6 +62,7 @@ def stated(facts: list[Fact], concept: str) -> list[Fact]:
 
 
 def _part(facts: list[Fact], spec: str) -> tuple[Interval, list[Fact]] | None:
+    spec = spec.rstrip("?")
     for alternative in spec.split("|"):
         if alternative.endswith("*"):
             found = stated(facts, alternative[:-1])
@@ -94,10 +97,11 @@ def _q(value: Decimal) -> Decimal:
 
 def check_sum(facts: list[Fact], rule: dict) -> Check:
     name = rule["name"]
-    totals = stated(facts, rule["total"])
+    totals = next((found for concept in rule["total"].split("|") if (found := stated(facts, concept))), [])
     parts = [(spec, _part(facts, spec)) for spec in rule["parts"]]
     found = [(spec, p) for spec, p in parts if p is not None]
-    if not totals or not found or (len(found) < 2 and len(rule["parts"]) > 1):
+    required = [spec for spec in rule["parts"] if not spec.endswith("?")]
+    if not totals or not found or (len(found) < 2 and len(required) > 1):
         return Check(name, "not_applicable", None, None, None,
                      f"{rule['total']} or its parts are not stated", _evidence(totals[:1]))
     total = Interval.of(totals[0])
@@ -107,8 +111,8 @@ def check_sum(facts: list[Fact], rule: dict) -> Check:
         summed = summed + interval
         evidence.extend(used)
     tolerance = total.half_width + summed.half_width
-    complete = len(found) == len(parts)
-    missing = [spec for spec, p in parts if p is None]
+    missing = [spec for spec, p in parts if p is None and not spec.endswith("?")]
+    complete = not missing
     if summed.overlaps(total):
         status, msg = "pass", "parts add up to the total"
     elif not complete and summed.high < total.low:
@@ -150,19 +154,10 @@ def _ratio(num: Interval, den: Interval) -> Interval | None:
     return Interval(num.low / den.high * PCT, num.high / den.low * PCT)
 
 
-def _preceding(facts: list[Fact], fact: Fact, kinds: tuple[str, ...]) -> Fact | None:
-    for f in reversed(facts[: fact.fact_id]):
-        if f.sentence != fact.sentence:
-            return None
-        if f.kind in kinds and not f.stated_none:
-            return f
-    return None
-
-
 def check_shares(facts: list[Fact], rule: dict) -> list[Check]:
     checks = []
     for share in (f for f in facts if f.kind == "share"):
-        part = _preceding(facts, share, ("amount",))
+        part = facts[share.about] if share.about is not None and facts[share.about].kind == "amount" else None
         parent = facts[part.parent] if part is not None and part.parent is not None else None
         if part is None or parent is None:
             checks.append(Check(rule["name"], "not_applicable", None, share.value, None,
@@ -179,12 +174,24 @@ def check_shares(facts: list[Fact], rule: dict) -> list[Check]:
     return checks
 
 
-def check_rates(facts: list[Fact], rule: dict) -> list[Check]:
+def _changed_figure(facts: list[Fact], change: Fact, summary_concepts: set[str]) -> list[Fact]:
+    """The figure a change is about: the one it refers to, else the document's figure of its concept."""
+    if change.about is not None:
+        return [facts[change.about]]
+    if change.concept in summary_concepts:
+        return stated(facts, change.concept)[:1]
+    return []
+
+
+def check_rates(facts: list[Fact], rule: dict, summary_concepts: set[str] = frozenset()) -> list[Check]:
     checks = []
     for rate in (f for f in facts if f.kind == "rate" and f.direction in ("increase", "decrease")):
-        change = _preceding(facts, rate, ("change",))
-        current = stated(facts, change.concept) if change is not None else []
-        if change is None or not current or change.direction not in ("increase", "decrease"):
+        # only a rate that refers to a printed change (增加88.87万元，增长8.8%) claims change / previous
+        change = facts[rate.about] if rate.about is not None and facts[rate.about].kind == "change" else None
+        if change is None:
+            continue
+        current = _changed_figure(facts, change, summary_concepts)
+        if not current or change.direction not in ("increase", "decrease"):
             checks.append(Check(rule["name"], "not_applicable", None, rate.value, None,
                                 f"rate {rate.raw}: no change and current figure stated", _evidence([rate])))
             continue
@@ -207,17 +214,24 @@ def check_rates(facts: list[Fact], rule: dict) -> list[Check]:
 def check_repeats(facts: list[Fact], rule: dict, concepts: list[str]) -> list[Check]:
     checks = []
     for concept in concepts:
-        found = [f for f in stated(facts, concept) if not f.stated_none]
-        if len(found) < 2:
-            continue
-        first = Interval.of(found[0])
-        bad = [f for f in found[1:] if not Interval.of(f).overlaps(first)]
-        status = "fail" if bad else "pass"
-        msg = (f"{concept} printed {len(found)} times with one value" if not bad
-               else f"{concept} printed as {', '.join(f.raw for f in found)}")
-        checks.append(Check(f"{rule['name']}", status, found[0].value, (bad or found)[-1].value,
-                            _q(first.half_width * 2), msg, _evidence(found)))
+        by_label: dict[str, list[Fact]] = {}
+        for f in stated(facts, concept):
+            if not f.stated_none:
+                by_label.setdefault(f.label, []).append(f)
+        for found in by_label.values():
+            if len(found) >= 2:
+                checks.append(_repeat_check(rule, concept, found))
     return checks
+
+
+def _repeat_check(rule: dict, concept: str, found: list[Fact]) -> Check:
+    first = Interval.of(found[0])
+    bad = [f for f in found[1:] if not Interval.of(f).overlaps(first)]
+    status = "fail" if bad else "pass"
+    msg = (f"{concept} ({found[0].label}) printed {len(found)} times with one value" if not bad
+           else f"{concept} ({found[0].label}) printed as {', '.join(f.raw for f in found)}")
+    return Check(rule["name"], status, found[0].value, (bad or found)[-1].value,
+                 _q(first.half_width * 2), msg, _evidence(found))
 
 
 def run_checks(facts: list[Fact], summary_concepts: list[str]) -> list[Check]:
@@ -228,7 +242,7 @@ def run_checks(facts: list[Fact], summary_concepts: list[str]) -> list[Check]:
     for r in rules.get("share", []):
         checks.extend(check_shares(facts, r))
     for r in rules.get("rate", []):
-        checks.extend(check_rates(facts, r))
+        checks.extend(check_rates(facts, r, set(summary_concepts)))
     for r in rules.get("repeat", []):
         checks.extend(check_repeats(facts, r, summary_concepts))
     return checks

@@ -48,7 +48,7 @@ def extract_loaded(doc: LoadedDocument) -> Extraction:
     info = extract_document_facts(text, Path(doc.source).name)
     mentions = find_mentions(norm, vocab)
     facts = attribute(norm, mentions, vocab, sections, fiscal_year=info.fiscal_year,
-                      agency=info.agency, page_at=doc.page_at)
+                      agency=info.agency, doc_kind=info.doc_kind, page_at=doc.page_at)
     for f in facts:
         f.raw = text[f.char_start: f.char_end]
     projects = extract_projects(norm, mentions, facts)

@@ -23,7 +23,7 @@ from extractors.model import Fact
 from extractors.normalize import Normalized
 from extractors.numbers import find_quantities
 from extractors.sections import SectionIndex
-from extractors.tokens import words
+from extractors.tokens import trim_label
 
 # --- punctuation ---------------------------------------------------------------
 CLAUSE_BREAKS = set("，,：:、；;。！？!?\n")
@@ -40,6 +40,9 @@ DIRECTION_WORDS = (
     (re.compile(r"增长|增加|上升|提高|增幅|增"), "increase"),
     (re.compile(r"下降|减少|降低|降幅|节约|压减|缩减|减"), "decrease"),
 )
+# What a rate's label may say and still be about the figure before it (增加率为8.8%, 增长);
+# anything else (运转类专项经费统一压减10%) names another subject.
+RATE_SUBJECT = re.compile(r"增长|增加|上升|提高|下降|减少|降低|增幅|降幅|增减|幅度|率|为|了|约|达|比上年|与上年相比|较上年|同比|分别")
 # 占40.15%, 占比、比重 make a percentage a share.
 SHARE_BEFORE = re.compile(r"(占|比重|占比|比例)[^，,。；;]{0,12}$")
 # 单位价值50万元以上: a class boundary, not spending.
@@ -47,6 +50,8 @@ THRESHOLD_AFTER = re.compile(r"^([(（]含[)）])?(及|或)?(以上|以下|以�
 # 与上年持平: a change of zero without a number.
 FLAT = re.compile(r"(与|和|同|较|比)(上年|去年|上一?年度?|\d{4}年)[^，,。；;\n]{0,8}?持平")
 PREVIOUS_PERIOD = r"(上年|去年|上一年度?|{prev}年)"
+# In final accounts, what was budgeted (年初预算为2.85万元，支出决算为0.39万元) is not the outturn.
+BUDGETED = re.compile(r"(年初预算|预算数|预算为|预算安排)[^决]{0,4}$")
 # 无 that negates what follows (无偿, 无线, 无论 ... are words, not negations).
 NONE_WORD = re.compile(r"无(?!偿|线|论|法|关|须|需|效|息|形|人|故|疑|限|党派|私)")
 NONE_WINDOW = 18
@@ -57,7 +62,6 @@ NONE_STOP = re.compile(r"[，,。；;：:\n]")
 LIST_INTRO = re.compile(r"其中[:：,，]?|包括(用于)?|具体(为|如下|包括)[:：]?|分别(为|是)[:：]?")
 # Heading markers at the start of a fallback label: （一） 一、 1. (1)
 HEADING_MARK = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.]|\d+[.、](?!\d)|第[一二三四五六七八九十]+部分)")
-YEARISH = re.compile(r"^(\d{4}|\d{1,2}|年度?|月份?|日|[，,、：:；;\s“”]?)$")
 
 
 @dataclass
@@ -85,6 +89,12 @@ def _direction(text: str) -> str | None:
             if found is None or m.start() >= found[0]:
                 found = (m.start(), direction)
     return found[1] if found else None
+
+
+def _clause_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] not in CLAUSE_BREAKS:
+        pos += 1
+    return pos
 
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
@@ -219,13 +229,7 @@ def clean_label(raw: str, vocab: Vocabulary, agency: str | None = None) -> str:
     label = HEADING_MARK.sub("", raw)
     if agency:
         label = label.replace(agency, "")
-    label = label.strip(" ，,：:、；;“”\"'（）()")
-    toks = list(words(label))
-    while toks and (toks[0] in vocab.leading_words or YEARISH.match(toks[0]) or toks[0] == "无"):
-        toks.pop(0)
-    while toks and (toks[-1] in vocab.trailing_words or toks[-1] in "，,：:、；;"):
-        toks.pop()
-    return "".join(toks)
+    return trim_label(label.strip(" ，,：:、；;\"'（）()"))
 
 
 def _fallback_label(text: str, sentence_start: int, clause_start: int, vocab: Vocabulary,
@@ -243,7 +247,7 @@ def _fallback_label(text: str, sentence_start: int, clause_start: int, vocab: Vo
 
 
 def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sections: SectionIndex,
-              fiscal_year: int | None = None, agency: str | None = None,
+              fiscal_year: int | None = None, agency: str | None = None, doc_kind: str | None = None,
               page_at=lambda offset: 1) -> list[Fact]:
     """Facts with label, concept, period, section and list linkage."""
     text = norm.text
@@ -269,8 +273,9 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
         same_sentence = [f for f in facts if f.sentence == sid]
         if m.stated_none:
             ref = None if m.concept else (same_sentence[-1] if same_sentence else _previous_figure(facts, fact))
-            fact.concept = m.concept or (ref.concept if ref else "unknown")
-            fact.label = m.label or (ref.label if ref else "")
+            by_title = None if m.concept or ref else match_concept(section.title or "", "amount", context, vocab)
+            fact.concept = m.concept or (ref.concept if ref else by_title.concept if by_title else "unknown")
+            fact.label = m.label or (ref.label if ref else section.title if by_title else "")
             facts.append(fact)
             continue
         before = text[m.clause_start: m.start]
@@ -294,17 +299,30 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
             ref = same_sentence[-1] if same_sentence else _previous_figure(facts, fact)
             if found is None and m.kind in ("share", "rate", "change") and ref is not None:
                 fact.concept = ref.concept
+                if m.kind != "rate" or not RATE_SUBJECT.sub("", label):
+                    fact.about = ref.fact_id
                 if m.kind == "share" and not label:
                     label = ref.label
+            elif found is None and m.kind == "count":   # 共0个项目实行绩效目标管理: the subject follows
+                after = text[m.end: _clause_end(text, m.end)]
+                found = match_concept(after, m.kind, context, vocab, parent_concept)
+                if found is not None:
+                    label = clean_label(after, vocab, agency)
             elif found is None and (not label or label in vocab.generic_labels):
                 label = _fallback_label(text, sentence_start, m.clause_start, vocab, agency, spans) or section.title
                 found = match_concept(label, m.kind, context, vocab, parent_concept)
+            if found is not None and found.rule.generic and section.title:
+                titled = match_concept(section.title, m.kind, context, vocab, parent_concept)
+                if titled is not None and titled.rule.priority > found.rule.priority:
+                    found = titled
             if found is not None:
                 fact.concept = found.concept
         if not fact.label:
             fact.label = label
         if m.kind == "amount" and previous_period.search(before):
             fact.period = "previous"
+        elif m.kind == "amount" and doc_kind == "final_accounts" and BUDGETED.search(before):
+            fact.period = "budgeted"
         facts.append(fact)
         sentence_of.append(sid)
     return facts

@@ -54,14 +54,16 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without BOM: mostly-ASCII or CJK text has NULs in one byte lane."""
+    """UTF-16 without BOM: the ASCII characters (digits, blanks, newlines) put NUL
+    bytes in one byte lane only; UTF-8 and GB18030 text has no NUL at all."""
     if len(data) < 4 or len(data) % 2:
         return None
     even_nuls = data[0::2].count(0)
     odd_nuls = data[1::2].count(0)
-    half = len(data) // 2
-    for codec, nuls in (("utf-16-le", odd_nuls), ("utf-16-be", even_nuls)):
-        if nuls >= half * 0.3:
+    if even_nuls + odd_nuls < 2:
+        return None
+    for codec, lane, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
+        if lane and other <= lane * 0.05:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError:

@@ -29,6 +29,7 @@ class Fact:
     sentence: int = -1               # index of the sentence (internal linkage)
     parent: int | None = None        # fact_id of the figure a 其中/包括 list breaks down
     list_open: bool = False          # member of a list that ends in 等 or is introduced by 其中
+    about: int | None = None         # fact_id of the figure a change/rate/share without its own subject refers to
     source: str = "text"             # text | table (issue 3)
 
 

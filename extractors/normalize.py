@@ -148,7 +148,10 @@ def normalize(original: str, join_wrapped: bool = False) -> Normalized:
                 j += 1
             prev = out[-1] if out else ""
             nxt = folded[j] if j < n else ""
-            if prev and nxt and _is_ascii_alnum(prev) and _is_ascii_alnum(nxt):
+            # keep one blank between two ASCII words/numbers ("100 200") and before a
+            # negative number after a number ("27,664.22 -0.8": two cells, not a range)
+            negative_next = nxt == "-" and j + 1 < n and folded[j + 1].isdigit()
+            if prev and nxt and _is_ascii_alnum(prev) and (_is_ascii_alnum(nxt) or negative_next):
                 out.append(" ")
                 index.append(i)
             i = j

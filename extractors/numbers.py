@@ -17,8 +17,8 @@ caller's business: "减少0.8万元" is a match of 8000 with ``negative=False``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
+from decimal import Context, Decimal
 from functools import lru_cache
 
 from extractors.normalize import fold, normalize
@@ -75,14 +75,23 @@ UNITS: dict[str, tuple[str, int]] = {
     **{u: ("count", 0) for u in "个人辆台套项家户名所处次"},
 }
 
-# What may not follow a unit, to keep words out:
-#   3个月 (a duration), 100人民币, 5处室 (an office), 3万人 / 5万平方米 (not money),
-#   3万5千元 (not supported: nothing rather than two wrong figures).
+# What may not follow a unit, to keep words out. Table rows lose their blanks in
+# the normalized view ("11,700.63人员经费", "2,938.21项目支出"), and codes run
+# into names ("30310个人农业生产补贴", "2010104人大会议"); also 3个月 (a duration),
+# 100人民币, 5处室, 3万人 / 5万平方米 (not money), 3万5千元 (not supported:
+# nothing rather than two wrong figures).
 _NOT_MONEY_AFTER_BARE = "人个辆台套项家户名所处次平米吨亩册份件张本字条座间公"
 _UNIT_GUARD = {
-    "个": r"(?!月)",
-    "人": r"(?!民)",
-    "处": r"(?!室)",
+    "个": r"(?!月|人|体|税)",
+    "人": r"(?!民|大|员|口|才|事|力|身|均|数)",
+    "项": r"(?!目)",
+    "家": r"(?!庭|具)",
+    "户": r"(?!籍|口)",
+    "名": r"(?!称|义|单)",
+    "所": r"(?!属|得|在|有|需)",
+    "处": r"(?!室|理|置)",
+    "次": r"(?!年|月|日)",
+    "台": r"(?!湾|账|阶)",
     "万": rf"(?![余多]?[{_NOT_MONEY_AFTER_BARE}]|\d)",
     "亿": rf"(?![余多]?[{_NOT_MONEY_AFTER_BARE}]|\d)",
 }
@@ -126,8 +135,8 @@ _D = "".join(_CN_DIGITS)
 _S = "".join(_CN_SMALL)
 _B = "".join(_CN_BIG)
 _CN_NUM = rf"[{_D}{_S}{_B}]+(?:点[{_D}]+[{_B}]*)?"
-# 几十万元, 数百万元, 上千万元: approximate, not numbers.
-_CN_NOT_AFTER = frozenset("几数多余若上成")
+# 几十万元, 数十万元, 若干: approximate, not numbers (上千万元, 百万元 have no digit).
+_CN_NOT_AFTER = frozenset("几数多余若")
 # 一元化, 多元素: words, not money.
 _CN_YUAN_WORD = frozenset("化素论")
 
@@ -137,21 +146,31 @@ _CN_YUAN_WORD = frozenset("化素论")
 # would do per position are done in Python per match.
 _SCAN = re.compile(
     rf"""
+    (?=[0-9{_D}{_S}{_B}])   # a cheap first-character test lets the engine skip prose fast
+    (?:
     (?P<num>{_NUM}){_NUM_END}
     (?:(?P<rsep>{_RANGE_SEP})(?P<num2>{_NUM}){_NUM_END})?
     (?P<unit>{_UNIT_ALT})?
     |
-    百分之(?:(?P<pct_ar>{_NUM}){_NUM_END}|(?P<pct_cn>{_CN_NUM}))
+    百分之(?:(?P<pct_ar>{_NUM}){_NUM_END}|(?P<pct_cn>[{_D}{_S}]+(?:点[{_D}]+)?))
     |
     (?P<cn>{_CN_NUM})(?P<cnyuan>[元圆])
     (?:(?P<jiao>零?[{_D}])角)?(?:(?P<fen>零?[{_D}])分)?(?P<zheng>整)?
+    )
     """,
     re.VERBOSE,
 )
 
-# A bare number (no unit) running into a word is a year, a list number, a code or
-# a date ("2024年", "1.2024年", "2010301行政运行", "3/25", "3:00"), not an amount.
-_BARE_BAD_AFTER = re.compile(r"[/:：-]\d|[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
+# A bare number (no unit) followed by one of these is a year, a date, an
+# ordinal, a list number or a measure ("2024年", "1.2024年", "3/25", "3:00",
+# "1、", "1.", "3万人"; "第3页" is checked before). Normalized table rows glue
+# cells to the next label ("27,664.22一、一般公共服务支出"), so other CJK may follow.
+_BARE_BAD_AFTER = re.compile(
+    r"[/:：]\d|[-、.]|[A-Za-z]"
+    r"|[年月日号时分秒页章节条款类级届期岁周天度倍位件份张本册米吨亩万亿千百]"
+)
+# A "-" after one of these is a dash between two figures, not a minus sign.
+_UNIT_FINAL = frozenset(u[-1] for u in UNITS)
 
 # Table unit lines: 单位：万元, 金额单位：万元, （单位：亿元）, 单位: 万元, 单位：人民币元,
 # 单位（万元）; but not 编制单位：上海市… (no unit word after the colon).
@@ -161,22 +180,30 @@ _UNIT_HEADER = re.compile(
     r"(?![\u3400-\u9fffA-Za-z0-9])"
 )
 
+# Full-width number characters that fold() maps (normalized text has none).
+_NEEDS_FOLD = re.compile(r"[０-９．％－＋～﹪−–]")
+
 _ONE = Decimal(1)
+# Exact arithmetic for anything a document prints (the default context keeps 28 digits).
+_CTX = Context(prec=80)
+_MAX_DIGITS = 30
 _FEN = Decimal("0.01")
 
 
 # --- helpers --------------------------------------------------------------------------
 def _canon(d: Decimal) -> Decimal:
     """Plain, exponent-free form: 1.0948E+7 -> 10948000, 125.990 -> 125.99."""
-    if d == d.to_integral_value():
-        return d.quantize(_ONE)
-    return d.normalize()
+    if d == d.to_integral_value(context=_CTX):
+        return d.quantize(_ONE, context=_CTX)
+    return d.normalize(context=_CTX)
 
 
 def _valid_arabic(s: str) -> bool:
     """Thousands groups need 1-3 leading digits; no leading zeros ("05", "0745")."""
     if "," in s and s.index(",") > 3:
         return False
+    if len(s) > _MAX_DIGITS:
+        return False                             # an identifier, not an amount
     return not (len(s) > 1 and s[0] == "0" and s[1].isdigit())
 
 
@@ -184,7 +211,7 @@ def _scaled(s: str, power: int) -> tuple[Decimal, Decimal]:
     """(value, resolution) of the arabic number ``s`` times 10**power."""
     d = Decimal(s.replace(",", ""))
     exp = d.as_tuple().exponent
-    return _canon(d.scaleb(power)), _canon(_ONE.scaleb(exp + power))
+    return _canon(d.scaleb(power, context=_CTX)), _canon(_ONE.scaleb(exp + power, context=_CTX))
 
 
 def _cn_int(s: str) -> int | None:
@@ -198,6 +225,7 @@ def _cn_int(s: str) -> int | None:
     digit: int | None = None
     last_unit: int | None = None
     zero = False         # a 零 since the last unit: 一万零五 = 10005, not 15000
+    last_big: int | None = None
     for i, ch in enumerate(s):
         if ch in _CN_DIGITS:
             d = _CN_DIGITS[ch]
@@ -223,11 +251,12 @@ def _cn_int(s: str) -> int | None:
                 section += digit
             if section == 0 and total == 0:
                 return None                          # 万 with no number before it
-            if unit == 10 ** 8:
-                total = (total + section) * unit
+            if last_big is None or last_big <= unit:
+                total = (total + section) * unit     # 一万亿, 一万零五万 = 10005 × 万
             else:
-                total += section * unit
+                total += section * unit              # 三亿五千万
             section, digit, last_unit, zero = 0, None, unit, False
+            last_big = unit
     if digit:
         # a digit right after a unit of 百 or more is one place lower:
         # 一万五 = 15000, 三千二 = 3200, 一百二 = 120
@@ -243,6 +272,8 @@ def _cn_number(s: str) -> tuple[Decimal, Decimal, int] | None:
     The multiplier is that of the 万/亿 *after* the decimals: "一千零九十四点八万"
     is 1094.8 × 10000 (a popular library reads it as 80000).
     """
+    if len(s) > _MAX_DIGITS:
+        return None
     if "点" in s:
         int_part, frac = s.split("点", 1)
         digits = frac.rstrip(_B)
@@ -250,14 +281,16 @@ def _cn_number(s: str) -> tuple[Decimal, Decimal, int] | None:
         if not digits or any(ch not in _CN_DIGITS for ch in digits):
             return None
         power = sum(4 if _CN_BIG[ch] == 10 ** 4 else 8 for ch in bigs)
+        if power > 16:
+            return None
         iv = _cn_int(int_part)
-        if iv is None:
+        if iv is None or iv >= 10 ** _MAX_DIGITS:
             return None
         number = f"{iv}.{''.join(str(_CN_DIGITS[c]) for c in digits)}"
         value, res = _scaled(number, power)
         return value, res, 10 ** power
     iv = _cn_int(s)
-    if iv is None:
+    if iv is None or iv >= 10 ** _MAX_DIGITS:
         return None
     res = 1
     if not all(ch in _CN_DIGITS for ch in s):
@@ -319,10 +352,10 @@ def _cn_money(cn: str, yuan_char: str, jiao: str | None, fen: str | None, zheng:
     elif cn[-1] in _CN_BIG and not any(ch in _CN_BIG for ch in cn[:-1]):
         unit_text, scale = cn[-1] + yuan_char, _CN_BIG[cn[-1]]
     if jiao:
-        value += Decimal(_CN_DIGITS[jiao[-1]]).scaleb(-1)
+        value = _CTX.add(value, Decimal(_CN_DIGITS[jiao[-1]]).scaleb(-1))
         res = Decimal("0.1")
     if fen:
-        value += Decimal(_CN_DIGITS[fen[-1]]).scaleb(-2)
+        value = _CTX.add(value, Decimal(_CN_DIGITS[fen[-1]]).scaleb(-2))
         res = _FEN
     if zheng or any(ch in _DAXIE for ch in cn + yuan_char):
         res = _FEN                               # 大写 amounts are exact to the fen
@@ -332,7 +365,7 @@ def _cn_money(cn: str, yuan_char: str, jiao: str | None, fen: str | None, zheng:
 @lru_cache(maxsize=256)
 def _percent_cn(cn: str) -> Quantity | None:
     parsed = (Decimal(100), _ONE, 1) if cn == "百" else _cn_number(cn)
-    if parsed is None or parsed[2] != 1:
+    if parsed is None:
         return None
     return Quantity(_canon(parsed[0]), "percent", "百分之", _ONE, parsed[1])
 
@@ -350,9 +383,10 @@ def _quantity_at(
             before = text[start - 2] if start >= 2 else ""
             if before in _GLUE:                  # 0745-2222222, A-3
                 return None
-            negative = True
-            start -= 1
-            prev = before
+            if before not in _UNIT_FINAL:        # 10万元-20万元: a dash, not a sign
+                negative = True
+                start -= 1
+                prev = before
         elif prev in _GLUE or (prev == "," and start >= 2 and text[start - 2].isdigit()):
             return None                          # A12, 1.2024, 3/25, 1,2345
         unit_text = m.group("unit")
@@ -381,7 +415,7 @@ def _quantity_at(
         if prev in _CN_NOT_AFTER:
             return None
         if m.group("jiao") is None and m.group("fen") is None and m.group("zheng") is None:
-            if text[m.end(): m.end() + 1] in _CN_YUAN_WORD and m.end() < len(text):
+            if text[m.end(): m.end() + 1] in _CN_YUAN_WORD:
                 return None
         q = _cn_money(m.group("cn"), m.group("cnyuan"), m.group("jiao"), m.group("fen"),
                       m.group("zheng") is not None)
@@ -409,13 +443,16 @@ def parse_quantity(text: str, default_unit: str | None = None) -> Quantity | Non
         return None
     default = _default_unit(default_unit)
     s = normalize(text).text.strip()
-    m = _SCAN.fullmatch(s)
+    m = _SCAN.fullmatch(s, 1) if s.startswith("-") else _SCAN.fullmatch(s)
     if m is None:
         return None
     found = _quantity_at(m, s, default, whole=True, bare_integers=True)
     if found is None or found[2] is not None:
         return None
-    return found[1]
+    q = found[1]
+    if s.startswith("-") and not q.negative:
+        q = replace(q, negative=True)            # -一万元, -百分之五
+    return q
 
 
 def find_quantities(
@@ -432,7 +469,7 @@ def find_quantities(
     Full-width digits are folded here (one for one, spans unchanged).
     """
     default = _default_unit(default_unit)
-    scan = fold(text)
+    scan = fold(text) if _NEEDS_FOLD.search(text) else text
     out: list[QuantityMatch] = []
     for m in _SCAN.finditer(scan):
         found = _quantity_at(m, scan, default, False, bare_integers)

@@ -251,9 +251,9 @@ def _is_table_row(text: str, line: _Line, marker_end_stored: int, line_end_store
         return False
     tokens = text[marker_end_stored:line_end_stored].split()
     for k, tok in enumerate(tokens):
-        # "96,282,213.44", "0.00", "2,347.13"; not the year of "2017 年度"
+        # "96,282,213.44", "0.00", a page number; not "2017 年度" or "28849.38 万元"
         nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
-        if _NUMBER_TOKEN.match(tok) and ("." in tok or "," in tok or not nxt.startswith(_NUMBER_UNITS)):
+        if _NUMBER_TOKEN.match(tok) and not nxt.startswith(_NUMBER_UNITS):
             return True
     stored = " ".join(tokens)
     return _SECOND_CN_MARKER.search(stored) is not None

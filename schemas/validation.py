@@ -78,7 +78,7 @@ class FactsModel(pa.DataFrameModel):
     section_title: Series[str]
     direction: Series[str] = pa.Field(nullable=True, isin=DIRECTIONS)
     stated_none: Series[bool]
-    period: Series[str] = pa.Field(isin=["current", "previous"])
+    period: Series[str] = pa.Field(isin=["current", "previous", "budgeted"])
     parent_fact_id: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=0)
     source: Series[str] = pa.Field(isin=["text", "table"])
 

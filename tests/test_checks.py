@@ -67,8 +67,8 @@ def test_share_uses_interval_arithmetic():
     whole = fact(0, "expenditure_general_budget", "10948000", resolution="1000")
     part = fact(1, "expenditure_by_function", "579600", parent=0, sentence=0)
     wrong = Fact(fact_id=2, kind="share", value=D("5.23"), unit="percent", raw="5.23%", char_start=30,
-                 char_end=35, resolution=D("0.01"), sentence=0)
+                 char_end=35, resolution=D("0.01"), sentence=0, about=1)
     right = Fact(fact_id=2, kind="share", value=D("5.29"), unit="percent", raw="5.29%", char_start=30,
-                 char_end=35, resolution=D("0.01"), sentence=0)
+                 char_end=35, resolution=D("0.01"), sentence=0, about=1)
     assert check_shares([whole, part, wrong], {"name": "share"})[0].status == "fail"
     assert check_shares([whole, part, right], {"name": "share"})[0].status == "pass"
