@@ -32,7 +32,8 @@ HARD_BREAKS = set("。！？!?\n")
 
 # --- kinds (regexes on the clause text before / after the number) ---------------
 # A direction word right before a money figure makes it a change: 较上年增加88.87万元.
-CHANGE_BEFORE = re.compile(r"(增长|增加|上升|提高|多|下降|减少|降低|节约|压减|缩减|减|增)了?(约|达|为|共)?$")
+CHANGE_BEFORE = re.compile(r"((增长|增加|上升|提高|多|下降|减少|降低|节约|压减|缩减|减|增)了?(约|达|为|共)?"
+                           r"|(增加|增长|上升)[(（](减少|下降)[)）])$")   # 增加（减少）0万元: a template, direction by value
 # …or a verb in front of what changed: 增加综合管理费209万元, 原因是增加了…专项经费200万元
 # (not 压减公用经费后安排36万元: what is arranged after a cut is an amount).
 CHANGE_VERB_OBJECT = re.compile(r"(?:^|[^增减])(增加|减少|追加|核减)了?(?![^，,。；;]*后)[^，,。；;\d]{1,30}$")
@@ -179,6 +180,8 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
             direction = _direction(verb.group(1))
         else:
             kind = "amount"
+        if kind in ("change", "rate") and qty.value == 0:
+            direction = "flat"      # 增加（减少）0万元, 增长0%: no change, whatever the wording
         value = -qty.value if qty.negative else qty.value
         mentions.append(Mention(q.start, q.end, kind, value, qty.unit, qty.unit_text, qty.resolution,
                                 direction=direction, clause_start=clause_start))

@@ -111,8 +111,7 @@ class Gazetteer:
         for name in self.names:
             lengths.setdefault(name[0], set()).add(len(name))
         self.lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
-        shorts = Counter(e.code for es in self.names.values() for e in es if e.kind == "short")
-        del shorts
+        self.aliases = frozenset(n for n, es in self.names.items() if any(e.kind == "alias" for e in es))
 
     def _add(self, name: str, entry: _Entry) -> None:
         bucket = self.names.setdefault(name, [])
@@ -144,12 +143,14 @@ class Gazetteer:
 
     # --- matching --------------------------------------------------------------------
     def match_at(self, text: str, pos: int, parents: tuple[str, ...] | None = None,
-                 unique_short: bool = False) -> RegionMatch | None:
+                 unique_short: bool = False, county_short: bool = False) -> RegionMatch | None:
         """The longest region name starting at ``pos`` (children of ``parents`` only)."""
         if pos >= len(text):
             return None
         best_end, best_full, best_short = -1, [], []
         for length in self.lengths.get(text[pos], ()):
+            if pos + length > len(text):
+                continue
             s = text[pos: pos + length]
             entries = self.names.get(s)
             if not entries:
@@ -162,7 +163,7 @@ class Gazetteer:
                     end, bucket = pos + length, "full"
                 elif after and after in SUFFIX_LEVELS and self.rows[e.code].level in SUFFIX_LEVELS[after]:
                     end, bucket = pos + length + 1, "short"
-                elif (unique_short and self.rows[e.code].level != "county"
+                elif (unique_short and (county_short or self.rows[e.code].level != "county")
                       and all(x.code == e.code for x in entries)):
                     end, bucket = pos + length, "short"
                 else:
@@ -177,9 +178,10 @@ class Gazetteer:
         codes = tuple(dict.fromkeys(codes))
         return RegionMatch(pos, best_end, codes, text[pos:best_end])
 
-    def chain_at(self, text: str, pos: int, unique_short: bool = False) -> RegionMatch | None:
+    def chain_at(self, text: str, pos: int, unique_short: bool = False,
+                 county_short: bool = False) -> RegionMatch | None:
         """A region name at ``pos`` followed by names of its subdivisions: 上海市普陀区."""
-        first = self.match_at(text, pos, unique_short=unique_short)
+        first = self.match_at(text, pos, unique_short=unique_short, county_short=county_short)
         if first is None:
             return None
         codes, end = first.codes, first.end
@@ -200,16 +202,12 @@ class Gazetteer:
         i, n = 0, len(text)
         while i < n:
             m = self.chain_at(text, i) if text[i] in self.lengths else None
-            if m is not None and (m.end - m.start > 2 or len(m.codes) == 1 and m.surface in self._aliases()):
+            if m is not None and (m.end - m.start > 2 or m.surface in self.aliases):
                 out.append(m)
                 i = m.end
             else:
                 i += 1
         return out
-
-    @cache
-    def _aliases(self) -> frozenset[str]:
-        return frozenset(n for n, es in self.names.items() if any(e.kind == "alias" for e in es))
 
     # --- context ---------------------------------------------------------------------
     def mention_counts(self, text: str) -> tuple[Counter, list[RegionMatch]]:
@@ -269,6 +267,15 @@ def strip_org_prefix(name: str) -> int:
         if name.startswith(prefix):
             return len(prefix)
     return 0
+
+
+def match_region_name(name: str) -> RegionMatch | None:
+    """``name`` when it is nothing but a region (上海市普陀区, 平潭, 湘西州), else None.
+
+    Unlike a prefix, a whole name may be the short name of a county (平潭)."""
+    name = name.strip()
+    m = gazetteer().chain_at(name, 0, unique_short=True, county_short=True)
+    return m if m is not None and m.end == len(name) else None
 
 
 def match_region_prefix(name: str) -> RegionMatch | None:

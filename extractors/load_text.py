@@ -63,7 +63,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even_nuls + odd_nuls < 2:
         return None
     for codec, lane, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
-        if lane and other <= lane * 0.05:
+        if lane and other * 3 <= lane:   # CJK code points like U+4E00 put a few NULs in the other lane
             try:
                 return data.decode(codec)
             except UnicodeDecodeError:

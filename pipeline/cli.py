@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -31,7 +30,7 @@ def run(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: raw/).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("output"),
     no_texts: Annotated[bool, typer.Option("--no-texts", help="Do not keep the stored texts in OUT/texts/.")] = False,
-) -> int:
+) -> None:
     """Extract every document with a Prefect flow (one task per document) into OUT."""
     quiet_prefect()
     inputs = discover(list(paths or [Path("raw")]))
@@ -39,7 +38,7 @@ def run(
         settings = RunSettings(tuple(inputs), out, keep_texts=not no_texts)
     except SettingsError as exc:
         err.print(f"[red]error:[/red] {exc}")
-        return EXIT_USAGE
+        raise typer.Exit(EXIT_USAGE)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline.flows import extract_flow, on_document_done
@@ -53,7 +52,7 @@ def run(
             extractions, report = extract_flow(list(settings.inputs), settings.out_dir, settings.keep_texts)
         finally:
             on_document_done(None)
-    return _report_run(extractions, report, settings.out_dir, time.perf_counter() - started)
+    raise typer.Exit(_report_run(extractions, report, settings.out_dir, time.perf_counter() - started))
 
 
 def _report_run(extractions, report, out_dir: Path, seconds: float) -> int:
@@ -92,14 +91,14 @@ def _report_run(extractions, report, out_dir: Path, seconds: float) -> int:
 def extract(
     file: Annotated[Path, typer.Argument(help="One document.")],
     concept: Annotated[Optional[str], typer.Option(help="Show only facts of this concept.")] = None,
-) -> int:
+) -> None:
     """Extract one file in-process (no Prefect) and print its facts as a table."""
     from extractors.extract import extract_path
 
     ex = extract_path(file)
     if ex.status == "failed":
         err.print(f"[red]{ex.error_reason}[/red]: {ex.error_message}")
-        return EXIT_FAILED_DOCS
+        raise typer.Exit(EXIT_FAILED_DOCS)
     d = ex.document
     console.print(f"[bold]{d.get('agency') or Path(ex.source).name}[/bold] · {d.get('fiscal_year')} · "
                   f"{d.get('doc_kind')} · {d.get('province') or ''}{d.get('city') or ''}{d.get('county') or ''} "
@@ -118,7 +117,7 @@ def extract(
                   f"([red]{len(failed)} failed[/red])")
     for c in failed:
         console.print(f"  [red]✗[/red] {c.rule}: {c.message}")
-    return EXIT_OK
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()
@@ -127,13 +126,13 @@ def evaluate(
     gold: Annotated[Path, typer.Option("--gold", help="A *.gold.json file or a directory of them.")],
     min_recall: Annotated[float, typer.Option(help="Exit 1 when overall recall is below this.")] = 0.95,
     max_wrong: Annotated[int, typer.Option(help="Exit 1 when more facts than this have a wrong value.")] = 0,
-) -> int:
+) -> None:
     """Recall and precision per document, per concept and overall against gold files."""
     from pipeline.evaluate import evaluate as run_eval
 
     if not (out / "facts.parquet").exists():
         err.print(f"[red]error:[/red] {out}: no facts.parquet (run `gongkai run --out {out}` first)")
-        return EXIT_USAGE
+        raise typer.Exit(EXIT_USAGE)
     report = run_eval(out, gold)
     t = Table("document", "gold", "correct", "wrong", "missed", "on traps", "recall", "precision", "summary",
               title="evaluation")
@@ -158,21 +157,18 @@ def evaluate(
         for s in d.summary_wrong:
             console.print(f"  summary {d.source} {s}")
     ok = report.recall >= min_recall and report.wrong <= max_wrong
-    return EXIT_OK if ok else EXIT_FAILED_DOCS
+    raise typer.Exit(EXIT_OK if ok else EXIT_FAILED_DOCS)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv``; return the exit code instead of exiting."""
+    global console, err
+    console, err = Console(), Console(stderr=True)   # pick up the terminal (or COLUMNS) of this call
     try:
-        result = app(args=list(sys.argv[1:] if argv is None else argv), standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
-        return EXIT_FAILED_DOCS
-    except click.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE
-    return result if isinstance(result, int) else EXIT_OK
+        app(args=list(sys.argv[1:] if argv is None else argv), prog_name="gongkai")
+    except SystemExit as exc:   # typer exits with the command's code (2 for usage errors)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+    return EXIT_OK
 
 
 def run_console() -> None:

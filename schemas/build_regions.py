@@ -104,7 +104,8 @@ def build(source: Path = SOURCE, nations_path: Path = NATIONS, out: Path = OUT) 
         row["short_name"] = short_name(row["name"], nations)
         row["province_code"] = code[:2] + "0000"
         pref = code[:4] + "00"
-        row["prefecture_code"] = pref if row["level"] == "county" and pref in rows else ""
+        is_pref = pref in rows and rows[pref]["level"] == "prefecture"
+        row["prefecture_code"] = pref if row["level"] == "county" and is_pref else ""
     fields = ["code", "name", "short_name", "level", "province_code", "prefecture_code", "lng", "lat"]
     with out.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")

@@ -110,7 +110,7 @@ class FactsModel(pa.DataFrameModel):
 class ProjectsModel(pa.DataFrameModel):
     doc_id: Series[str]
     name: Series[str] = pa.Field(str_length={"min_value": 1})
-    amount: Series[object]
+    amount: Series[object] = pa.Field(nullable=True)
     purpose: Series[str] = pa.Field(nullable=True)
     char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
     char_end: Series[pd.Int64Dtype] = pa.Field(ge=0)
@@ -129,9 +129,9 @@ class ChecksModel(pa.DataFrameModel):
     doc_id: Series[str]
     rule: Series[str]
     status: Series[str] = pa.Field(isin=CHECK_STATUSES)
-    expected: Series[object]
-    actual: Series[object]
-    tolerance: Series[object]
+    expected: Series[object] = pa.Field(nullable=True)
+    actual: Series[object] = pa.Field(nullable=True)
+    tolerance: Series[object] = pa.Field(nullable=True)
     message: Series[str]
     evidence: Series[object]
 

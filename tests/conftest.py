@@ -16,6 +16,12 @@ SEED = FIXTURES / "huaihua-zwfwzx-2024-budget.txt"
 SEED_GOLD = FIXTURES / "huaihua-zwfwzx-2024-budget.gold.json"
 
 
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    """Rich tables printed by the CLI are read by the tests: no truncated columns."""
+    monkeypatch.setenv("COLUMNS", "250")
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

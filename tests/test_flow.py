@@ -26,7 +26,7 @@ def prefect_server():
 def corpus(tmp_path_factory):
     """The seed, a GBK copy of it, and bad inputs side by side."""
     d = tmp_path_factory.mktemp("raw")
-    shutil.copy(SEED, d / "seed.txt")
+    shutil.copy(SEED, d / SEED.name)
     (d / "seed-gbk.txt").write_bytes((SEED.read_text(encoding="utf-8") + "\n（GBK 副本）\n").encode("gbk"))
     (d / "empty.txt").write_bytes(b"")
     (d / "junk.txt").write_bytes(bytes(range(256)) * 8)
@@ -49,7 +49,7 @@ def test_exit_code_says_some_failed(run_output):
 def test_documents_table(run_output):
     _, out = run_output
     docs = {Path(r["source"]).name: r for r in pq.read_table(out / "documents.parquet").to_pylist()}
-    assert docs["seed.txt"]["status"] == "ok" and docs["seed.txt"]["agency"] == "怀化市政务服务中心"
+    assert docs[SEED.name]["status"] == "ok" and docs[SEED.name]["agency"] == "怀化市政务服务中心"
     assert docs["seed-gbk.txt"]["status"] == "ok" and docs["seed-gbk.txt"]["encoding"] == "gb18030"
     assert docs["empty.txt"]["error_reason"] == "empty_file"
     assert docs["junk.txt"]["error_reason"] == "binary_content"
@@ -68,7 +68,7 @@ def test_tables_have_the_fixed_schemas(run_output):
 def test_facts_are_exact_decimals_slicing_the_stored_text(run_output):
     _, out = run_output
     docs = {Path(r["source"]).name: r for r in pq.read_table(out / "documents.parquet").to_pylist()}
-    seed = docs["seed.txt"]
+    seed = docs[SEED.name]
     text = (out / seed["text_path"]).read_text(encoding="utf-8")
     facts = [f for f in pq.read_table(out / "facts.parquet").to_pylist() if f["doc_id"] == seed["doc_id"]]
     assert len(facts) == seed["n_facts"] > 60
