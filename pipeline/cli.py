@@ -134,17 +134,20 @@ def evaluate(
         err.print(f"[red]error:[/red] {out}: no facts.parquet (run `gongkai run --out {out}` first)")
         raise typer.Exit(EXIT_USAGE)
     report = run_eval(out, gold)
-    t = Table("document", "gold", "correct", "wrong", "missed", "on traps", "recall", "precision", "summary",
-              title="evaluation")
+    t = Table("document", "gold", "correct", "wrong", "missed", "on traps", "recall", "precision", "concept",
+              "summary", title="evaluation")
     for d in report.docs:
         t.add_row(d.source, str(d.gold), str(d.correct), str(len(d.wrong)), str(len(d.missed)), str(len(d.on_traps)),
-                  f"{d.recall:.1%}", f"{d.precision:.1%}", f"{d.summary_ok}/{d.summary_total}")
-    t.add_row("[bold]overall", "", "", str(report.wrong), "", "", f"[bold]{report.recall:.1%}",
-              f"[bold]{report.precision:.1%}", "")
+                  f"{d.recall:.1%}", f"{d.precision:.1%}", f"{d.concept_ok / d.correct if d.correct else 1:.1%}",
+                  f"{d.summary_ok}/{d.summary_total}")
+    t.add_row("[bold]overall", str(report._sum("gold")), str(report._sum("correct")), str(report.wrong),
+              str(report._sum("missed")), str(report._sum("on_traps")), f"[bold]{report.recall:.1%}",
+              f"[bold]{report.precision:.1%}", f"{report.concept_agreement:.1%}",
+              f"{report._sum('summary_ok')}/{report._sum('summary_total')}")
     console.print(t)
-    pc = Table("concept", "correct", "gold", "recall", title="per concept")
-    for concept, (ok, total) in report.per_concept().items():
-        pc.add_row(concept, str(ok), str(total), f"{ok / total:.0%}")
+    pc = Table("gold concept", "correct", "gold", "recall", "same concept", title="per concept")
+    for concept, (ok, total, same) in report.per_concept().items():
+        pc.add_row(concept, str(ok), str(total), f"{ok / total:.0%}", f"{same}/{ok}")
     console.print(pc)
     for d in report.docs:
         for g in d.missed:

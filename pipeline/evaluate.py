@@ -2,7 +2,8 @@
 
 A gold fact is *found* when an extracted fact has exactly its span
 (``at`` .. ``at + len(surface)``), and *correct* when kind and value agree
-too; a found fact with another kind or value is *wrong*. Recall is correct /
+too; a found fact with another kind or value is *wrong*. *Concept agreement*
+is the share of correct facts whose concept is the gold concept. Recall is correct /
 gold facts. Precision is correct / extracted facts for gold files that list
 every figure (``"complete": true``, the default) and correct / (correct +
 wrong) for gold files marked ``"complete": false`` (key figures only).
@@ -35,7 +36,8 @@ class DocScore:
     summary_total: int = 0
     summary_ok: int = 0
     summary_wrong: list[str] = field(default_factory=list)
-    per_concept: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))   # concept -> [correct, gold]
+    # concept -> [correct, gold, correct with the same concept]
+    per_concept: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
 
     @property
     def recall(self) -> float:
@@ -69,13 +71,19 @@ class EvalReport:
     def wrong(self) -> int:
         return self._sum("wrong")
 
-    def per_concept(self) -> dict[str, tuple[int, int]]:
-        merged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    @property
+    def concept_agreement(self) -> float:
+        correct = self._sum("correct")
+        return self._sum("concept_ok") / correct if correct else 1.0
+
+    def per_concept(self) -> dict[str, tuple[int, int, int]]:
+        """concept → (correct, gold, correct and attributed to that concept)."""
+        merged: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for d in self.docs:
-            for concept, (ok, total) in d.per_concept.items():
-                merged[concept][0] += ok
-                merged[concept][1] += total
-        return {k: (v[0], v[1]) for k, v in sorted(merged.items())}
+            for concept, counts in d.per_concept.items():
+                for i, n in enumerate(counts):
+                    merged[concept][i] += n
+        return {k: tuple(v) for k, v in sorted(merged.items())}
 
 
 def gold_files(path: Path) -> list[Path]:
@@ -115,6 +123,7 @@ def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
                 score.correct += 1
                 score.per_concept[concept][0] += 1
                 score.concept_ok += got["concept"] == concept
+                score.per_concept[concept][2] += got["concept"] == concept
             else:
                 score.wrong.append({**g, "got_kind": got["kind"], "got_value": str(got["value"])})
         for trap in gold.get("traps", []):
