@@ -9,7 +9,7 @@ from importlib import resources
 
 DEFAULT_KINDS = ("amount", "change", "rate", "share")
 _CONCEPT_KEYS = {"name", "summary", "terms", "priority", "kinds", "context", "under", "children", "stated_none", "unit",
-                 "generic"}
+                 "generic", "also"}
 _ADJUSTMENT_KEYS = {"name", "pattern", "earlier_suffix"}
 
 
@@ -30,6 +30,7 @@ class ConceptRule:
     summary: bool
     unit: str
     generic: bool = False
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def parse_vocabulary(data: dict) -> Vocabulary:
             summary=bool(entry.get("summary", False)),
             unit=unit,
             generic=bool(entry.get("generic", False)),
+            also=tuple(entry.get("also", ())),
         )
         rules.append(rule)
         if rule.summary and name not in dict(summary):

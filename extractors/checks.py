@@ -234,7 +234,7 @@ def _repeat_check(rule: dict, concept: str, found: list[Fact]) -> Check:
                  _q(first.half_width * 2), msg, _evidence(found))
 
 
-def run_checks(facts: list[Fact], summary_concepts: list[str]) -> list[Check]:
+def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[dict] | None = None) -> list[Check]:
     rules = load_rules()
     checks: list[Check] = [check_sum(facts, r) for r in rules.get("sum", [])]
     for r in rules.get("list", []):
@@ -245,4 +245,22 @@ def run_checks(facts: list[Fact], summary_concepts: list[str]) -> list[Check]:
         checks.extend(check_rates(facts, r, set(summary_concepts)))
     for r in rules.get("repeat", []):
         checks.extend(check_repeats(facts, r, summary_concepts))
+    if line_items:
+        checks.extend(run_table_checks(facts, line_items, rules))
+    return checks
+
+
+def run_table_checks(facts: list[Fact], items: list[dict], rules: dict) -> list[Check]:
+    from extractors.attribute import load_vocabulary
+    from extractors.table_checks import row_identities, rows_sum_to_parent, text_vs_tables
+    from extractors.table_summary import table_cells
+
+    checks: list[Check] = []
+    for r in rules.get("table", []):
+        if r["kind"] == "rows_sum_to_parent":
+            checks.extend(rows_sum_to_parent(items, r["name"]))
+        elif r["kind"] == "row_identity":
+            checks.extend(row_identities(items, r["name"], r["total"], tuple(r["parts"])))
+    for r in rules.get("text_vs_table", []):
+        checks.extend(text_vs_tables(facts, table_cells(items, load_vocabulary()), items, r["name"]))
     return checks

@@ -26,6 +26,23 @@ def doc_id_for(sha256: str | None, source: str) -> str:
     return (sha256 or hashlib.sha256(source.encode("utf-8")).hexdigest())[:16]
 
 
+def disclosure_id_for(agency: str | None, fiscal_year: int | None, doc_kind: str | None) -> str | None:
+    """One disclosure = one agency, year and kind: a prose PDF and its tables PDF share it."""
+    if not (agency and fiscal_year and doc_kind):
+        return None
+    return hashlib.sha256(f"{agency}|{fiscal_year}|{doc_kind}".encode("utf-8")).hexdigest()[:16]
+
+
+def fact_box(doc: LoadedDocument, start: int, end: int) -> tuple[float, float, float, float] | None:
+    """Union of the boxes of a span's characters (on the page of its first character)."""
+    if doc.char_boxes is None:
+        return None
+    boxes = [b for b in doc.char_boxes[start:end] if b is not None]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 def summarize(facts: list[Fact], vocab: Vocabulary) -> dict[str, Decimal | int | None]:
     """One value per summary concept: the first current figure the document states."""
     summary: dict[str, Decimal | int | None] = {}
@@ -49,22 +66,46 @@ def extract_loaded(doc: LoadedDocument) -> Extraction:
     mentions = find_mentions(norm, vocab)
     facts = attribute(norm, mentions, vocab, sections, fiscal_year=info.fiscal_year,
                       agency=info.agency, doc_kind=info.doc_kind, page_at=doc.page_at)
+    ocr_pages = set(doc.ocr_pages)
     for f in facts:
         f.raw = text[f.char_start: f.char_end]
+        f.bbox = fact_box(doc, f.char_start, f.char_end)
+        if f.page in ocr_pages:
+            f.confidence = doc.ocr_confidence
     projects = extract_projects(norm, mentions, facts)
     summary = summarize(facts, vocab)
-    checks = run_checks(facts, [c for c, _ in vocab.summary_columns])
+    sources = {c: "text" for c, v in summary.items() if v is not None}
+    items = table_line_items(doc)
+    if items:
+        from extractors.table_summary import summary_from_tables
+
+        for concept, value in summary_from_tables(items, vocab).items():
+            summary[concept], sources[concept] = value, "table"
+    checks = run_checks(facts, [c for c, _ in vocab.summary_columns], items)
     document = {k: v for k, v in dataclasses.asdict(info).items() if k != "evidence"}
     status, reason, message = "ok", None, None
-    if not facts:
+    if doc.partial_reason:
+        status, reason, message = "partial", doc.partial_reason, doc.partial_message
+    elif not facts and not items:
         status, reason = "partial", Reason.NO_FIGURES.value
         message = f"{doc.source}: decoded ({doc.encoding}) but no figure found"
     return Extraction(
         doc_id=doc_id_for(doc.sha256, doc.source), source=doc.source, sha256=doc.sha256,
         media_type=doc.media_type, status=status, error_reason=reason, error_message=message,
         text=text, document=document, facts=facts, projects=projects, summary=summary,
-        checks=checks, encoding=doc.encoding, pages=len(doc.page_starts),
+        checks=checks, encoding=doc.encoding, pages=len(doc.page_starts), line_items=items,
+        summary_sources=sources, ocr_pages=tuple(doc.ocr_pages), ocr_confidence=doc.ocr_confidence,
+        disclosure_id=disclosure_id_for(info.agency, info.fiscal_year, info.doc_kind),
     )
+
+
+def table_line_items(doc: LoadedDocument) -> list[dict]:
+    """Line items of the standard tables the loader found (PDFs), continued tables merged."""
+    if not doc.tables:
+        return []
+    from extractors.tables import line_items, merge_continued
+
+    return line_items(merge_continued(list(doc.tables)))
 
 
 def failed(source: str, reason: Reason, message: str, sha256: str | None = None,

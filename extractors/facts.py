@@ -13,6 +13,7 @@ The chain, all on the normalized view (offsets mapped back at the end):
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ CHANGE_BEFORE = re.compile(r"((增长|增加|上升|提高|多|下降|减少|降
                            r"|(增加|增长|上升)[(（](减少|下降)[)）])$")   # 增加（减少）0万元: a template, direction by value
 # …or a verb in front of what changed: 增加综合管理费209万元, 原因是增加了…专项经费200万元
 # (not 压减公用经费后安排36万元: what is arranged after a cut is an amount).
-CHANGE_VERB_OBJECT = re.compile(r"(?:^|[^增减])(增加|减少|追加|核减)了?(?![^，,。；;]*后)[^，,。；;\d]{1,30}$")
+CHANGE_VERB_OBJECT = re.compile(r"(?:^|[^增减])(增加|减少|追加|核减)了?(?![^，,。；;]*后)[^，,。；;\d]{1,40}$")
+PHRASE_BREAKS = set("，,。；;：:\n")
 DIRECTION_WORDS = (
     (re.compile(r"增长|增加|上升|提高|增幅|增"), "increase"),
     (re.compile(r"下降|减少|降低|降幅|节约|压减|缩减|减"), "decrease"),
@@ -58,7 +60,7 @@ NONE_WORD = re.compile(r"无(?!偿|线|论|法|关|须|需|效|息|形|人|故|�
 NONE_WINDOW = 18
 # 本部门无此项收入: an absence of the figure just mentioned (its concept comes from there).
 NONE_OF_THIS = re.compile(r"(本部门|本单位|我单位)?(无|没有)此项(收入|支出|资金|经费|预算)?")
-NONE_STOP = re.compile(r"[，,。；;：:\n]")
+NONE_STOP = re.compile(r"[，,。；;：:]|\n\s*\n")
 # List introducers: the figure before them is the parent of the figures after them.
 LIST_INTRO = re.compile(r"其中[:：,，]?|包括(用于)?|具体(为|如下|包括)[:：]?|分别(为|是)[:：]?")
 # Heading markers at the start of a fallback label: （一） 一、 1. (1)
@@ -92,6 +94,14 @@ def _direction(text: str) -> str | None:
     return found[1] if found else None
 
 
+def _phrase_before(text: str, pos: int, floor: int) -> str:
+    """The text before ``pos`` back to the last comma-level break (a 、 list stays whole)."""
+    i = pos - 1
+    while i >= floor and text[i] not in PHRASE_BREAKS:
+        i -= 1
+    return text[i + 1: pos]
+
+
 def _clause_end(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] not in CLAUSE_BREAKS:
         pos += 1
@@ -120,7 +130,8 @@ def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
                 continue
             t = rule.terms.search(window)
             if t and t.end() > t.start():
-                key = (-t.start(), t.end() - t.start(), rule.priority)
+                # the first thing named after 无; at one start, a concept that can be absent wins
+                key = (-t.start(), rule.stated_none, t.end() - t.start(), rule.priority)
                 if best is None or key > best[0]:
                     best = (key, rule, t)
         if best is None or not best[1].stated_none:
@@ -128,7 +139,7 @@ def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
         rule, t = best[1], best[2]
         end = m.end() + t.end()
         # 无…预算 / 无…支出 / 无…经费 / 无…计划 keep their trailing noun.
-        tail = re.match(r"(预算|支出|经费|费用|计划|安排)?", text[end:])
+        tail = re.match(r"(财政)?(拨款)?(收入和支出|收入及支出|收支|预算|支出|收入|经费|费用|计划|安排)?", text[end:])
         end += tail.end() if tail else 0
         unit = "count" if rule.kinds == ("count",) else "yuan"
         out.append(Mention(m.start(), end, "amount", Decimal(0), unit, "", Decimal(0),
@@ -165,17 +176,16 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
         if qty.unit == "count":
             kind = "count"
         elif qty.unit == "percent":
-            if SHARE_BEFORE.search(before):
-                kind = "share"
-            else:
-                kind = "rate"
-                direction = _direction(before)
+            direction = None if SHARE_BEFORE.search(before) else _direction(before)
+            # a percentage is a rate of change only with a direction word (增长8.8%);
+            # otherwise it is a share of something (占40.15%, 完成年初预算的95.45%, chart labels)
+            kind = "rate" if direction else "share"
         elif THRESHOLD_AFTER.search(after):
             kind = "threshold"
         elif CHANGE_BEFORE.search(before):
             kind = "change"
             direction = _direction(before[-6:])
-        elif verb := CHANGE_VERB_OBJECT.search(before):
+        elif verb := CHANGE_VERB_OBJECT.search(_phrase_before(text, q.start, prev_end)):
             kind = "change"
             direction = _direction(verb.group(1))
         else:
@@ -258,7 +268,7 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
     previous_period = re.compile(PREVIOUS_PERIOD.format(prev=(fiscal_year - 1) if fiscal_year else "@@"))
     spans = [(m.start, m.end) for m in mentions]
     facts: list[Fact] = []
-    sentence_of: list[int] = []
+    also: list[tuple[Fact, str]] = []   # figures that state a second concept too
     sentence_ids = _sentence_ids(text)
     for i, m in enumerate(mentions):
         start, end = norm.span(m.start, m.end)
@@ -320,6 +330,7 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
                     found = titled
             if found is not None:
                 fact.concept = found.concept
+                also.extend((fact, concept) for concept in found.rule.also)
         if not fact.label:
             fact.label = label
         if m.kind == "amount" and previous_period.search(before):
@@ -327,7 +338,8 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
         elif m.kind == "amount" and doc_kind == "final_accounts" and BUDGETED.search(before):
             fact.period = "budgeted"
         facts.append(fact)
-        sentence_of.append(sid)
+    for fact, concept in also:
+        facts.append(dataclasses.replace(fact, fact_id=len(facts), concept=concept))
     return facts
 
 

@@ -41,6 +41,14 @@ class LoadedDocument:
     encoding: str               # the codec that decoded the bytes
     text: str                   # the stored text: every offset indexes it
     page_starts: tuple[int, ...] = (0,)   # offset where each page begins (text: one page)
+    # PDFs: for every character of ``text``, its box (x0, top, x1, bottom) in PDF points on
+    # its page, or None for characters the loader inserted (newlines, joining blanks).
+    char_boxes: tuple[tuple[float, float, float, float] | None, ...] | None = None
+    tables: tuple = ()                    # extractors.tables.PdfTable found while reading the pages
+    ocr_pages: tuple[int, ...] = ()       # 1-based pages read by OCR
+    ocr_confidence: float | None = None   # mean OCR confidence over those pages (0..1)
+    partial_reason: str | None = None     # a Reason value when something could not be read
+    partial_message: str | None = None
 
     def page_at(self, offset: int) -> int:
         """1-based page number of a character offset."""

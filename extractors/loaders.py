@@ -1,4 +1,4 @@
-"""Pick the loader for a file from its bytes and suffix."""
+"""Pick the loader for a file from its bytes (and, failing that, its suffix)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,19 +8,26 @@ from schemas.reasons import DocumentError, Reason
 
 # Formats recognised by their first bytes or suffix but not read by this version.
 MAGIC = (
-    (b"%PDF", "PDF"),
     (b"PK\x03\x04", "ZIP container (xlsx/docx)"),
     (b"\xd0\xcf\x11\xe0", "OLE2 (xls/doc)"),
 )
-UNSUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".xls", ".xlsx", ".doc", ".docx"}
+UNSUPPORTED_SUFFIXES = {".html", ".htm", ".xls", ".xlsx", ".doc", ".docx"}
 
 
 def load_document(path: str | Path) -> LoadedDocument:
     path = Path(path)
     data = read_bytes(path)
+    if data.lstrip()[:5] == b"%PDF-":
+        from extractors.load_pdf import load_pdf
+        from extractors.tables import tables_on_page
+
+        return load_pdf(str(path), data, on_page=tables_on_page)
     for magic, name in MAGIC:
         if data.startswith(magic):
             raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {name} documents are not supported yet")
     if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
         raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {path.suffix} documents are not supported yet")
+    if path.suffix.lower() == ".pdf":
+        raise DocumentError(Reason.CORRUPT_PDF if hasattr(Reason, "CORRUPT_PDF") else Reason.UNSUPPORTED_FORMAT,
+                            f"{path}: named .pdf but does not start with %PDF-")
     return text_document(str(path), data)

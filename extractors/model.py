@@ -30,7 +30,9 @@ class Fact:
     parent: int | None = None        # fact_id of the figure a 其中/包括 list breaks down
     list_open: bool = False          # member of a list that ends in 等 or is introduced by 其中
     about: int | None = None         # fact_id of the figure a change/rate/share without its own subject refers to
-    source: str = "text"             # text | table (issue 3)
+    source: str = "text"             # text | table
+    bbox: tuple[float, float, float, float] | None = None   # PDFs: (x0, top, x1, bottom) on `page`
+    confidence: float | None = None  # OCR confidence of the figure's page (None: text layer)
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Check:
     tolerance: Decimal | None
     message: str
     evidence: list[tuple[int, int]] = field(default_factory=list)
+    evidence_items: list[int] = field(default_factory=list)   # item_id of line_items involved
 
 
 @dataclass
@@ -73,3 +76,8 @@ class Extraction:
     checks: list[Check] = field(default_factory=list)
     encoding: str | None = None
     pages: int = 1
+    line_items: list[dict] = field(default_factory=list)   # standard-table rows (line_items.parquet)
+    summary_sources: dict = field(default_factory=dict)    # concept -> "table" | "text"
+    ocr_pages: tuple[int, ...] = ()
+    ocr_confidence: float | None = None
+    disclosure_id: str | None = None

@@ -27,7 +27,8 @@ DOCUMENTS = pa.schema([
     ("budget_units", pa.list_(pa.string())), ("internal_units", pa.list_(pa.string())),
     ("internal_unit_count", pa.int32()),
     ("pages", pa.int32()), ("n_facts", pa.int32()), ("n_checks_failed", pa.int32()),
-    ("text_path", pa.string()),
+    ("n_line_items", pa.int32()), ("ocr_pages", pa.list_(pa.int32())), ("ocr_confidence", pa.float64()),
+    ("disclosure_id", pa.string()), ("text_path", pa.string()),
 ])
 
 FACTS = pa.schema([
@@ -37,6 +38,18 @@ FACTS = pa.schema([
     ("section", pa.string()), ("section_title", pa.string()), ("direction", pa.string()),
     ("stated_none", pa.bool_()), ("period", pa.string()), ("parent_fact_id", pa.int32()),
     ("source", pa.string()),
+    ("x0", pa.float64()), ("top", pa.float64()), ("x1", pa.float64()), ("bottom", pa.float64()),
+    ("confidence", pa.float64()),
+])
+
+LINE_ITEMS = pa.schema([
+    ("doc_id", pa.string()), ("item_id", pa.int32()), ("table_kind", pa.string()), ("table_title", pa.string()),
+    ("table_number", pa.string()), ("pages", pa.list_(pa.int32())), ("row_index", pa.int32()),
+    ("row_label", pa.string()), ("classification_kind", pa.string()), ("code", pa.string()),
+    ("code_name", pa.string()), ("level", pa.int32()), ("parent_code", pa.string()),
+    ("measure", pa.string()), ("measure_key", pa.string()), ("amount", YUAN), ("raw", pa.string()),
+    ("unit", pa.string()), ("page", pa.int32()),
+    ("x0", pa.float64()), ("top", pa.float64()), ("x1", pa.float64()), ("bottom", pa.float64()),
 ])
 
 PROJECTS = pa.schema([
@@ -48,6 +61,7 @@ CHECKS = pa.schema([
     ("doc_id", pa.string()), ("rule", pa.string()), ("status", pa.string()),
     ("expected", VALUE), ("actual", VALUE), ("tolerance", VALUE), ("message", pa.string()),
     ("evidence", pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64())]))),
+    ("evidence_items", pa.list_(pa.int32())),
 ])
 
 
@@ -55,6 +69,7 @@ def summary_schema() -> pa.Schema:
     fields = [("doc_id", pa.string())]
     for concept, unit in load_vocabulary().summary_columns:
         fields.append((concept, pa.int64() if unit == "count" else YUAN))
+    fields.append(("sources", pa.map_(pa.string(), pa.string())))
     return pa.schema(fields)
 
 
@@ -63,6 +78,7 @@ SCHEMAS = {
     "facts": FACTS,
     "projects": PROJECTS,
     "checks": CHECKS,
+    "line_items": LINE_ITEMS,
 }
 
 
@@ -70,7 +86,7 @@ def schema_for(table: str) -> pa.Schema:
     return summary_schema() if table == "summary" else SCHEMAS[table]
 
 
-TABLES = ("documents", "facts", "projects", "summary", "checks")
+TABLES = ("documents", "facts", "projects", "summary", "checks", "line_items")
 
 
 def _v(value: Decimal | None, q: Decimal = _VALUE_Q) -> Decimal | None:
@@ -91,7 +107,9 @@ def rows_for(ex: Extraction, text_path: str | None = None) -> dict[str, list[dic
         "budget_units": list(d.get("budget_units") or []), "internal_units": list(d.get("internal_units") or []),
         "internal_unit_count": d.get("internal_unit_count"),
         "pages": ex.pages if ex.status != "failed" else None, "n_facts": len(ex.facts),
-        "n_checks_failed": failed_checks, "text_path": text_path,
+        "n_checks_failed": failed_checks, "n_line_items": len(ex.line_items),
+        "ocr_pages": list(ex.ocr_pages), "ocr_confidence": ex.ocr_confidence,
+        "disclosure_id": ex.disclosure_id, "text_path": text_path,
     }]
     facts = [{
         "doc_id": ex.doc_id, "fact_id": f.fact_id, "concept": f.concept, "label": f.label, "kind": f.kind,
@@ -99,6 +117,7 @@ def rows_for(ex: Extraction, text_path: str | None = None) -> dict[str, list[dic
         "char_start": f.char_start, "char_end": f.char_end, "page": f.page, "section": f.section,
         "section_title": f.section_title, "direction": f.direction, "stated_none": f.stated_none,
         "period": f.period, "parent_fact_id": f.parent, "source": f.source,
+        **_box(f.bbox), "confidence": f.confidence,
     } for f in ex.facts]
     projects = [{
         "doc_id": ex.doc_id, "name": p.name, "amount": _v(p.amount, _YUAN_Q), "purpose": p.purpose,
@@ -110,10 +129,20 @@ def rows_for(ex: Extraction, text_path: str | None = None) -> dict[str, list[dic
         for concept, unit in load_vocabulary().summary_columns:
             value = ex.summary.get(concept)
             row[concept] = value if unit == "count" or value is None else _v(value, _YUAN_Q)
+        row["sources"] = sorted(ex.summary_sources.items())
         summary.append(row)
     checks = [{
         "doc_id": ex.doc_id, "rule": c.rule, "status": c.status, "expected": _v(c.expected),
         "actual": _v(c.actual), "tolerance": _v(c.tolerance), "message": c.message,
         "evidence": [{"start": s, "end": e} for s, e in c.evidence],
+        "evidence_items": list(c.evidence_items),
     } for c in ex.checks]
-    return {"documents": documents, "facts": facts, "projects": projects, "summary": summary, "checks": checks}
+    line_items = [{"doc_id": ex.doc_id, "item_id": i, **{k: item.get(k) for k in LINE_ITEMS.names[2:]},
+                   "amount": _v(item.get("amount"), _YUAN_Q)} for i, item in enumerate(ex.line_items)]
+    return {"documents": documents, "facts": facts, "projects": projects, "summary": summary, "checks": checks,
+            "line_items": line_items}
+
+
+def _box(bbox) -> dict:
+    x0, top, x1, bottom = bbox if bbox else (None, None, None, None)
+    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom}

@@ -50,6 +50,10 @@ class DocumentsModel(pa.DataFrameModel):
     pages: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=1)
     n_facts: Series[pd.Int32Dtype] = pa.Field(ge=0)
     n_checks_failed: Series[pd.Int32Dtype] = pa.Field(ge=0)
+    n_line_items: Series[pd.Int32Dtype] = pa.Field(ge=0)
+    ocr_pages: Series[object]
+    ocr_confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+    disclosure_id: Series[str] = pa.Field(nullable=True)
     text_path: Series[str] = pa.Field(nullable=True)
 
     class Config:
@@ -81,6 +85,11 @@ class FactsModel(pa.DataFrameModel):
     period: Series[str] = pa.Field(isin=["current", "previous", "budgeted"])
     parent_fact_id: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=0)
     source: Series[str] = pa.Field(isin=["text", "table"])
+    x0: Series[float] = pa.Field(nullable=True)
+    top: Series[float] = pa.Field(nullable=True)
+    x1: Series[float] = pa.Field(nullable=True)
+    bottom: Series[float] = pa.Field(nullable=True)
+    confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1)
 
     class Config:
         strict = True
@@ -134,6 +143,7 @@ class ChecksModel(pa.DataFrameModel):
     tolerance: Series[object] = pa.Field(nullable=True)
     message: Series[str]
     evidence: Series[object]
+    evidence_items: Series[object]
 
     class Config:
         strict = True
@@ -142,6 +152,44 @@ class ChecksModel(pa.DataFrameModel):
     @pa.dataframe_check(name="decided_checks_have_values")
     def decided_have_values(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["status"] == "not_applicable") | (df["expected"].notna() & df["actual"].notna())
+
+
+class LineItemsModel(pa.DataFrameModel):
+    doc_id: Series[str]
+    item_id: Series[pd.Int32Dtype] = pa.Field(ge=0)
+    table_kind: Series[str] = pa.Field(nullable=True)
+    table_title: Series[str] = pa.Field(nullable=True)
+    table_number: Series[str] = pa.Field(nullable=True)
+    pages: Series[object]
+    row_index: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=0)
+    row_label: Series[str] = pa.Field(nullable=True)
+    classification_kind: Series[str] = pa.Field(nullable=True, isin=["function", "economic", "none"])
+    code: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{3}(\d{2}){0,2}$")
+    code_name: Series[str] = pa.Field(nullable=True)
+    level: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=1, le=3)
+    parent_code: Series[str] = pa.Field(nullable=True)
+    measure: Series[str] = pa.Field(nullable=True)
+    measure_key: Series[str] = pa.Field(nullable=True)
+    amount: Series[object] = pa.Field(nullable=True)
+    raw: Series[str] = pa.Field(nullable=True)
+    unit: Series[str] = pa.Field(nullable=True)
+    page: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=1)
+    x0: Series[float] = pa.Field(nullable=True)
+    top: Series[float] = pa.Field(nullable=True)
+    x1: Series[float] = pa.Field(nullable=True)
+    bottom: Series[float] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.check("amount", name="amount_is_decimal_or_null")
+    def amount_is_decimal(cls, s: Series[object]) -> Series[bool]:
+        return _decimal_or_null(s)
+
+    @pa.dataframe_check(name="item_ids_unique_per_document")
+    def unique_ids(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~df.duplicated(["doc_id", "item_id"])
 
 
 def summary_model() -> pa.DataFrameSchema:
@@ -153,6 +201,7 @@ def summary_model() -> pa.DataFrameSchema:
         else:
             columns[concept] = pa.Column(object, nullable=True, checks=pa.Check(
                 lambda s: _decimal_or_null(s), name="decimal_yuan_or_null"))
+    columns["sources"] = pa.Column(object)
     return pa.DataFrameSchema(columns, strict=True, name="SummaryModel")
 
 
@@ -161,6 +210,7 @@ MODELS = {
     "facts": FactsModel,
     "projects": ProjectsModel,
     "checks": ChecksModel,
+    "line_items": LineItemsModel,
 }
 
 
