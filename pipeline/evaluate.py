@@ -7,7 +7,9 @@ is the share of correct facts whose concept is the gold concept. Recall is corre
 gold facts. Precision is correct / extracted facts for gold files that list
 every figure (``"complete": true``, the default) and correct / (correct +
 wrong) for gold files marked ``"complete": false`` (key figures only).
-Extracted facts overlapping a gold trap (other than gold figures inside its span)
+PDF gold files (``"format": "pdf"``) locate a figure by page and printed surface
+instead of an offset, and figures with ``"source": "table"`` are looked up in
+line_items.parquet. Extracted facts overlapping a gold trap (other than gold figures inside its span)
 count against precision everywhere.
 """
 from __future__ import annotations
@@ -94,9 +96,38 @@ def _norm_value(v) -> Decimal:
     return Decimal(str(v)).normalize()
 
 
+_BLANK = str.maketrans("", "", " \n\t\r\u3000,")
+
+
+def _squash(text: str | None) -> str:
+    return (text or "").translate(_BLANK)
+
+
+def _score_pdf_fact(g: dict, facts: list[dict], items: list[dict]) -> tuple[str, dict | None]:
+    """PDF gold facts are located by page and printed surface (offsets depend on the loader):
+    ("correct" | "wrong" | "missed", the extracted fact or line item)."""
+    surface, value = _squash(g["surface"]), _norm_value(g["value"])
+    if g.get("source") == "table":
+        same = [it for it in items if it.get("page") == g["page"] and _squash(it.get("raw")) == surface]
+        for it in same:
+            if it.get("amount") is not None and _norm_value(it["amount"]) == value:
+                return "correct", it
+        return ("wrong", same[0]) if same else ("missed", None)
+    same = [f for f in facts if f["page"] == g["page"] and _squash(f["raw"]) == surface]
+    for f in same:
+        if f["kind"] == g["kind"] and _norm_value(f["value"]) == value:
+            return "correct", f
+    return ("wrong", same[0]) if same else ("missed", None)
+
+
 def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
     docs = pq.read_table(out_dir / "documents.parquet").to_pylist()
     facts = pq.read_table(out_dir / "facts.parquet").to_pylist()
+    items_path = out_dir / "line_items.parquet"
+    items_by_doc: dict[str, list[dict]] = defaultdict(list)
+    if items_path.exists():
+        for it in pq.read_table(items_path).to_pylist():
+            items_by_doc[it["doc_id"]].append(it)
     summaries = {r["doc_id"]: r for r in pq.read_table(out_dir / "summary.parquet").to_pylist()}
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for f in facts:
@@ -110,22 +141,31 @@ def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
         extracted = by_doc.get(doc["doc_id"], []) if doc else []
         score.extracted = len(extracted)
         spans = {(f["char_start"], f["char_end"]): f for f in extracted}
-        gold_spans = {(g["at"], g["at"] + len(g["surface"])) for g in [*gold.get("facts", []), *gold.get("stated_none", [])]}
+        gold_spans = {(g["at"], g["at"] + len(g["surface"])) for g in [*gold.get("facts", []), *gold.get("stated_none", [])]
+                      if "at" in g}
+        is_pdf = gold.get("format") == "pdf"
+        doc_items = items_by_doc.get(doc["doc_id"], []) if doc else []
         for g in [*gold.get("facts", []), *gold.get("stated_none", [])]:
             score.gold += 1
             concept = g.get("concept", "")
             score.per_concept[concept][1] += 1
-            span = (g["at"], g["at"] + len(g["surface"]))
-            got = spans.get(span)
-            if got is None:
+            if is_pdf:
+                outcome, got = _score_pdf_fact(g, extracted, doc_items)
+            else:
+                got = spans.get((g["at"], g["at"] + len(g["surface"])))
+                outcome = ("missed" if got is None else "correct" if got["kind"] == g["kind"]
+                           and _norm_value(got["value"]) == _norm_value(g["value"]) else "wrong")
+            if outcome == "missed":
                 score.missed.append(g)
-            elif got["kind"] == g["kind"] and _norm_value(got["value"]) == _norm_value(g["value"]):
+            elif outcome == "correct":
                 score.correct += 1
                 score.per_concept[concept][0] += 1
-                score.concept_ok += got["concept"] == concept
-                score.per_concept[concept][2] += got["concept"] == concept
+                same = got.get("concept") == concept   # table cells carry no concept
+                score.concept_ok += same
+                score.per_concept[concept][2] += same
             else:
-                score.wrong.append({**g, "got_kind": got["kind"], "got_value": str(got["value"])})
+                score.wrong.append({**g, "got_kind": got.get("kind", "table cell"),
+                                    "got_value": str(got.get("value", got.get("amount")))})
         for trap in gold.get("traps", []):
             t0, t1 = trap["at"], trap["at"] + len(trap["surface"])
             for f in extracted:

@@ -8,7 +8,7 @@ from prefect import flow
 from prefect.futures import as_completed
 
 from extractors.model import Extraction
-from pipeline.tasks import extract_document, write_outputs
+from pipeline.tasks import check_disclosures, extract_document, write_outputs
 from schemas.validation import ValidationReport
 
 # Called in the flow's process after each document (the CLI's progress bar).
@@ -31,6 +31,6 @@ def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True) -> t
         results[futures[future]] = ex
         for callback in _progress:
             callback(ex)
-    done = [ex for ex in results if ex is not None]
+    done = check_disclosures([ex for ex in results if ex is not None])
     report = write_outputs(done, out_dir, keep_texts)
     return done, report

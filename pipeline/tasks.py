@@ -6,6 +6,7 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from extractors.disclosures import check_companions
 from extractors.extract import extract_path
 from extractors.model import Extraction
 from pipeline.writer import OutputWriter
@@ -17,6 +18,13 @@ from schemas.validation import ValidationReport
 def extract_document(path: Path) -> Extraction:
     """Extract one document; a bad document comes back as a failed Extraction."""
     return extract_path(path)
+
+
+@task(name="check-disclosures", cache_policy=NO_CACHE, persist_result=False)
+def check_disclosures(extractions: list[Extraction]) -> list[Extraction]:
+    """Check the files of one disclosure (prose PDF + tables PDF) against each other."""
+    check_companions(extractions)
+    return extractions
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)

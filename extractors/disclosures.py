@@ -1,0 +1,40 @@
+"""One disclosure, several files: a prose PDF and its tables PDF (or a page and its
+attachments) share a disclosure_id (agency, fiscal year, kind) and are checked
+against each other: the prose figures of one against the tables of the other."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from extractors.attribute import load_vocabulary
+from extractors.checks import load_rules
+from extractors.model import Extraction
+from extractors.table_checks import text_vs_tables
+from extractors.table_summary import summary_from_tables, table_cells
+
+
+def check_companions(extractions: list[Extraction]) -> None:
+    """Add cross-file checks to the prose documents of every multi-file disclosure,
+    and fill their summary from the companion's tables where they state a concept."""
+    groups: dict[str, list[Extraction]] = defaultdict(list)
+    for ex in extractions:
+        if ex.disclosure_id and ex.status != "failed":
+            groups[ex.disclosure_id].append(ex)
+    vocab = load_vocabulary()
+    rules = load_rules().get("text_vs_table", [])
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for prose in members:
+            for other in members:
+                if other is prose or not other.line_items:
+                    continue
+                cells = table_cells(other.line_items, vocab)
+                for rule in rules:
+                    for check in text_vs_tables(prose.facts, cells, other.line_items, rule["name"] + "_across_files"):
+                        check.message += f" (tables in {other.source})"
+                        check.evidence_items = []   # item ids belong to the other document
+                        prose.checks.append(check)
+                for concept, value in summary_from_tables(other.line_items, vocab).items():
+                    if prose.summary_sources.get(concept) != "table":
+                        prose.summary[concept] = value
+                        prose.summary_sources[concept] = f"table:{other.doc_id}"
