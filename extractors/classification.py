@@ -56,6 +56,8 @@ def compose_code(parts: list[str]) -> str | None:
     if not parts or not all(p.isdigit() for p in parts):
         return None
     head = parts[0]
+    # a 款/项 printed without its leading zero (Excel): "301 | 2" is 30102
+    parts = [head] + [p.zfill(2) if len(p) == 1 else p for p in parts[1:]]
     if len(parts) == 1:
         return head if code_info(head) else None
     # a later part may repeat the whole code (201 | 20103 | 2010301)

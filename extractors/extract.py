@@ -75,11 +75,11 @@ def extract_loaded(doc: LoadedDocument) -> Extraction:
     projects = extract_projects(norm, mentions, facts)
     summary = summarize(facts, vocab)
     sources = {c: "text" for c, v in summary.items() if v is not None}
-    items = table_line_items(doc)
-    if items:
+    items, empty_kinds = table_line_items(doc)
+    if items or empty_kinds:
         from extractors.table_summary import summary_from_tables
 
-        for concept, value in summary_from_tables(items, vocab).items():
+        for concept, value in summary_from_tables(items, vocab, empty_kinds).items():
             summary[concept], sources[concept] = value, "table"
     checks = run_checks(facts, [c for c, _ in vocab.summary_columns], items)
     document = {k: v for k, v in dataclasses.asdict(info).items() if k != "evidence"}
@@ -99,13 +99,15 @@ def extract_loaded(doc: LoadedDocument) -> Extraction:
     )
 
 
-def table_line_items(doc: LoadedDocument) -> list[dict]:
-    """Line items of the standard tables the loader found (PDFs), continued tables merged."""
+def table_line_items(doc: LoadedDocument) -> tuple[list[dict], set[str]]:
+    """Line items of the standard tables the loader found (PDFs, continued tables merged),
+    and the kinds of the tables printed empty (本表为空)."""
     if not doc.tables:
-        return []
+        return [], set()
     from extractors.tables import line_items, merge_continued
 
-    return line_items(merge_continued(list(doc.tables)))
+    tables = merge_continued(list(doc.tables))
+    return line_items(tables), {t.kind for t in tables if t.empty and t.kind}
 
 
 def failed(source: str, reason: Reason, message: str, sha256: str | None = None,

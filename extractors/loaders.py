@@ -28,6 +28,5 @@ def load_document(path: str | Path) -> LoadedDocument:
     if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
         raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {path.suffix} documents are not supported yet")
     if path.suffix.lower() == ".pdf":
-        raise DocumentError(Reason.CORRUPT_PDF if hasattr(Reason, "CORRUPT_PDF") else Reason.UNSUPPORTED_FORMAT,
-                            f"{path}: named .pdf but does not start with %PDF-")
+        raise DocumentError(Reason.CORRUPT_PDF, f"{path}: named .pdf but does not start with %PDF-")
     return text_document(str(path), data)

@@ -58,24 +58,28 @@ def rows_sum_to_parent(items: list[dict], rule: str) -> list[Check]:
 
 
 def row_identities(items: list[dict], rule: str, total: str, parts: tuple[str, ...]) -> list[Check]:
-    """Within each table row: the `total` column = the sum of the `parts` columns (合计 = 基本 + 项目)."""
+    """Within each table row: the `total` column = the sum of the `parts` columns (合计 = 基本 + 项目).
+    A part ending in "?" (单位预留机动经费 "reserve?") is added when the table has that column."""
+    required = tuple(p for p in parts if not p.endswith("?"))
+    keys = {p.rstrip("?") for p in parts} | {total}
     rows: dict[tuple, dict[str, int]] = defaultdict(dict)
     for i, it in enumerate(items):
-        if it.get("amount") is not None and it.get("measure_key") in (total, *parts):
+        if it.get("amount") is not None and it.get("measure_key") in keys:
             rows[(it.get("table_title"), it.get("row_index"), tuple(it.get("pages") or ()))].setdefault(it["measure_key"], i)
     checks = []
     for (title, row, _), cells in rows.items():
-        if total not in cells or not all(p in cells for p in parts):
+        if total not in cells or not all(p in cells for p in required):
             continue
+        used = [p.rstrip("?") for p in parts if p.rstrip("?") in cells]
         summed = Interval(Decimal(0), Decimal(0))
-        for p in parts:
+        for p in used:
             summed = summed + cell_interval(items[cells[p]])
         whole = cell_interval(items[cells[total]])
         ok = summed.overlaps(whole)
         label = items[cells[total]].get("row_label") or f"row {row}"
         checks.append(_check(rule, "pass" if ok else "fail", summed, whole,
-                             f"{title} / {label}: {' + '.join(parts)} = {_q(summed.mid)}, {total} prints "
-                             f"{items[cells[total]]['raw']}", [cells[total], *(cells[p] for p in parts)]))
+                             f"{title} / {label}: {' + '.join(used)} = {_q(summed.mid)}, {total} prints "
+                             f"{items[cells[total]]['raw']}", [cells[total], *(cells[p] for p in used)]))
     return checks
 
 

@@ -22,7 +22,8 @@ def load_table_rules() -> tuple[dict, ...]:
         if unknown or "concept" not in rule or not rule.get("tables"):
             raise ValueError(f"{where}: needs concept and tables; unknown keys {sorted(unknown)}")
         rules.append({**rule, "row_re": re.compile(rule.get("row", "")),
-                      "measure_re": re.compile(rule.get("measure", ""))})
+                      "measure_re": re.compile(rule.get("measure", "")),
+                      "key_re": re.compile(rule["key"]) if "key" in rule else None})
     return tuple(rules)
 
 
@@ -33,7 +34,7 @@ def _matches(rule: dict, item: dict) -> bool:
     measure = _BLANKS.sub("", item.get("measure") or "")
     if not rule["row_re"].search(label) or not rule["measure_re"].search(measure):
         return False
-    return "key" not in rule or item.get("measure_key") == rule["key"]
+    return rule["key_re"] is None or bool(rule["key_re"].fullmatch(item.get("measure_key") or ""))
 
 
 def table_cells(items: list[dict], vocab: Vocabulary) -> dict[str, int]:

@@ -15,6 +15,9 @@ class Reason(str, Enum):
     FILE_MISSING = "file_missing"                # listed for the run but gone when read
     UNREADABLE = "unreadable"                    # the OS refused to read it (permissions, a directory…)
     UNSUPPORTED_FORMAT = "unsupported_format"    # a format this version cannot read
+    CORRUPT_PDF = "corrupt_pdf"                  # a PDF that cannot be parsed (truncated, damaged, not a PDF)
+    ENCRYPTED = "encrypted"                      # a password-protected PDF
+    SCANNED_PAGES = "scanned_pages"              # pages without a text layer and no OCR installed (partial)
     NO_FIGURES = "no_figures"                    # decoded, but no figure of a disclosure found (partial)
     EXTRACTION_ERROR = "extraction_error"        # a bug: the extractor raised; the message has the traceback tail
 
