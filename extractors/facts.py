@@ -55,11 +55,11 @@ FLAT = re.compile(r"(与|和|同|较|比)(上年|去年|上一?年度?|\d{4}年)
 PREVIOUS_PERIOD = r"(上年|去年|上一年度?|{prev}年)"
 # In final accounts, what was budgeted (年初预算为2.85万元，支出决算为0.39万元) is not the outturn.
 BUDGETED = re.compile(r"(年初预算|预算数|预算为|预算安排)[^决]{0,4}$")
-# 无 that negates what follows (无偿, 无线, 无论 ... are words, not negations).
-NONE_WORD = re.compile(r"无(?!偿|线|论|法|关|须|需|效|息|形|人|故|疑|限|党派|私)")
+# 无/没有 that negates what follows (无偿, 无线, 无论 ... are words, not negations).
+NONE_WORD = re.compile(r"没有|无(?!偿|线|论|法|关|须|需|效|息|形|人|故|疑|限|党派|私)")
 NONE_WINDOW = 18
-# 本部门无此项收入: an absence of the figure just mentioned (its concept comes from there).
-NONE_OF_THIS = re.compile(r"(本部门|本单位|我单位)?(无|没有)此项(收入|支出|资金|经费|预算)?")
+# 本部门无此项收入 / 无相关收支项目: an absence of the figure just mentioned or of the section's subject.
+NONE_OF_THIS = re.compile(r"(本部门|本单位|我单位)?(无|没有)(此项|相关)(收支项目|收入|支出|收支|资金|经费|预算)?")
 NONE_STOP = re.compile(r"[，,。；;：:]|\n\s*\n")
 # List introducers: the figure before them is the parent of the figures after them.
 LIST_INTRO = re.compile(r"其中[:：,，]?|包括(用于)?|具体(为|如下|包括)[:：]?|分别(为|是)[:：]?")

@@ -149,14 +149,17 @@ def evaluate(
     for concept, (ok, total, same) in report.per_concept().items():
         pc.add_row(concept, str(ok), str(total), f"{ok / total:.0%}", f"{same}/{ok}")
     console.print(pc)
+    def where(g: dict) -> str:
+        return f"@{g['at']}" if "at" in g else f"p.{g.get('page')}"
+
     for d in report.docs:
         for g in d.missed:
-            console.print(f"  missed  {d.source} @{g['at']} {g['surface']} ({g['kind']} {g.get('concept', '')})")
+            console.print(f"  missed  {d.source} {where(g)} {g['surface']} ({g['kind']} {g.get('concept', '')})")
         for g in d.wrong:
-            console.print(f"  [red]wrong[/red]   {d.source} @{g['at']} {g['surface']}: expected {g['kind']} {g['value']}, "
+            console.print(f"  [red]wrong[/red]   {d.source} {where(g)} {g['surface']}: expected {g['kind']} {g['value']}, "
                           f"got {g['got_kind']} {g['got_value']}")
         for g in d.on_traps:
-            console.print(f"  [red]trap[/red]    {d.source} @{g['at']} {g['surface']}: extracted {g['fact']}")
+            console.print(f"  [red]trap[/red]    {d.source} {where(g)} {g['surface']}: extracted {g['fact']}")
         for s in d.summary_wrong:
             console.print(f"  summary {d.source} {s}")
     ok = report.recall >= min_recall and report.wrong <= max_wrong

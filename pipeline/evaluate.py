@@ -114,6 +114,9 @@ def _score_pdf_fact(g: dict, facts: list[dict], items: list[dict]) -> tuple[str,
                 return "correct", it
         return ("wrong", same[0]) if same else ("missed", None)
     same = [f for f in facts if f["page"] == g["page"] and _squash(f["raw"]) == surface]
+    if not same and value == 0:   # a stated absence: where its phrase starts and ends is a matter of taste
+        same = [f for f in facts if f["page"] == g["page"] and f["stated_none"]
+                and (_squash(f["raw"]) in surface or surface in _squash(f["raw"]))]
     for f in same:
         if f["kind"] == g["kind"] and _norm_value(f["value"]) == value:
             return "correct", f
@@ -145,7 +148,8 @@ def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
                       if "at" in g}
         is_pdf = gold.get("format") == "pdf"
         doc_items = items_by_doc.get(doc["doc_id"], []) if doc else []
-        for g in [*gold.get("facts", []), *gold.get("stated_none", [])]:
+        stated_none = [{"kind": "amount", "value": "0", **g} for g in gold.get("stated_none", [])]
+        for g in [*gold.get("facts", []), *stated_none]:
             score.gold += 1
             concept = g.get("concept", "")
             score.per_concept[concept][1] += 1
@@ -167,11 +171,15 @@ def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
                 score.wrong.append({**g, "got_kind": got.get("kind", "table cell"),
                                     "got_value": str(got.get("value", got.get("amount")))})
         for trap in gold.get("traps", []):
-            t0, t1 = trap["at"], trap["at"] + len(trap["surface"])
-            for f in extracted:
+            if is_pdf:   # located by page and surface: an amount printed there is on the trap
+                hits = [f for f in extracted if f["page"] == trap["page"] and f["kind"] == "amount"
+                        and _squash(f["raw"]) == _squash(trap["surface"])]
+            else:
+                t0, t1 = trap["at"], trap["at"] + len(trap["surface"])
                 # a gold figure inside a trap's span ("（01项）1672.67万元") is not on the trap
-                if f["char_start"] < t1 and t0 < f["char_end"] and (f["char_start"], f["char_end"]) not in gold_spans:
-                    score.on_traps.append({**trap, "fact": f["raw"]})
+                hits = [f for f in extracted if f["char_start"] < t1 and t0 < f["char_end"]
+                        and (f["char_start"], f["char_end"]) not in gold_spans]
+            score.on_traps.extend({**trap, "fact": f["raw"]} for f in hits)
         summary = summaries.get(doc["doc_id"]) if doc else None
         for concept, expected in gold.get("summary", {}).items():
             score.summary_total += 1
