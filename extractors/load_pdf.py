@@ -5,8 +5,11 @@ A chain of small functions, one page at a time and each page read once:
 1. :func:`open_pdf` opens the bytes with PDFium (pypdfium2): a damaged file or one that
    needs a password becomes a :class:`~schemas.reasons.DocumentError`.
 2. :func:`page_chars` reads the page's characters with their boxes (PDFium's text page:
-   C speed, the loose glyph boxes are the ones pdfplumber reports), in pdfplumber's
-   coordinates: PDF points from the top-left of the page as displayed (``/Rotate`` applied).
+   C speed; the loose glyph boxes are the ones pdfplumber reports), in pdfplumber's
+   coordinates: PDF points from the top-left of the media box as displayed (``/Rotate``
+   applied). A page whose Chinese fonts are not embedded is read through pdfminer instead
+   (:func:`plumber_chars`; :class:`FontCheck` looks at the page's font resources):
+   without a system font PDFium drops one-character text objects of such fonts.
 3. :func:`group_lines` puts them in reading order: lines top to bottom, characters left to
    right, a blank inserted where two characters stand apart (pdfplumber's ``x_tolerance``
    rule). Blanks and line breaks the loader inserts have no box (``None``).
@@ -14,9 +17,11 @@ A chain of small functions, one page at a time and each page read once:
    images, or text that is mostly unmapped glyphs. Such a page is read by OCR
    (:func:`ocr_lines`, RapidOCR) when it is installed; otherwise the document loads with
    what it has and is marked partial (``scanned_pages``).
-5. ``on_page(page, page_number)`` (the standard-table finder) gets the pdfplumber page,
-   which parses its content stream only when asked to; the page is closed right after, so
-   memory stays flat with the length of the document.
+5. ``on_page(page, page_number)`` (the standard-table finder) gets the pdfplumber page of
+   every page that may hold a table (:func:`likely_table_page`: drawn rules, rows of
+   figures or a table title; ``PdfSettings.table_pages="all"`` for every page). pdfminer's
+   parse of a page is nearly all the cost of bare ``extract_text``: prose pages skip it.
+   The page is closed right after, so memory stays flat with the length of the document.
 6. :func:`find_furniture` drops page furniture: page-number lines ("- 3 -", "─ 13 ─",
    "第 3 页") and running headers/footers repeated at the same place on most pages.
 7. :func:`assemble` joins the pages with "\\n" and records where each page begins.
@@ -25,7 +30,7 @@ The text is otherwise kept as extracted: no normalization, no joining of wrapped
 (the matching view in :mod:`extractors.normalize` does that with an offset map).
 
 PDFium is not thread-safe and the Prefect task runner uses threads: every PDFium call
-here holds one module lock.
+here holds one module lock (the OCR engine has its own).
 """
 from __future__ import annotations
 
@@ -72,13 +77,23 @@ class PdfSettings:
     furniture_band: float = 0.12      # headers/footers/page numbers live in this share of the height at the top/bottom
     furniture_position_tolerance: float = 6.0  # points: "the same position" on every page
     furniture_max_lines: int = 3      # at most this many lines at each edge of a page are furniture
+    # on_page (the table finder) gets "all" pages, or only the "likely" ones: ruled lines,
+    # rows of figures or a table title. pdfminer's parse of a page is most of the cost of
+    # a PDF; prose pages need none.
+    table_pages: str = "likely"
+    table_min_rules: int = 4          # "likely": at least this many drawn paths on the page…
+    table_min_rows: int = 2           # …or this many lines holding two or more blank-separated numbers
 
     def __post_init__(self) -> None:
+        if self.table_pages not in ("all", "likely"):
+            raise ValueError(f"PdfSettings.table_pages must be 'all' or 'likely', got {self.table_pages!r}")
         positive = ("x_tolerance", "y_tolerance", "ocr_scale", "furniture_position_tolerance")
         shares = ("scanned_image_share", "garbage_share", "furniture_share", "furniture_band")
-        counts = ("scanned_max_chars", "furniture_min_pages", "furniture_max_lines")
+        counts = ("scanned_max_chars", "furniture_min_pages", "furniture_max_lines", "table_min_rules", "table_min_rows")
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "table_pages":
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
                 raise ValueError(f"PdfSettings.{f.name} must be a number, got {value!r}")
             if f.name in positive and value <= 0:
@@ -134,6 +149,7 @@ class PageText:
     scanned: bool = False           # no usable text layer
     ocr: bool = False               # lines read by OCR
     ocr_scores: list[tuple[float, int]] = field(default_factory=list)   # (score, characters) per OCR line
+    rules: int = 0                  # drawn paths counted (up to PdfSettings.table_min_rules)
 
 
 # --------------------------------------------------------------------------- opening
@@ -154,7 +170,7 @@ def open_pdf(source: str, data: bytes) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) in _PASSWORD_ERRORS:
             raise DocumentError(Reason.ENCRYPTED, f"{source}: the PDF is password-protected") from exc
-        raise DocumentError(Reason.CORRUPT_PDF, f"{source}: the PDF cannot be parsed ({exc})") from exc
+        raise DocumentError(Reason.CORRUPT_PDF, f"{source}: the PDF cannot be parsed, damaged or truncated ({exc})") from exc
     if n_pages == 0:
         _close(doc)
         raise DocumentError(Reason.CORRUPT_PDF, f"{source}: the PDF has no pages (damaged or truncated)")
@@ -195,9 +211,10 @@ def is_garbage_code(u: int) -> bool:
             or 0xD800 <= u <= 0xDFFF or u >= 0xF0000)
 
 
-def page_chars(textpage: pdfium.PdfTextPage, to_display) -> tuple[list[Char], int]:
-    """Every visible character of a page with its box, in content order, and how many of
-    them are garbage (glyphs with no Unicode mapping). Controls are not kept."""
+def page_chars(textpage: pdfium.PdfTextPage, to_display) -> tuple[list[Char], int, int]:
+    """Every visible character of a page with its box (PDFium), in content order; returns
+    (characters, readable, garbage): garbage are glyphs without a Unicode mapping.
+    Controls are not kept."""
     tp = textpage.raw
     n = pdfium_c.FPDFText_CountChars(tp)
     get_unicode = pdfium_c.FPDFText_GetUnicode
@@ -211,8 +228,7 @@ def page_chars(textpage: pdfium.PdfTextPage, to_display) -> tuple[list[Char], in
         u = get_unicode(tp, i)
         if u in _BLANKS:
             continue
-        bad = is_garbage_code(u) or map_error(tp, i) == 1
-        if bad:
+        if is_garbage_code(u) or map_error(tp, i) == 1:
             garbage += 1
             if u < 0x20 or 0xD800 <= u <= 0xDFFF or u > 0x10FFFF:
                 continue
@@ -220,7 +236,103 @@ def page_chars(textpage: pdfium.PdfTextPage, to_display) -> tuple[list[Char], in
             continue
         x0, top, x1, bottom = to_display(rect.left, rect.bottom, rect.right, rect.top)
         chars.append(Char(chr(u), x0, top, x1, bottom))
-    return chars, garbage
+    return chars, max(0, len(chars) - garbage), garbage
+
+
+def plumber_chars(page) -> tuple[list[Char], int, int]:
+    """The same from a pdfplumber page (pdfminer): for pages whose fonts PDFium cannot use.
+    Unmapped glyphs come as "(cid:N)" (kept as extracted, one box for all its letters)."""
+    chars: list[Char] = []
+    garbage = 0
+    for c in page.chars:
+        t = c["text"]
+        if not t or t.isspace():
+            continue
+        if t.startswith("(cid:") or any(is_garbage_code(ord(ch)) for ch in t):
+            garbage += 1
+            t = "".join(ch for ch in t if ord(ch) >= 0x20)
+            if not t:
+                continue
+        chars.append(Char(t, float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"])))
+    return chars, max(0, len(chars) - garbage), garbage
+
+
+# A font PDFium would need a system font for: Chinese names, CID fonts.
+_CJK_FONT_NAME = re.compile(r"sim|song|sun|hei|kai|fang|ming|yahei|gb|fz|^st[a-z]+-|gothic|mincho|batang|gulim|cid", re.I)
+
+
+def font_needs_pdfminer(font) -> bool:
+    """PDFium reads text from the glyphs it can draw: a CJK font that is not embedded,
+    on a machine without Chinese system fonts, loses characters (a text object of one
+    character is dropped whole). pdfminer reads such text from the CMaps alone."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import literal_name
+
+    font = resolve1(font)
+    if not isinstance(font, dict):
+        return False
+    subtype = literal_name(font.get("Subtype")) if font.get("Subtype") is not None else ""
+    if subtype == "Type3":          # glyphs drawn by the PDF itself
+        return False
+    holder = font
+    if subtype == "Type0":
+        descendants = resolve1(font.get("DescendantFonts")) or []
+        holder = resolve1(descendants[0]) if descendants else {}
+        holder = holder if isinstance(holder, dict) else {}
+    descriptor = resolve1(holder.get("FontDescriptor")) or {}
+    if isinstance(descriptor, dict) and any(k in descriptor for k in ("FontFile", "FontFile2", "FontFile3")):
+        return False
+    if subtype == "Type0":
+        return True
+    base = font.get("BaseFont")
+    name = literal_name(base) if base is not None else ""
+    if isinstance(name, bytes):
+        return True
+    return not name.isascii() or bool(_CJK_FONT_NAME.search(name))
+
+
+class FontCheck:
+    """Per document: does a page use a font PDFium cannot read without system fonts?
+    Looks only at the page's font resources (and those of its forms), each font once."""
+
+    def __init__(self) -> None:
+        self._fonts: dict[int, bool] = {}
+
+    def page_needs_pdfminer(self, plumber_page) -> bool:
+        try:
+            return self._resources(plumber_page.page_obj.resources, 0)
+        except Exception:           # a damaged resource dictionary: let PDFium try
+            return False
+
+    def _resources(self, resources, depth: int) -> bool:
+        from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+        from pdfminer.psparser import literal_name
+
+        resources = resolve1(resources)
+        if not isinstance(resources, dict):
+            return False
+        fonts = resolve1(resources.get("Font")) or {}
+        if isinstance(fonts, dict):
+            for ref in fonts.values():
+                if not isinstance(ref, PDFObjRef):          # a direct font dictionary: not cached
+                    if font_needs_pdfminer(ref):
+                        return True
+                    continue
+                if ref.objid not in self._fonts:
+                    self._fonts[ref.objid] = font_needs_pdfminer(ref)
+                if self._fonts[ref.objid]:
+                    return True
+        if depth >= 4:
+            return False
+        xobjects = resolve1(resources.get("XObject")) or {}
+        if isinstance(xobjects, dict):
+            for ref in xobjects.values():
+                xobj = resolve1(ref)
+                if (isinstance(xobj, PDFStream) and xobj.get("Subtype") is not None
+                        and literal_name(xobj.get("Subtype")) == "Form"
+                        and self._resources(xobj.get("Resources"), depth + 1)):
+                    return True
+        return False
 
 
 def group_lines(chars: list[Char], settings: PdfSettings = DEFAULT_SETTINGS) -> list[Line]:
@@ -256,7 +368,10 @@ def group_lines(chars: list[Char], settings: PdfSettings = DEFAULT_SETTINGS) -> 
                     text.append(" ")
                     boxes.append(None)
             text.append(c.text)
-            boxes.append(c.box)
+            if len(c.text) == 1:
+                boxes.append(c.box)
+            else:                   # "(cid:12)", a ligature: every letter gets the glyph's box
+                boxes.extend([c.box] * len(c.text))
             prev = c
         lines.append(Line("".join(text), boxes, min(c.x0 for c in group), min(c.top for c in group),
                           max(c.x1 for c in group), max(c.bottom for c in group)))
@@ -273,7 +388,7 @@ def image_share(page: pdfium.PdfPage) -> float:
         return 0.0
     covered = 0.0
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4):
-        l, b, r, t = obj.get_pos()
+        l, b, r, t = obj.get_bounds()
         w = min(r, max(mx0, mx1)) - max(l, min(mx0, mx1))
         h = min(t, max(my0, my1)) - max(b, min(my0, my1))
         if w > 0 and h > 0:
@@ -294,7 +409,8 @@ def is_scanned(readable: int, garbage: int, page: pdfium.PdfPage, settings: PdfS
 
 # --------------------------------------------------------------------------- OCR
 
-_OCR_MODULES = ("rapidocr_onnxruntime", "rapidocr")
+_OCR_MODULES = ("rapidocr", "rapidocr_onnxruntime")   # the ocr extra; the older package works too
+_OCR_LOCK = threading.Lock()
 
 
 def ocr_available() -> bool:
@@ -303,13 +419,21 @@ def ocr_available() -> bool:
 
 
 @lru_cache(maxsize=1)
-def ocr_engine():
-    """The RapidOCR engine (loaded once per process)."""
+def _engine():
+    import logging
+
     for name in _OCR_MODULES:
         if importlib.util.find_spec(name) is not None:
-            module = __import__(name)
+            logging.getLogger("RapidOCR").setLevel(logging.WARNING)   # it logs every model it loads
+            module = importlib.import_module(name)
             return module.RapidOCR()
     raise RuntimeError(f"no OCR engine installed ({OCR_HINT})")
+
+
+def ocr_engine():
+    """The RapidOCR engine (loaded once per process)."""
+    with _OCR_LOCK:
+        return _engine()
 
 
 def run_ocr(engine, image) -> list[tuple[list[tuple[float, float]], str, float]]:
@@ -362,7 +486,10 @@ def ocr_lines(page: pdfium.PdfPage, width: float, height: float,
     sx = width / image.shape[1] if image.shape[1] else 1 / scale
     sy = height / image.shape[0] if image.shape[0] else 1 / scale
     pieces = []
-    for poly, text, score in run_ocr(ocr_engine(), image):
+    engine = ocr_engine()
+    with _OCR_LOCK:                 # one page at a time through the engine (threads share it)
+        found = run_ocr(engine, image)
+    for poly, text, score in found:
         text = text.strip()
         if not text or score < settings.ocr_min_confidence:
             continue
@@ -524,40 +651,88 @@ def scanned_message(source: str, pages: list[int]) -> str:
 
 # --------------------------------------------------------------------------- the loader
 
-def read_page(doc: pdfium.PdfDocument, index: int, use_ocr: bool,
-              settings: PdfSettings = DEFAULT_SETTINGS) -> PageText:
-    """One page's lines, read by OCR when it is scanned and OCR is on."""
+def count_paths(page: pdfium.PdfPage, limit: int) -> int:
+    """Drawn paths (rules, cell borders) on a page, counted up to ``limit``."""
+    n = 0
+    if limit <= 0:
+        return 0
+    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=4):
+        n += 1
+        if n >= limit:
+            break
+    return n
+
+
+_CELL_NUMBER = re.compile(r"(?:(?<=\s)|^)[-+]?\d[\d,]*(?:\.\d+)?%?(?=\s|$)")
+_TABLE_TITLE = re.compile(r"(?:表|表[（(]续[)）]|续表)$")
+
+
+def likely_table_page(page: PageText, settings: PdfSettings = DEFAULT_SETTINGS) -> bool:
+    """Could the page hold a standard table? Drawn rules, rows of blank-separated figures
+    or a short line ending in 表 (a title, also of an empty table). Pages read by OCR and
+    scanned pages go to the table finder too."""
+    if settings.table_pages == "all" or page.scanned or page.rules >= settings.table_min_rules:
+        return True
+    rows = 0
+    for line in page.lines:
+        text = line.text.strip()
+        if len(text) <= 40 and _TABLE_TITLE.search(text):
+            return True
+        if len(_CELL_NUMBER.findall(text)) >= 2:
+            rows += 1
+            if rows >= settings.table_min_rows:
+                return True
+    return False
+
+
+def _pdfium_chars(page: pdfium.PdfPage, to_display) -> tuple[list[Char], int, int]:
+    textpage = page.get_textpage()
+    try:
+        return page_chars(textpage, to_display)
+    finally:
+        textpage.close()
+
+
+def read_page(doc: pdfium.PdfDocument, index: int, use_ocr: bool, settings: PdfSettings = DEFAULT_SETTINGS,
+              plumber_page=None, count_rules: bool = False) -> PageText:
+    """One page's lines: from PDFium, from pdfminer (``plumber_page``) when PDFium cannot
+    read its fonts, or by OCR when the page is scanned and OCR is on."""
+    rules = 0
     with _PDFIUM_LOCK:
         page = doc[index]
         try:
+            if count_rules and settings.table_pages == "likely":
+                rules = count_paths(page, settings.table_min_rules)
             to_display, width, height = display_transform(page)
-            textpage = page.get_textpage()
-            try:
-                chars, garbage = page_chars(textpage, to_display)
-            finally:
-                textpage.close()
-            readable = len(chars) - sum(1 for c in chars if is_garbage_code(ord(c.text)))
-            scanned = is_scanned(readable, garbage, page, settings)
+            if plumber_page is None:
+                chars, readable, garbage = _pdfium_chars(page, to_display)
         except pdfium.PdfiumError:
             page.close()
             raise
-        if not (scanned and use_ocr):
-            page.close()
-    result = PageText(index + 1, float(width), float(height), scanned=scanned)
-    if scanned and use_ocr:
-        try:
+    try:
+        if plumber_page is not None:
+            chars, readable, garbage = plumber_chars(plumber_page)
+            if garbage > readable:      # pdfminer misreads the fonts (e.g. encrypted CMaps): try PDFium
+                with _PDFIUM_LOCK:
+                    other = _pdfium_chars(page, to_display)
+                if other[1] > readable:
+                    chars, readable, garbage = other
+        with _PDFIUM_LOCK:
+            scanned = is_scanned(readable, garbage, page, settings)
+        result = PageText(index + 1, float(width), float(height), scanned=scanned, rules=rules)
+        if scanned and use_ocr:
             result.lines, result.ocr_scores = ocr_lines(page, result.width, result.height, settings)
-        finally:
-            _close(page)
-        result.ocr = True
-    else:
-        result.lines = group_lines(chars, settings)
+            result.ocr = True
+        else:
+            result.lines = group_lines(chars, settings)
+    finally:
+        _close(page)
     return result
 
 
-def _plumber_pages(source: str, data: bytes):
-    """pdfplumber's view of the document, for ``on_page`` (tables); its pages parse their
-    content stream only when asked to."""
+def _plumber_open(data: bytes):
+    """pdfplumber's view of the document (for ``on_page`` and for pages PDFium cannot
+    read); its pages parse their content stream only when asked to."""
     import pdfplumber
 
     pdf = pdfplumber.open(io.BytesIO(data))
@@ -571,7 +746,6 @@ def _call_on_page(on_page: OnPage, plumber_page, number: int, source: str) -> li
         raise
     except Exception as exc:
         from pdfminer.psparser import PSException
-
         from pdfplumber.utils.exceptions import PdfminerException
 
         if isinstance(exc, (PdfminerException, PSException)):
@@ -579,8 +753,6 @@ def _call_on_page(on_page: OnPage, plumber_page, number: int, source: str) -> li
         raise DocumentError(Reason.EXTRACTION_ERROR,
                             f"{source}: page {number}: {getattr(on_page, '__name__', 'on_page')} raised "
                             f"{type(exc).__name__}: {exc}") from exc
-    finally:
-        plumber_page.close()
     return list(found or [])
 
 
@@ -588,10 +760,11 @@ def load_pdf(source: str, data: bytes, on_page: OnPage | None = None, ocr: bool 
              settings: PdfSettings = DEFAULT_SETTINGS) -> LoadedDocument:
     """A PDF disclosure from its bytes.
 
-    ``on_page(page, page_number)`` gets each pdfplumber page (1-based number) in order and
-    returns the tables found on it; they are collected into ``LoadedDocument.tables``.
-    ``ocr``: True reads scanned pages by OCR (an error if no engine is installed), False
-    never, None when RapidOCR is installed."""
+    ``on_page(page, page_number)`` gets the pdfplumber page (1-based number) of every page
+    that may hold a table (``settings.table_pages``), in order, and returns the tables
+    found on it; they are collected into ``LoadedDocument.tables``. ``ocr``: True reads
+    scanned pages by OCR (an error if no engine is installed), False never, None when
+    RapidOCR is installed."""
     if ocr is None:
         use_ocr = ocr_available()
     elif ocr and not ocr_available():
@@ -603,22 +776,38 @@ def load_pdf(source: str, data: bytes, on_page: OnPage | None = None, ocr: bool 
     pages: list[PageText] = []
     tables: list = []
     partial: tuple[Reason, str] | None = None
+    fonts = FontCheck()
     try:
         n_pages = len(doc)
-        plumber_pages = None
-        if on_page is not None:
-            try:
-                pdf, plumber_pages = _plumber_pages(source, data)
-            except Exception as exc:   # pdfminer cannot read what PDFium could: text without tables
-                partial = (Reason.CORRUPT_PDF, f"{source}: the tables cannot be read (pdfminer: {type(exc).__name__}: {exc})")
+        plumber_pages: list = []
+        try:
+            pdf, plumber_pages = _plumber_open(data)
+        except Exception as exc:   # pdfminer cannot read what PDFium could: text without tables
+            if on_page is not None:
+                partial = (Reason.CORRUPT_PDF, f"{source}: the tables cannot be read "
+                                               f"(pdfminer: {type(exc).__name__}: {exc})")
         for index in range(n_pages):
+            plumber_page = plumber_pages[index] if index < len(plumber_pages) else None
             try:
-                page = read_page(doc, index, use_ocr, settings)
+                via_pdfminer = plumber_page is not None and fonts.page_needs_pdfminer(plumber_page)
+                page = read_page(doc, index, use_ocr, settings, plumber_page if via_pdfminer else None,
+                                 count_rules=on_page is not None and plumber_page is not None)
             except pdfium.PdfiumError as exc:
                 raise DocumentError(Reason.CORRUPT_PDF, f"{source}: page {index + 1} cannot be read ({exc})") from exc
+            except Exception as exc:
+                from pdfminer.psparser import PSException
+                from pdfplumber.utils.exceptions import PdfminerException
+
+                if isinstance(exc, (PdfminerException, PSException)):
+                    raise DocumentError(Reason.CORRUPT_PDF, f"{source}: page {index + 1} cannot be parsed ({exc})") from exc
+                raise
             pages.append(page)
-            if plumber_pages is not None and index < len(plumber_pages):
-                tables.extend(_call_on_page(on_page, plumber_pages[index], index + 1, source))
+            if plumber_page is not None:
+                try:
+                    if on_page is not None and likely_table_page(page, settings):
+                        tables.extend(_call_on_page(on_page, plumber_page, index + 1, source))
+                finally:
+                    plumber_page.close()
     finally:
         _close(doc)
         if pdf is not None:

@@ -75,7 +75,7 @@ def fold(text: str) -> str:
 _NEW_ITEM = re.compile(r"^(第[一二三四五六七八九十]+[部分章节]|[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]"
                        r"|\d+[.、](?!\d)|[①-⑳]|表\d|附件|单位[:：])")
 # Lines ending like this end a sentence or introduce what follows.
-_LINE_END = set("。；;：:！？!?")
+_LINE_END = set("。！？!?")   # a full-width line ending in ，；： still wraps
 # A number at the end of a line and its unit at the start of the next: "1446.32\n万元".
 _SPLIT_UNIT = re.compile(r"^(亿元|万元|千元|元|%|个|人|辆|台|套|项)")
 _WRAP_SHARE = 0.8
