@@ -83,6 +83,7 @@ class Mention:
     concept: str | None = None       # set directly for stated absences
     label: str | None = None
     clause_start: int = 0
+    explicit_share: bool = False     # 占40.15%: a share of the figure before it (checked)
 
 
 def _direction(text: str) -> str | None:
@@ -176,7 +177,8 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
         if qty.unit == "count":
             kind = "count"
         elif qty.unit == "percent":
-            direction = None if SHARE_BEFORE.search(before) else _direction(before)
+            explicit_share = bool(SHARE_BEFORE.search(before))
+            direction = None if explicit_share else _direction(before)
             # a percentage is a rate of change only with a direction word (增长8.8%);
             # otherwise it is a share of something (占40.15%, 完成年初预算的95.45%, chart labels)
             kind = "rate" if direction else "share"
@@ -194,7 +196,8 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
             direction = "flat"      # 增加（减少）0万元, 增长0%: no change, whatever the wording
         value = -qty.value if qty.negative else qty.value
         mentions.append(Mention(q.start, q.end, kind, value, qty.unit, qty.unit_text, qty.resolution,
-                                direction=direction, clause_start=clause_start))
+                                direction=direction, clause_start=clause_start,
+                                explicit_share=qty.unit == "percent" and explicit_share))
         prev_end = q.end
     for m in FLAT.finditer(text):
         mentions.append(Mention(m.start(), m.end(), "change", Decimal(0), "yuan", "", Decimal(0),
@@ -312,7 +315,9 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
             ref = same_sentence[-1] if same_sentence else _previous_figure(facts, fact)
             if found is None and m.kind in ("share", "rate", "change") and ref is not None:
                 fact.concept = ref.concept
-                if m.kind != "rate" or not RATE_SUBJECT.sub("", label):
+                # only 占x% (a share) or a bare 增长x% (a rate) speaks of the figure before it;
+                # 完成年初预算的95.45% or a chart label does not claim part / whole
+                if (m.kind == "share" and m.explicit_share) or (m.kind == "rate" and not RATE_SUBJECT.sub("", label)):
                     fact.about = ref.fact_id
                 if m.kind == "share" and not label:
                     label = ref.label

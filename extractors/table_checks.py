@@ -37,7 +37,8 @@ def rows_sum_to_parent(items: list[dict], rule: str) -> list[Check]:
     by_code: dict[tuple, int] = {}
     for i, it in enumerate(items):
         if it.get("code") and it.get("amount") is not None:
-            key = (it.get("table_kind"), it.get("table_title"), it.get("measure"))
+            # a table printed twice in one PDF is two tables: the pages tell them apart
+            key = (it.get("table_kind"), it.get("table_title"), it.get("measure"), tuple(it.get("pages") or ()))
             by_code[key + (it["code"],)] = i
             if it.get("parent_code"):
                 groups[key][it["parent_code"]].append(i)
