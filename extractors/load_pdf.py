@@ -663,7 +663,8 @@ def count_paths(page: pdfium.PdfPage, limit: int) -> int:
     return n
 
 
-_CELL_NUMBER = re.compile(r"(?:(?<=\s)|^)[-+]?\d[\d,]*(?:\.\d+)?%?(?=\s|$)")
+_CELL_NUMBER = re.compile(r"(?:(?<=\s)|^)[-+]?\d[\d,]*(?:\.\d+)?%?(?=\s|$)"
+                          r"(?!\s*(?:万|元|亿|年|个|%|％|分|人|辆|台|套|项|次|月|日|号|倍|家|所|名|户|平方|公里|天))")
 _TABLE_TITLE = re.compile(r"(?:表|表[（(]续[)）]|续表)$")
 
 

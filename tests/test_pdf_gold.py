@@ -49,8 +49,7 @@ def test_recall_and_wrong_values(pdf_run):
     for doc in report.docs:
         assert doc.recall >= 0.95, (doc.source, doc.missed)
         assert not doc.on_traps, doc.on_traps
-    # one known disagreement: shgzb p.18 完成年初预算的95.89% — the gold calls it a rate, we a share
-    assert report.wrong <= 1
+    assert report.wrong == 0
     assert report.recall >= 0.99
 
 
