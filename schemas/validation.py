@@ -26,7 +26,25 @@ def _decimal_or_null(s: pd.Series) -> pd.Series:
     return s.map(lambda v: v is None or isinstance(v, Decimal) or pd.isna(v))
 
 
-class DocumentsModel(pa.DataFrameModel):
+class StrictModel(pa.DataFrameModel):
+    """Every table: exactly its columns, values coerced to the declared types."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class AmountModel(StrictModel):
+    """Tables with a nullable decimal ``amount`` column (yuan)."""
+
+    amount: Series[object] = pa.Field(nullable=True)
+
+    @pa.check("amount", name="amount_is_decimal_or_null")
+    def amount_is_decimal(cls, s: Series[object]) -> Series[bool]:
+        return _decimal_or_null(s)
+
+
+class DocumentsModel(StrictModel):
     doc_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1})
     source: Series[str]
     sha256: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$")
@@ -56,16 +74,13 @@ class DocumentsModel(pa.DataFrameModel):
     disclosure_id: Series[str] = pa.Field(nullable=True)
     text_path: Series[str] = pa.Field(nullable=True)
 
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(name="failed_documents_have_a_reason")
     def failed_have_reason(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["status"] == "ok") | df["error_reason"].notna()
 
 
-class FactsModel(pa.DataFrameModel):
+class FactsModel(StrictModel):
     doc_id: Series[str]
     fact_id: Series[pd.Int32Dtype] = pa.Field(ge=0)
     concept: Series[str]
@@ -91,9 +106,6 @@ class FactsModel(pa.DataFrameModel):
     bottom: Series[float] = pa.Field(nullable=True)
     confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1)
 
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.check("value", name="value_is_decimal")
     def value_is_decimal(cls, s: Series[object]) -> Series[bool]:
@@ -116,25 +128,16 @@ class FactsModel(pa.DataFrameModel):
         return ~df.duplicated(["doc_id", "fact_id"])
 
 
-class ProjectsModel(pa.DataFrameModel):
+class ProjectsModel(AmountModel):
     doc_id: Series[str]
     name: Series[str] = pa.Field(str_length={"min_value": 1})
-    amount: Series[object] = pa.Field(nullable=True)
     purpose: Series[str] = pa.Field(nullable=True)
     char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
     char_end: Series[pd.Int64Dtype] = pa.Field(ge=0)
     fact_id: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=0)
 
-    class Config:
-        strict = True
-        coerce = True
 
-    @pa.check("amount", name="amount_is_decimal_or_null")
-    def amount_is_decimal(cls, s: Series[object]) -> Series[bool]:
-        return _decimal_or_null(s)
-
-
-class ChecksModel(pa.DataFrameModel):
+class ChecksModel(StrictModel):
     doc_id: Series[str]
     rule: Series[str]
     status: Series[str] = pa.Field(isin=CHECK_STATUSES)
@@ -145,16 +148,13 @@ class ChecksModel(pa.DataFrameModel):
     evidence: Series[object]
     evidence_items: Series[object]
 
-    class Config:
-        strict = True
-        coerce = True
 
     @pa.dataframe_check(name="decided_checks_have_values")
     def decided_have_values(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["status"] == "not_applicable") | (df["expected"].notna() & df["actual"].notna())
 
 
-class LineItemsModel(pa.DataFrameModel):
+class LineItemsModel(AmountModel):
     doc_id: Series[str]
     item_id: Series[pd.Int32Dtype] = pa.Field(ge=0)
     table_kind: Series[str] = pa.Field(nullable=True)
@@ -170,7 +170,6 @@ class LineItemsModel(pa.DataFrameModel):
     parent_code: Series[str] = pa.Field(nullable=True)
     measure: Series[str] = pa.Field(nullable=True)
     measure_key: Series[str] = pa.Field(nullable=True)
-    amount: Series[object] = pa.Field(nullable=True)
     raw: Series[str] = pa.Field(nullable=True)
     unit: Series[str] = pa.Field(nullable=True)
     page: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=1)
@@ -179,13 +178,6 @@ class LineItemsModel(pa.DataFrameModel):
     x1: Series[float] = pa.Field(nullable=True)
     bottom: Series[float] = pa.Field(nullable=True)
 
-    class Config:
-        strict = True
-        coerce = True
-
-    @pa.check("amount", name="amount_is_decimal_or_null")
-    def amount_is_decimal(cls, s: Series[object]) -> Series[bool]:
-        return _decimal_or_null(s)
 
     @pa.dataframe_check(name="item_ids_unique_per_document")
     def unique_ids(cls, df: pd.DataFrame) -> Series[bool]:
