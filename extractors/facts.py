@@ -97,10 +97,7 @@ def _direction(text: str) -> str | None:
 
 def _phrase_before(text: str, pos: int, floor: int) -> str:
     """The text before ``pos`` back to the last comma-level break (a 、 list stays whole)."""
-    i = pos - 1
-    while i >= floor and text[i] not in PHRASE_BREAKS:
-        i -= 1
-    return text[i + 1: pos]
+    return text[_back_to(text, pos, floor, PHRASE_BREAKS): pos]
 
 
 def _clause_end(text: str, pos: int) -> int:
@@ -109,11 +106,16 @@ def _clause_end(text: str, pos: int) -> int:
     return pos
 
 
-def _clause_start(text: str, pos: int, floor: int) -> int:
+def _back_to(text: str, pos: int, floor: int, breaks: set[str]) -> int:
+    """Where the run of text ending at ``pos`` starts: after the last of ``breaks`` (not before ``floor``)."""
     i = pos - 1
-    while i >= floor and text[i] not in CLAUSE_BREAKS:
+    while i >= floor and text[i] not in breaks:
         i -= 1
     return i + 1
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    return _back_to(text, pos, floor, CLAUSE_BREAKS)
 
 
 def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
@@ -151,9 +153,7 @@ def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
 
 
 def _sentence_of(text: str, pos: int) -> str:
-    i = pos - 1
-    while i >= 0 and text[i] not in SENTENCE_BREAKS:
-        i -= 1
+    i = _back_to(text, pos, 0, SENTENCE_BREAKS) - 1
     j = pos
     while j < len(text) and text[j] not in SENTENCE_BREAKS:
         j += 1
@@ -363,10 +363,7 @@ def _previous_figure(facts: list[Fact], fact: Fact) -> Fact | None:
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    i = pos - 1
-    while i >= 0 and text[i] not in SENTENCE_BREAKS:
-        i -= 1
-    return i + 1
+    return _back_to(text, pos, 0, SENTENCE_BREAKS)
 
 
 def _sentence_ids(text: str) -> list[int]:
