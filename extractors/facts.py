@@ -128,8 +128,9 @@ def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
         if stop:
             window = window[: stop.start()]
         best = None
+        sentence = _sentence_of(text, m.start())
         for rule in rules:
-            if rule.context is not None and not rule.context.search(_sentence_of(text, m.start())):
+            if rule.context is not None and not rule.context.search(sentence):
                 continue
             t = rule.terms.search(window)
             if t and t.end() > t.start():
@@ -366,12 +367,15 @@ def _sentence_start(text: str, pos: int) -> int:
     return _back_to(text, pos, 0, SENTENCE_BREAKS)
 
 
-def _sentence_ids(text: str) -> list[int]:
-    ids = [0] * (len(text) + 1)
-    sid = 0
-    for i, ch in enumerate(text):
-        ids[i] = sid
-        if ch in SENTENCE_BREAKS:
-            sid += 1
-    ids[len(text)] = sid
-    return ids
+def _sentence_ids(text: str) -> "SentenceIds":
+    return SentenceIds([i for i, ch in enumerate(text) if ch in SENTENCE_BREAKS])
+
+
+class SentenceIds:
+    """Sentence number of a position: how many sentence breaks come before it."""
+
+    def __init__(self, breaks: list[int]):
+        self.breaks = breaks
+
+    def __getitem__(self, pos: int) -> int:
+        return bisect_right(self.breaks, pos - 1)

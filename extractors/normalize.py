@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # One-to-one character replacements (full-width forms → ASCII).
 _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(ord("０"), ord("９") + 1)}
@@ -42,6 +43,7 @@ _TRANSLATE = str.maketrans(_FULLWIDTH)
 # Horizontal whitespace and characters that take no room on the page.
 _BLANK = set(" \t\u00a0\u3000\u2002\u2003\u2009\u200a\u202f\u205f\x0b\x0c")
 _INVISIBLE = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_SPECIAL = re.compile("[" + re.escape("".join(sorted(_BLANK | _INVISIBLE))) + "]")
 
 
 def _is_ascii_alnum(ch: str) -> bool:
@@ -121,6 +123,7 @@ def layout_breaks(folded: str) -> set[int]:
     return drop
 
 
+@lru_cache(maxsize=16)   # the loader, sections, document facts and figures all ask for the same view
 def normalize(original: str, join_wrapped: bool = False) -> Normalized:
     """Build the matching view of ``original`` (see module docstring).
 
@@ -129,35 +132,43 @@ def normalize(original: str, join_wrapped: bool = False) -> Normalized:
     """
     folded = fold(original)
     joins = layout_breaks(folded) if join_wrapped else set()
+    n = len(folded)
+
+    def droppable(j: int) -> bool:
+        ch = folded[j]
+        return (ch in _BLANK or ch in _INVISIBLE or (j in joins and ch in "\r\n \t")
+                or (ch == "\r" and j + 1 in joins))
+
+    specials = {m.start() for m in _SPECIAL.finditer(folded)} | joins
+    specials |= {j - 1 for j in joins if j and folded[j - 1] == "\r"}
     out: list[str] = []
     index: list[int] = []
-    n = len(folded)
+    last = ""
     i = 0
-    while i < n:
+    for p in sorted(specials):
+        if p < i:
+            continue
+        if p > i:                          # an ordinary stretch: copied as it is
+            out.append(folded[i:p])
+            index.extend(range(i, p))
+            last, i = folded[p - 1], p
         ch = folded[i]
-        if ch in _INVISIBLE:
+        if ch in _INVISIBLE or (i in joins and not droppable(i)):   # page-number line characters
             i += 1
             continue
-        if i in joins and ch not in _BLANK and ch != "\n" and ch != "\r":   # page-number line
-            i += 1
-            continue
-        if ch in _BLANK or i in joins or (ch == "\r" and i + 1 in joins):
-            j = i
-            while j < n and (folded[j] in _BLANK or folded[j] in _INVISIBLE or (j in joins and folded[j] in "\r\n \t")
-                             or (folded[j] == "\r" and j + 1 in joins)):
-                j += 1
-            prev = out[-1] if out else ""
-            nxt = folded[j] if j < n else ""
-            # keep one blank between two ASCII words/numbers ("100 200") and before a
-            # negative number after a number ("27,664.22 -0.8": two cells, not a range)
-            negative_next = nxt == "-" and j + 1 < n and folded[j + 1].isdigit()
-            if prev and nxt and _is_ascii_alnum(prev) and (_is_ascii_alnum(nxt) or negative_next):
-                out.append(" ")
-                index.append(i)
-            i = j
-            continue
-        out.append(ch)
-        index.append(i)
-        i += 1
+        j = i
+        while j < n and droppable(j):
+            j += 1
+        nxt = folded[j] if j < n else ""
+        # keep one blank between two ASCII words/numbers ("100 200") and before a
+        # negative number after a number ("27,664.22 -0.8": two cells, not a range)
+        negative_next = nxt == "-" and j + 1 < n and folded[j + 1].isdigit()
+        if last and nxt and _is_ascii_alnum(last) and (_is_ascii_alnum(nxt) or negative_next):
+            out.append(" ")
+            index.append(i)
+            last = " "
+        i = j
+    out.append(folded[i:])
+    index.extend(range(i, n))
     index.append(len(original))
     return Normalized("".join(out), tuple(index))
