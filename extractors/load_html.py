@@ -129,7 +129,7 @@ def _cjk_counts(node: Node, out: dict[int, tuple[int, int]], in_link: bool = Fal
             p, l = _cjk_counts(child, out, in_link or tag == "a")
             plain += p
             linked += l
-    out[id(node)] = (plain, linked)
+    out[node.mem_id] = (plain, linked)
     return plain, linked
 
 
@@ -150,7 +150,7 @@ def _strip_boilerplate(root: Node) -> None:
             if not child.tag or child.tag.startswith("-"):
                 continue
             # never drop a block holding most of the page's text (a badly named wrapper)
-            if _is_boilerplate(child) and counts.get(id(child), (0, 0))[0] * 2 < total:
+            if _is_boilerplate(child) and counts.get(child.mem_id, (0, 0))[0] * 2 < total:
                 doomed.append(child)
             else:
                 stack.append(child)
@@ -176,11 +176,11 @@ def main_content(tree: HTMLParser, content_selector: str | None = None) -> Node:
     _cjk_counts(root, counts)
     node = root
     while True:
-        plain, _ = counts.get(id(node), (0, 0))
+        plain, _ = counts.get(node.mem_id, (0, 0))
         best, best_plain = None, 0
         for child in _children(node):
             if child.tag in _CANDIDATE_TAGS:
-                p = counts.get(id(child), (0, 0))[0]
+                p = counts.get(child.mem_id, (0, 0))[0]
                 if p > best_plain:
                     best, best_plain = child, p
         # descend while one child block keeps (nearly) all the non-link CJK text

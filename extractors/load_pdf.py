@@ -801,7 +801,9 @@ def load_pdf(source: str, data: bytes, on_page: OnPage | None = None, ocr: bool 
 
                 if isinstance(exc, (PdfminerException, PSException)):
                     raise DocumentError(Reason.CORRUPT_PDF, f"{source}: page {index + 1} cannot be parsed ({exc})") from exc
-                raise
+                # a bug must not stop the other documents of a run
+                raise DocumentError(Reason.EXTRACTION_ERROR, f"{source}: page {index + 1}: reading the page raised "
+                                                             f"{type(exc).__name__}: {exc}") from exc
             pages.append(page)
             if plumber_page is not None:
                 try:

@@ -11,7 +11,8 @@ MAGIC = (
     (b"PK\x03\x04", "ZIP container (xlsx/docx)"),
     (b"\xd0\xcf\x11\xe0", "OLE2 (xls/doc)"),
 )
-UNSUPPORTED_SUFFIXES = {".html", ".htm", ".xls", ".xlsx", ".doc", ".docx"}
+UNSUPPORTED_SUFFIXES = {".xls", ".xlsx", ".doc", ".docx"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml"}
 
 
 def load_document(path: str | Path) -> LoadedDocument:
@@ -25,6 +26,10 @@ def load_document(path: str | Path) -> LoadedDocument:
     for magic, name in MAGIC:
         if data.startswith(magic):
             raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {name} documents are not supported yet")
+    if path.suffix.lower() in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        from extractors.load_html import load_html
+
+        return load_html(str(path), data)
     if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
         raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {path.suffix} documents are not supported yet")
     if path.suffix.lower() == ".pdf":

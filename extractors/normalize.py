@@ -10,6 +10,9 @@ matches patterns (numbers, headings, labels) works on a *normalized view*:
   single space kept between two ASCII letters/digits so that ``100 200``
   does not become ``100200``. This joins "50 万元" and spaced-out headings
   such as "江 苏 省 人 民 检 察 院".
+* with ``join_wrapped`` (text from PDFs), page-number lines and the newlines
+  that only wrap a full line are dropped too; a number wrapped in the middle
+  ("4\n03.56万元") is read as one.
 
 ``Normalized.index[i]`` is the offset in the stored text of the normalized
 character ``i``; :meth:`Normalized.span` maps a normalized span back, so every
@@ -163,7 +166,9 @@ def normalize(original: str, join_wrapped: bool = False) -> Normalized:
         # keep one blank between two ASCII words/numbers ("100 200") and before a
         # negative number after a number ("27,664.22 -0.8": two cells, not a range)
         negative_next = nxt == "-" and j + 1 < n and folded[j + 1].isdigit()
-        if last and nxt and _is_ascii_alnum(last) and (_is_ascii_alnum(nxt) or negative_next):
+        # a full line wrapped in the middle of a number ("支出4\n03.56万元") is one number
+        wrap_only = all(folded[k] in "\r\n" for k in range(i, j))
+        if last and nxt and not wrap_only and _is_ascii_alnum(last) and (_is_ascii_alnum(nxt) or negative_next):
             out.append(" ")
             index.append(i)
             last = " "

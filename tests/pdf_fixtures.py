@@ -23,7 +23,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 FONT = "STSong-Light"
-PDF_FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
+PDF_FIXTURES = Path(__file__).parent / "fixtures" / "pdf_gold"   # the real PDFs (labeled there too)
 SEED_HEADER = "湖南省怀化市政务服务中心部门预算公开文本"
 
 

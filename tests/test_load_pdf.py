@@ -2,7 +2,7 @@
 pages (with and without OCR), real disclosures and broken files.
 
 The PDFs are made by tests/pdf_fixtures.py (reportlab) or are the small real ones copied
-into tests/fixtures/pdf/ (see SOURCES.tsv there)."""
+in tests/fixtures/pdf_gold/ (the hand-labeled real PDFs)."""
 from __future__ import annotations
 
 import io

@@ -11,32 +11,36 @@ from extractors.extract import extract_loaded
 from extractors.load_pdf import load_pdf
 from schemas.reasons import DocumentError, Reason
 from tests.conftest import FIXTURES, SEED, SEED_GOLD
-from tests.make_pdfs import HEADER, scanned_pdf, text_pdf
+from tests.pdf_fixtures import SEED_HEADER as HEADER
+from tests.pdf_fixtures import scanned_pdf, seed_pdf, text_page_pdf
 
 SQUASH = re.compile(r"\s+")
 
 
 @pytest.fixture(scope="module")
-def seed_pdf():
-    data, pages = text_pdf(SEED.read_text(encoding="utf-8"))
-    return load_pdf("seed.pdf", data), pages
+def seed_as_pdf():
+    data, layout = seed_pdf(SEED.read_text(encoding="utf-8"))
+    first_lines = {}
+    for line in layout.lines:
+        first_lines.setdefault(line.page, line.text)
+    return load_pdf("seed.pdf", data), [first_lines[p] for p in sorted(first_lines)]
 
 
-def test_pages_and_their_offsets(seed_pdf):
-    doc, pages = seed_pdf
-    assert len(doc.page_starts) == len(pages) >= 3
-    for start, lines in zip(doc.page_starts, pages):
-        assert doc.text[start:].startswith(lines[0])
+def test_pages_and_their_offsets(seed_as_pdf):
+    doc, first_lines = seed_as_pdf
+    assert len(doc.page_starts) == len(first_lines) >= 3
+    for start, line in zip(doc.page_starts, first_lines):
+        assert doc.text[start:].startswith(line)
 
 
-def test_page_numbers_and_running_header_are_not_text(seed_pdf):
-    doc, _ = seed_pdf
+def test_page_numbers_and_running_header_are_not_text(seed_as_pdf):
+    doc, _ = seed_as_pdf
     assert HEADER not in doc.text
     assert not re.search(r"^-\s*\d+\s*-$", doc.text, re.M)
 
 
-def test_every_character_has_a_box_on_its_page(seed_pdf):
-    doc, _ = seed_pdf
+def test_every_character_has_a_box_on_its_page(seed_as_pdf):
+    doc, _ = seed_as_pdf
     assert len(doc.char_boxes) == len(doc.text)
     for ch, box in zip(doc.text, doc.char_boxes):
         if ch.isspace():   # line breaks and blanks the loader inserted have no box
@@ -46,10 +50,10 @@ def test_every_character_has_a_box_on_its_page(seed_pdf):
         assert 0 <= x0 < x1 <= 600 and 0 <= top < bottom <= 850
 
 
-def test_seed_as_pdf_yields_every_gold_figure_with_its_page(seed_pdf):
+def test_seed_as_pdf_yields_every_gold_figure_with_its_page(seed_as_pdf):
     """Every gold fact of the seed (value and kind) is found in the PDF, on a page whose
     text holds its surface, with a box."""
-    doc, _ = seed_pdf
+    doc, _ = seed_as_pdf
     ex = extract_loaded(doc)
     gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
     found = {(SQUASH.sub("", f.raw), f.kind, f.value) for f in ex.facts}
@@ -63,8 +67,13 @@ def test_seed_as_pdf_yields_every_gold_figure_with_its_page(seed_pdf):
     assert [c.rule for c in ex.checks if c.status == "fail"] == ["share_equals_part_over_parent"]
 
 
+def _scan() -> bytes:
+    page = text_page_pdf(["三、部门收支总体情况", "收入预算，2024年年初预算数1094.8万元，全部为一般公共预算拨款。"])
+    return scanned_pdf(page, 0, ["一、部门基本概况：本页有文字层。"])
+
+
 def test_scanned_page_without_ocr_is_partial():
-    doc = load_pdf("scan.pdf", scanned_pdf(), ocr=False)
+    doc = load_pdf("scan.pdf", _scan(), ocr=False)
     assert doc.partial_reason == Reason.SCANNED_PAGES.value
     assert "scan.pdf" in doc.partial_message and "2" in doc.partial_message
     assert doc.ocr_pages == ()
@@ -73,7 +82,7 @@ def test_scanned_page_without_ocr_is_partial():
 
 def test_scanned_page_is_read_by_ocr_when_installed():
     pytest.importorskip("rapidocr")
-    doc = load_pdf("scan.pdf", scanned_pdf(), ocr=True)
+    doc = load_pdf("scan.pdf", _scan(), ocr=True)
     assert doc.ocr_pages == (2,)
     assert doc.partial_reason is None
     # PDFium renders reportlab's (unembedded) STSong-Light without a CJK font on this
