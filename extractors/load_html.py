@@ -292,6 +292,25 @@ def attachment_links(data_or_html: str | bytes) -> list[tuple[str, str]]:
     return out
 
 
+# -- the article title -------------------------------------------------------------------
+# Sites print the title (agency, year, 预算/决算) above the article body, outside it.
+_TITLE_SELECTOR = "h1, h2, h3, [class*=title], [class*=Title], [id*=title]"
+_DISCLOSURE_WORDS = re.compile(r"预算|决算")
+_MAX_TITLE = 80
+
+
+def article_title(tree: HTMLParser, content: Node) -> str | None:
+    """The first short heading of the page that names a budget or final accounts."""
+    inside = {id(n) for n in content.traverse()} if hasattr(content, "traverse") else set()
+    for node in tree.css(_TITLE_SELECTOR):
+        if id(node) in inside:
+            continue
+        title = " ".join(node.text(separator=" ").split())
+        if title and len(title) <= _MAX_TITLE and _DISCLOSURE_WORDS.search(title):
+            return title
+    return None
+
+
 # -- the loader ------------------------------------------------------------------------
 
 def load_html(source: str, data: bytes, content_selector: str | None = None,
@@ -306,5 +325,8 @@ def load_html(source: str, data: bytes, content_selector: str | None = None,
     text = html_text(node)
     if not text.strip():
         raise DocumentError(Reason.EMPTY_FILE, f"{source}: the page has no text")
+    title = article_title(tree, node)
+    if title and title not in text[:200]:
+        text = title + "\n" + text      # the stored text starts with the article's title
     tables: tuple = ()
     return LoadedDocument(source, sha256_bytes(data), "text/html", encoding, text, tables=tables)

@@ -110,3 +110,21 @@ def test_uppercase_word_markup_page():
     assert "\n\n\n" not in doc.text
     assert attachment_links(UPPER) == [("files/1.XLS", "1.收支总表"), ("/f/2.pdf?id=3", "2. 说明")]
     assert attachment_links(UPPER.encode("gb18030"))[0] == ("files/1.XLS", "1.收支总表")
+
+
+@pytest.mark.parametrize("name,agency,year,kind", [
+    ("fj_pt_gongan_2016_budget.html", "平潭综合实验区公安局", 2016, "budget"),
+    ("fj_pt_suao_2017_final.html", "平潭综合实验区苏澳镇人民政府", 2017, "final_accounts"),
+    ("fj_pt_zhengan_2020_budget.html", "平潭综合实验区土地房屋征收安置工作领导小组办公室", 2020, "budget"),
+])
+def test_pages_extract_with_their_document_facts(name, agency, year, kind):
+    """The article title above the body is part of the stored text, so the page knows its
+    agency, year and kind; the figures are found in the body."""
+    from extractors.extract import extract_path
+
+    ex = extract_path(Path(__file__).parent / "fixtures" / "html" / name)
+    assert ex.status == "ok" and ex.media_type == "text/html"
+    assert (ex.document["agency"], ex.document["fiscal_year"], ex.document["doc_kind"]) == (agency, year, kind)
+    assert len(ex.facts) > 20
+    for f in ex.facts:
+        assert ex.text[f.char_start:f.char_end] == f.raw
