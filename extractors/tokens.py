@@ -62,12 +62,6 @@ def nlp() -> Language:
 
 
 @lru_cache(maxsize=65536)
-def words(text: str) -> tuple[str, ...]:
-    """Segment ``text`` into words."""
-    return tuple(t.text for t in nlp().make_doc(text))
-
-
-@lru_cache(maxsize=65536)
 def trim_label(text: str) -> str:
     """The subject of a label: ``text`` without leading/trailing filler words."""
     if not text:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 # Prefect stays quiet and never phones home unless the user says otherwise.
@@ -35,7 +35,6 @@ class RunSettings:
     inputs: tuple[Path, ...]
     out_dir: Path = Path("output")
     keep_texts: bool = True
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.inputs:
