@@ -252,8 +252,8 @@ def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[
 
 def run_table_checks(facts: list[Fact], items: list[dict], rules: dict) -> list[Check]:
     from extractors.attribute import load_vocabulary
-    from extractors.table_checks import row_identities, rows_sum_to_parent, text_vs_tables
-    from extractors.table_summary import table_cells
+    from extractors.table_checks import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
+    from extractors.table_summary import cells_by_table, table_cells
 
     checks: list[Check] = []
     for r in rules.get("table", []):
@@ -263,4 +263,6 @@ def run_table_checks(facts: list[Fact], items: list[dict], rules: dict) -> list[
             checks.extend(row_identities(items, r["name"], r["total"], tuple(r["parts"])))
     for r in rules.get("text_vs_table", []):
         checks.extend(text_vs_tables(facts, table_cells(items, load_vocabulary()), items, r["name"]))
+    for r in rules.get("between_tables", []):
+        checks.extend(tables_agree(items, cells_by_table(items, load_vocabulary()), r["name"]))
     return checks

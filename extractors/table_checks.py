@@ -97,3 +97,19 @@ def text_vs_tables(facts: list[Fact], table_cells: dict[str, int], items: list[d
                              f"{concept}: the text prints {text[0].raw}, the table {items[item]['raw']} "
                              f"({items[item].get('unit') or '元'})", [item], [(text[0].char_start, text[0].char_end)]))
     return checks
+
+
+def tables_agree(items: list[dict], cells: dict[str, list[int]], rule: str) -> list[Check]:
+    """Two standard tables stating the same concept (收支总表 and 支出总表 both print 基本支出) agree."""
+    checks = []
+    for concept, found in cells.items():
+        if len(found) < 2:
+            continue
+        first = cell_interval(items[found[0]])
+        for other in found[1:]:
+            interval = cell_interval(items[other])
+            ok = interval.overlaps(first)
+            checks.append(_check(rule, "pass" if ok else "fail", first, interval,
+                                 f"{concept}: {items[found[0]].get('table_title')} prints {items[found[0]]['raw']}, "
+                                 f"{items[other].get('table_title')} prints {items[other]['raw']}", [found[0], other]))
+    return checks

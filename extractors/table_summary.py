@@ -51,6 +51,20 @@ def table_cells(items: list[dict], vocab: Vocabulary) -> dict[str, int]:
     return found
 
 
+def cells_by_table(items: list[dict], vocab: Vocabulary) -> dict[str, list[int]]:
+    """concept → the first cell stating it in each table that does (for checks between tables)."""
+    wanted = {c for c, unit in vocab.summary_columns if unit == "yuan"}
+    found: dict[str, dict[tuple, int]] = {}
+    for rule in load_table_rules():
+        if rule["concept"] not in wanted:
+            continue
+        for i, it in enumerate(items):
+            if it.get("amount") is not None and _matches(rule, it):
+                table = (it.get("table_kind"), it.get("table_title"), tuple(it.get("pages") or ()))
+                found.setdefault(rule["concept"], {}).setdefault(table, i)
+    return {concept: list(tables.values()) for concept, tables in found.items()}
+
+
 def summary_from_tables(items: list[dict], vocab: Vocabulary, empty_kinds: set[str] = frozenset()) -> dict[str, Decimal]:
     """concept → exact value from the first table cell that states it (0 for a printed-empty table)."""
     found = {c: Decimal(items[i]["amount"]) for c, i in table_cells(items, vocab).items()}

@@ -72,3 +72,14 @@ def test_share_uses_interval_arithmetic():
                  char_end=35, resolution=D("0.01"), sentence=0, about=1)
     assert check_shares([whole, part, wrong], {"name": "share"})[0].status == "fail"
     assert check_shares([whole, part, right], {"name": "share"})[0].status == "pass"
+
+
+def test_tables_that_disagree_fail():
+    from extractors.table_checks import tables_agree
+
+    items = [{"table_title": "收支总表", "raw": "10,948,000.00", "amount": D("10948000"), "unit": "元"},
+             {"table_title": "收入总表", "raw": "10,948,100.00", "amount": D("10948100"), "unit": "元"},
+             {"table_title": "财政拨款收支总表", "raw": "1094.80", "amount": D("10948000"), "unit": "万元"}]
+    checks = tables_agree(items, {"income_general_budget": [0, 1, 2]}, "tables_agree")
+    assert [c.status for c in checks] == ["fail", "pass"]     # 100 元 apart; 1094.80万元 holds 10,948,000 元
+    assert checks[0].evidence_items == [0, 1]

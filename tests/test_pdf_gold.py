@@ -69,3 +69,12 @@ def test_companion_files_share_a_disclosure_and_are_checked_across(pdf_run):
     assert text.disclosure_id == tables.disclosure_id is not None
     across = [c for c in text.checks if c.rule.endswith("_across_files")]
     assert across and all(c.status == "pass" for c in across), [c.message for c in across if c.status != "pass"]
+
+
+def test_checks_between_tables(pdf_run):
+    """Two standard tables stating the same figure are compared; on these PDFs they agree."""
+    _, extractions = pdf_run
+    for ex in extractions:
+        if ex.line_items:
+            between = [c for c in ex.checks if c.rule == "tables_agree"]
+            assert between and all(c.status == "pass" for c in between), ex.source
