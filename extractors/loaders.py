@@ -8,10 +8,11 @@ from schemas.reasons import DocumentError, Reason
 
 # Formats recognised by their first bytes or suffix but not read by this version.
 MAGIC = (
-    (b"PK\x03\x04", "ZIP container (xlsx/docx)"),
-    (b"\xd0\xcf\x11\xe0", "OLE2 (xls/doc)"),
+    (b"PK\x03\x04", "ZIP container (docx)"),
+    (b"\xd0\xcf\x11\xe0", "OLE2 (doc)"),
 )
-UNSUPPORTED_SUFFIXES = {".xls", ".xlsx", ".doc", ".docx"}
+SHEET_SUFFIXES = {".xls", ".xlsx"}
+UNSUPPORTED_SUFFIXES = {".doc", ".docx"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml"}
 
 
@@ -23,6 +24,10 @@ def load_document(path: str | Path) -> LoadedDocument:
         from extractors.tables import tables_on_page
 
         return load_pdf(str(path), data, on_page=tables_on_page)
+    if path.suffix.lower() in SHEET_SUFFIXES:
+        from extractors.load_sheet import load_sheet
+
+        return load_sheet(str(path), data)
     for magic, name in MAGIC:
         if data.startswith(magic):
             raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {name} documents are not supported yet")

@@ -16,6 +16,7 @@ class Reason(str, Enum):
     UNREADABLE = "unreadable"                    # the OS refused to read it (permissions, a directory…)
     UNSUPPORTED_FORMAT = "unsupported_format"    # a format this version cannot read
     CORRUPT_PDF = "corrupt_pdf"                  # a PDF that cannot be parsed (truncated, damaged, not a PDF)
+    CORRUPT_FILE = "corrupt_file"                # another format (xlsx, xls…) that cannot be parsed
     ENCRYPTED = "encrypted"                      # a password-protected PDF
     SCANNED_PAGES = "scanned_pages"              # pages without a text layer and no OCR installed (partial)
     NO_FIGURES = "no_figures"                    # decoded, but no figure of a disclosure found (partial)

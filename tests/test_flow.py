@@ -31,7 +31,8 @@ def corpus(tmp_path_factory):
     (d / "empty.txt").write_bytes(b"")
     (d / "junk.txt").write_bytes(bytes(range(256)) * 8)
     (d / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
-    (d / "tables.xlsx").write_bytes(b"PK\x03\x04 not yet supported")
+    (d / "tables.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (d / "notes.docx").write_bytes(b"PK\x03\x04 not yet supported")
     return d
 
 
@@ -55,7 +56,8 @@ def test_documents_table(run_output):
     assert docs["empty.txt"]["error_reason"] == "empty_file"
     assert docs["junk.txt"]["error_reason"] == "binary_content"
     assert docs["broken.pdf"]["error_reason"] == "corrupt_pdf"
-    assert docs["tables.xlsx"]["error_reason"] == "unsupported_format"
+    assert docs["tables.xlsx"]["error_reason"] == "corrupt_file"
+    assert docs["notes.docx"]["error_reason"] == "unsupported_format"
     assert docs["vanished.txt"]["error_reason"] == "file_missing"
     assert all(r["error_message"] and Path(r["source"]).name in r["error_message"]
                for r in docs.values() if r["status"] == "failed")

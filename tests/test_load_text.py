@@ -75,8 +75,8 @@ def test_missing_file(tmp_path):
 
 
 def test_unsupported_format_is_named(tmp_path):
-    path = _write(tmp_path / "tables.xlsx", b"PK\x03\x04rest")
+    path = _write(tmp_path / "notes.docx", b"PK\x03\x04rest")
     with pytest.raises(DocumentError) as exc:
         load_document(path)
     assert exc.value.reason == Reason.UNSUPPORTED_FORMAT
-    assert "tables.xlsx" in exc.value.message
+    assert "notes.docx" in exc.value.message
