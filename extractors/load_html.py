@@ -311,6 +311,66 @@ def article_title(tree: HTMLParser, content: Node) -> str | None:
     return None
 
 
+# -- tables ------------------------------------------------------------------------------
+
+def _table_grid(table: Node) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """The cell texts of an HTML table as a grid, colspan/rowspan as merged ranges."""
+    grid: list[list[str]] = []
+    merged: list[tuple[int, int, int, int]] = []
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(table.css("tr")):
+        grid.append([])
+        c = 0
+        for cell in row.iter():
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in taken:
+                c += 1
+            span_c = max(1, int(cell.attributes.get("colspan") or 1) if str(cell.attributes.get("colspan") or "1").isdigit() else 1)
+            span_r = max(1, int(cell.attributes.get("rowspan") or 1) if str(cell.attributes.get("rowspan") or "1").isdigit() else 1)
+            text = " ".join(cell.text(separator=" ").split())
+            for dr in range(span_r):
+                for dc in range(span_c):
+                    taken.add((r + dr, c + dc))
+            while len(grid[r]) < c:
+                grid[r].append("")
+            grid[r].append(text)
+            grid[r].extend([""] * (span_c - 1))
+            if span_c > 1 or span_r > 1:
+                merged.append((r, c, r + span_r - 1, c + span_c - 1))
+            c += span_c
+    return grid, merged
+
+
+def _lines_before(table: Node, limit: int = 3) -> list[str]:
+    """The caption, or the short texts printed just above the table (its title, 单位：万元)."""
+    caption = table.css_first("caption")
+    if caption is not None:
+        return [" ".join(caption.text().split())]
+    lines: list[str] = []
+    node = table.prev
+    while node is not None and len(lines) < limit:
+        text = " ".join((node.text(separator=" ") or "").split())
+        if text:
+            if len(text) > _MAX_TITLE:
+                break
+            lines.insert(0, text)
+        node = node.prev
+    return lines
+
+
+def html_table(table: Node) -> list:
+    """Standard tables (extractors.tables.PdfTable) of one HTML <table>."""
+    from extractors.load_sheet import grid_tables
+
+    grid, merged = _table_grid(table)
+    if not any(any(row) for row in grid):
+        return []
+    above = _lines_before(table)            # as rows above the grid: the title and unit rows
+    shifted = [(r0 + len(above), c0, r1 + len(above), c1) for r0, c0, r1, c1 in merged]
+    return grid_tables(above[0] if above else "", [[line] for line in above] + grid, shifted)
+
+
 # -- the loader ------------------------------------------------------------------------
 
 def load_html(source: str, data: bytes, content_selector: str | None = None,
@@ -328,5 +388,5 @@ def load_html(source: str, data: bytes, content_selector: str | None = None,
     title = article_title(tree, node)
     if title and title not in text[:200]:
         text = title + "\n" + text      # the stored text starts with the article's title
-    tables: tuple = ()
+    tables = tuple(t for table in node.css("table") for t in html_table(table))
     return LoadedDocument(source, sha256_bytes(data), "text/html", encoding, text, tables=tables)

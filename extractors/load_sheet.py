@@ -338,6 +338,12 @@ def _sheet_text(sheets: list[_Sheet]) -> str:
     return "\n".join(blocks)
 
 
+def grid_tables(name: str, grid: list[list[str]], merged: list[tuple[int, int, int, int]]) -> list[PdfTable]:
+    """The standard tables of any grid of cell texts (a sheet, an HTML <table>); ``name``
+    is the title to use when no row of the grid carries one."""
+    return _tables_of_sheet(_Sheet(name, grid, merged), load_table_kinds())
+
+
 def load_sheet(source: str, data: bytes) -> LoadedDocument:
     """A spreadsheet disclosure (.xlsx or .xls) from its bytes: stored text and standard tables."""
     if not data or not data.strip():

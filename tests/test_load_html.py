@@ -128,3 +128,36 @@ def test_pages_extract_with_their_document_facts(name, agency, year, kind):
     assert len(ex.facts) > 20
     for f in ex.facts:
         assert ex.text[f.char_start:f.char_end] == f.raw
+
+
+STANDARD_TABLE_PAGE = """<html><head><meta charset="{charset}"><title>部门预算</title></head><body>
+<div class="nav"><a href="/">首页</a><a href="/zwgk">政务公开</a></div>
+<div class="content"><h2>怀化市政务服务中心2024年部门预算</h2>
+<p>一、部门收支总体情况。支出预算1094.8万元，其中基本支出439.56万元，项目支出655.24万元。</p>
+<p>部门支出总表</p><p>单位：万元</p>
+<table border="1"><tr><th rowspan="2">科目编码</th><th rowspan="2">科目名称</th><th colspan="3">本年支出</th></tr>
+<tr><th>合计</th><th>基本支出</th><th>项目支出</th></tr>
+<tr><td>201</td><td>一般公共服务支出</td><td>1003.51</td><td>348.27</td><td>655.24</td></tr>
+<tr><td>20103</td><td>政府办公厅（室）及相关机构事务</td><td>1003.51</td><td>348.27</td><td>655.24</td></tr>
+<tr><td></td><td>合计</td><td>1094.80</td><td>439.56</td><td>655.24</td></tr>
+</table></div><div class="footer">版权所有</div></body></html>"""
+
+
+@pytest.mark.parametrize("charset,codec", [("utf-8", "utf-8"), ("gbk", "gb18030")])
+def test_html_standard_tables_become_line_items(tmp_path, charset, codec):
+    """An HTML <table> (rowspan/colspan header, 单位 line above it) lands in line_items, the
+    summary takes its exact values, and the prose is checked against it."""
+    from decimal import Decimal
+
+    from extractors.extract import extract_path
+
+    path = tmp_path / f"page-{charset}.html"
+    path.write_bytes(STANDARD_TABLE_PAGE.format(charset=charset).encode(codec))
+    ex = extract_path(path)
+    items = {(it["row_label"], it["measure_key"]): it for it in ex.line_items}
+    assert items[("一般公共服务支出", "basic")]["amount"] == Decimal("3482700")
+    assert items[("政府办公厅（室）及相关机构事务", "total")]["code"] == "20103"
+    assert items[("政府办公厅（室）及相关机构事务", "total")]["parent_code"] == "201"
+    assert ex.summary["expenditure_basic"] == Decimal("4395600") and ex.summary_sources["expenditure_basic"] == "table"
+    assert any(c.rule == "text_agrees_with_tables" and c.status == "pass" for c in ex.checks)
+    assert "首页" not in ex.text and "版权所有" not in ex.text
