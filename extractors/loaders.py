@@ -8,11 +8,10 @@ from schemas.reasons import DocumentError, Reason
 
 # Formats recognised by their first bytes or suffix but not read by this version.
 MAGIC = (
-    (b"PK\x03\x04", "ZIP container (docx)"),
-    (b"\xd0\xcf\x11\xe0", "OLE2 (doc)"),
+    (b"\xd0\xcf\x11\xe0", "legacy Word (.doc, OLE2)"),
 )
 SHEET_SUFFIXES = {".xls", ".xlsx"}
-UNSUPPORTED_SUFFIXES = {".doc", ".docx"}
+UNSUPPORTED_SUFFIXES = {".doc"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml"}
 
 
@@ -28,15 +27,19 @@ def load_document(path: str | Path) -> LoadedDocument:
         from extractors.load_sheet import load_sheet
 
         return load_sheet(str(path), data)
+    if path.suffix.lower() == ".docx":
+        from extractors.load_docx import load_docx
+
+        return load_docx(str(path), data)
     for magic, name in MAGIC:
         if data.startswith(magic):
-            raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {name} documents are not supported yet")
+            raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {name} documents are not supported (save it as .docx or PDF)")
     if path.suffix.lower() in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
         from extractors.load_html import load_html
 
         return load_html(str(path), data)
     if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
-        raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {path.suffix} documents are not supported yet")
+        raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{path}: {path.suffix} documents are not supported (save it as .docx or PDF)")
     if path.suffix.lower() == ".pdf":
         raise DocumentError(Reason.CORRUPT_PDF, f"{path}: named .pdf but does not start with %PDF-")
     return text_document(str(path), data)

@@ -32,7 +32,7 @@ def corpus(tmp_path_factory):
     (d / "junk.txt").write_bytes(bytes(range(256)) * 8)
     (d / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
     (d / "tables.xlsx").write_bytes(b"PK\x03\x04 truncated")
-    (d / "notes.docx").write_bytes(b"PK\x03\x04 not yet supported")
+    (d / "notes.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 legacy Word")
     return d
 
 
@@ -57,7 +57,7 @@ def test_documents_table(run_output):
     assert docs["junk.txt"]["error_reason"] == "binary_content"
     assert docs["broken.pdf"]["error_reason"] == "corrupt_pdf"
     assert docs["tables.xlsx"]["error_reason"] == "corrupt_file"
-    assert docs["notes.docx"]["error_reason"] == "unsupported_format"
+    assert docs["notes.doc"]["error_reason"] == "unsupported_format"
     assert docs["vanished.txt"]["error_reason"] == "file_missing"
     assert all(r["error_message"] and Path(r["source"]).name in r["error_message"]
                for r in docs.values() if r["status"] == "failed")

@@ -75,8 +75,8 @@ def test_missing_file(tmp_path):
 
 
 def test_unsupported_format_is_named(tmp_path):
-    path = _write(tmp_path / "notes.docx", b"PK\x03\x04rest")
+    path = _write(tmp_path / "notes.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest")
     with pytest.raises(DocumentError) as exc:
         load_document(path)
     assert exc.value.reason == Reason.UNSUPPORTED_FORMAT
-    assert "notes.docx" in exc.value.message
+    assert "notes.doc" in exc.value.message
