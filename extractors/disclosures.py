@@ -1,9 +1,12 @@
-"""One disclosure, several files: a prose PDF and its tables PDF (or a page and its
-attachments) share a disclosure_id (agency, fiscal year, kind) and are checked
-against each other: the prose figures of one against the tables of the other."""
+"""One disclosure, several files: a prose PDF and its tables PDF share a disclosure_id
+(agency, fiscal year, kind); a web page and the attachments it links to (matched by file
+name among the documents of the run) share the page's. The files of one disclosure are
+checked against each other: the prose figures of one against the tables of the other."""
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from extractors.attribute import load_vocabulary
 from extractors.checks import load_rules
@@ -12,9 +15,29 @@ from extractors.table_checks import text_vs_tables
 from extractors.table_summary import summary_from_tables, table_cells
 
 
+def _file_name(href: str) -> str:
+    return PurePosixPath(unquote(urlsplit(href).path)).name
+
+
+def bundle_attachments(extractions: list[Extraction]) -> None:
+    """A page's attachments (files of the run named like its links) join its disclosure."""
+    by_name: dict[str, list[Extraction]] = defaultdict(list)
+    for ex in extractions:
+        by_name[PurePosixPath(ex.source.replace("\\", "/")).name].append(ex)
+    for page in extractions:
+        if not page.attachments or page.status == "failed":
+            continue
+        page.disclosure_id = page.disclosure_id or page.doc_id
+        for href, _ in page.attachments:
+            for attached in by_name.get(_file_name(href), []):
+                if attached is not page and attached.status != "failed":
+                    attached.disclosure_id = page.disclosure_id
+
+
 def check_companions(extractions: list[Extraction]) -> None:
     """Add cross-file checks to the prose documents of every multi-file disclosure,
     and fill their summary from the companion's tables where they state a concept."""
+    bundle_attachments(extractions)
     groups: dict[str, list[Extraction]] = defaultdict(list)
     for ex in extractions:
         if ex.disclosure_id and ex.status != "failed":

@@ -96,6 +96,7 @@ def extract_loaded(doc: LoadedDocument) -> Extraction:
         checks=checks, encoding=doc.encoding, pages=len(doc.page_starts), line_items=items,
         summary_sources=sources, ocr_pages=tuple(doc.ocr_pages), ocr_confidence=doc.ocr_confidence,
         disclosure_id=disclosure_id_for(info.agency, info.fiscal_year, info.doc_kind),
+        attachments=tuple(doc.attachments),
     )
 
 

@@ -282,7 +282,10 @@ def html_text(node: Node) -> str:
 def attachment_links(data_or_html: str | bytes) -> list[tuple[str, str]]:
     """(href, link text) of every <a href> to an .xls/.xlsx/.doc/.docx/.pdf file, in page order."""
     html = data_or_html if isinstance(data_or_html, str) else decode_html(data_or_html)[0]
-    tree = HTMLParser(html)
+    return _links(HTMLParser(html))
+
+
+def _links(tree: HTMLParser) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for a in tree.css("a[href]"):
         href = (a.attributes.get("href") or "").strip()
@@ -389,4 +392,6 @@ def load_html(source: str, data: bytes, content_selector: str | None = None,
     if title and title not in text[:200]:
         text = title + "\n" + text      # the stored text starts with the article's title
     tables = tuple(t for table in node.css("table") for t in html_table(table))
-    return LoadedDocument(source, sha256_bytes(data), "text/html", encoding, text, tables=tables)
+    links = tuple(_links(tree))
+    return LoadedDocument(source, sha256_bytes(data), "text/html", encoding, text, tables=tables,
+                          attachments=links)

@@ -49,6 +49,7 @@ class LoadedDocument:
     ocr_confidence: float | None = None   # mean OCR confidence over those pages (0..1)
     partial_reason: str | None = None     # a Reason value when something could not be read
     partial_message: str | None = None
+    attachments: tuple[tuple[str, str], ...] = ()   # web pages: (href, link text) of attached files
 
     def page_at(self, offset: int) -> int:
         """1-based page number of a character offset."""

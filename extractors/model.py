@@ -81,3 +81,4 @@ class Extraction:
     ocr_pages: tuple[int, ...] = ()
     ocr_confidence: float | None = None
     disclosure_id: str | None = None
+    attachments: tuple[tuple[str, str], ...] = ()   # web pages: (href, link text) of attached files

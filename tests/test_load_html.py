@@ -161,3 +161,24 @@ def test_html_standard_tables_become_line_items(tmp_path, charset, codec):
     assert ex.summary["expenditure_basic"] == Decimal("4395600") and ex.summary_sources["expenditure_basic"] == "table"
     assert any(c.rule == "text_agrees_with_tables" and c.status == "pass" for c in ex.checks)
     assert "首页" not in ex.text and "版权所有" not in ex.text
+
+
+def test_a_page_and_its_attachments_are_one_disclosure(tmp_path):
+    """The tables file a page links to joins the page's disclosure and is checked against it."""
+    from extractors.disclosures import check_companions
+    from extractors.extract import extract_path
+    from tests.sheet_fixtures import xlsx_bytes
+
+    page = tmp_path / "page.html"
+    page.write_text("""<html><head><meta charset="utf-8"></head><body><div class="content">
+<h2>怀化市政务服务中心2024年部门预算说明</h2>
+<p>一、部门收支总体情况。支出预算1094.8万元，其中基本支出439.56万元，项目支出655.24万元。</p>
+<p>附件：<a href="/files/2024%E5%B9%B4%E5%85%AC%E5%BC%80%E8%A1%A8.xlsx">2024年公开表</a></p>
+</div></body></html>""", encoding="utf-8")
+    sheet = tmp_path / "2024年公开表.xlsx"
+    sheet.write_bytes(xlsx_bytes())
+    exs = [extract_path(page), extract_path(sheet)]
+    assert exs[0].attachments and exs[0].attachments[0][1] == "2024年公开表"
+    check_companions(exs)
+    assert exs[0].disclosure_id is not None and exs[0].disclosure_id == exs[1].disclosure_id
+    assert any(c.rule.endswith("_across_files") for c in exs[0].checks)
