@@ -304,9 +304,9 @@ _MAX_TITLE = 80
 
 def article_title(tree: HTMLParser, content: Node) -> str | None:
     """The first short heading of the page that names a budget or final accounts."""
-    inside = {id(n) for n in content.traverse()} if hasattr(content, "traverse") else set()
+    inside = {n.mem_id for n in content.traverse()}   # mem_id: the node itself, not its Python wrapper
     for node in tree.css(_TITLE_SELECTOR):
-        if id(node) in inside:
+        if node.mem_id in inside:
             continue
         title = " ".join(node.text(separator=" ").split())
         if title and len(title) <= _MAX_TITLE and _DISCLOSURE_WORDS.search(title):
