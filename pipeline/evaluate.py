@@ -184,7 +184,8 @@ def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
         for concept, expected in gold.get("summary", {}).items():
             score.summary_total += 1
             got = summary.get(concept) if summary else None
-            if got is not None and _norm_value(got) == _norm_value(expected):
+            if (expected is None and got is None) or (
+                    got is not None and expected is not None and _norm_value(got) == _norm_value(expected)):
                 score.summary_ok += 1
             else:
                 score.summary_wrong.append(f"{concept}: expected {expected}, got {got}")
