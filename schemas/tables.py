@@ -28,7 +28,9 @@ DOCUMENTS = pa.schema([
     ("internal_unit_count", pa.int32()),
     ("pages", pa.int32()), ("n_facts", pa.int32()), ("n_checks_failed", pa.int32()),
     ("n_line_items", pa.int32()), ("ocr_pages", pa.list_(pa.int32())), ("ocr_confidence", pa.float64()),
-    ("disclosure_id", pa.string()), ("text_path", pa.string()),
+    ("disclosure_id", pa.string()),
+    ("attachments", pa.list_(pa.struct([("href", pa.string()), ("text", pa.string())]))),
+    ("text_path", pa.string()),
 ])
 
 FACTS = pa.schema([
@@ -109,7 +111,9 @@ def rows_for(ex: Extraction, text_path: str | None = None) -> dict[str, list[dic
         "pages": ex.pages if ex.status != "failed" else None, "n_facts": len(ex.facts),
         "n_checks_failed": failed_checks, "n_line_items": len(ex.line_items),
         "ocr_pages": list(ex.ocr_pages), "ocr_confidence": ex.ocr_confidence,
-        "disclosure_id": ex.disclosure_id, "text_path": text_path,
+        "disclosure_id": ex.disclosure_id,
+        "attachments": [{"href": href, "text": text} for href, text in ex.attachments],
+        "text_path": text_path,
     }]
     facts = [{
         "doc_id": ex.doc_id, "fact_id": f.fact_id, "concept": f.concept, "label": f.label, "kind": f.kind,

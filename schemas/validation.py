@@ -72,6 +72,7 @@ class DocumentsModel(StrictModel):
     ocr_pages: Series[object]
     ocr_confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1)
     disclosure_id: Series[str] = pa.Field(nullable=True)
+    attachments: Series[object]
     text_path: Series[str] = pa.Field(nullable=True)
 
 

@@ -182,3 +182,17 @@ def test_a_page_and_its_attachments_are_one_disclosure(tmp_path):
     check_companions(exs)
     assert exs[0].disclosure_id is not None and exs[0].disclosure_id == exs[1].disclosure_id
     assert any(c.rule.endswith("_across_files") for c in exs[0].checks)
+
+
+def test_attachment_links_reach_documents_parquet(tmp_path):
+    import pyarrow.parquet as pq
+
+    from extractors.extract import extract_path
+    from pipeline.writer import OutputWriter
+
+    page = Path(__file__).parent / "fixtures" / "html" / "fj_pt_gongan_2016_budget.html"
+    writer = OutputWriter(tmp_path)
+    writer.add(extract_path(page))
+    assert writer.commit().ok
+    row = pq.read_table(tmp_path / "documents.parquet").to_pylist()[0]
+    assert row["attachments"] and all(a["href"] and a["text"] for a in row["attachments"])
