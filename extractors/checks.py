@@ -253,7 +253,7 @@ def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[
 def run_table_checks(facts: list[Fact], items: list[dict], rules: dict) -> list[Check]:
     from extractors.attribute import load_vocabulary
     from extractors.table_checks import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
-    from extractors.table_summary import cells_by_table, table_cells
+    from extractors.table_summary import cells_by_table
 
     checks: list[Check] = []
     for r in rules.get("table", []):
@@ -261,8 +261,10 @@ def run_table_checks(facts: list[Fact], items: list[dict], rules: dict) -> list[
             checks.extend(rows_sum_to_parent(items, r["name"]))
         elif r["kind"] == "row_identity":
             checks.extend(row_identities(items, r["name"], r["total"], tuple(r["parts"])))
+    per_table = cells_by_table(items, load_vocabulary())
+    first = {concept: cells[0] for concept, cells in per_table.items()}
     for r in rules.get("text_vs_table", []):
-        checks.extend(text_vs_tables(facts, table_cells(items, load_vocabulary()), items, r["name"]))
+        checks.extend(text_vs_tables(facts, first, items, r["name"]))
     for r in rules.get("between_tables", []):
-        checks.extend(tables_agree(items, cells_by_table(items, load_vocabulary()), r["name"]))
+        checks.extend(tables_agree(items, per_table, r["name"]))
     return checks

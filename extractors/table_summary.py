@@ -37,20 +37,6 @@ def _matches(rule: dict, item: dict) -> bool:
     return rule["key_re"] is None or bool(rule["key_re"].fullmatch(item.get("measure_key") or ""))
 
 
-def table_cells(items: list[dict], vocab: Vocabulary) -> dict[str, int]:
-    """concept → index of the first line item (table cell) that states it."""
-    wanted = {c for c, unit in vocab.summary_columns if unit == "yuan"}
-    found: dict[str, int] = {}
-    for rule in load_table_rules():
-        concept = rule["concept"]
-        if concept in found or concept not in wanted:
-            continue
-        cell = next((i for i, it in enumerate(items) if it.get("amount") is not None and _matches(rule, it)), None)
-        if cell is not None:
-            found[concept] = cell
-    return found
-
-
 def cells_by_table(items: list[dict], vocab: Vocabulary) -> dict[str, list[int]]:
     """concept → the first cell stating it in each table that does (for checks between tables)."""
     wanted = {c for c, unit in vocab.summary_columns if unit == "yuan"}
@@ -63,6 +49,11 @@ def cells_by_table(items: list[dict], vocab: Vocabulary) -> dict[str, list[int]]
                 table = (it.get("table_kind"), it.get("table_title"), tuple(it.get("pages") or ()))
                 found.setdefault(rule["concept"], {}).setdefault(table, i)
     return {concept: list(tables.values()) for concept, tables in found.items()}
+
+
+def table_cells(items: list[dict], vocab: Vocabulary) -> dict[str, int]:
+    """concept → the cell that states it: the first rule's first matching cell."""
+    return {concept: cells[0] for concept, cells in cells_by_table(items, vocab).items()}
 
 
 def summary_from_tables(items: list[dict], vocab: Vocabulary, empty_kinds: set[str] = frozenset()) -> dict[str, Decimal]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.fetch import allowed
+
 _KEYS = {"name", "province", "city", "listing_urls", "next_page", "disclosure_links", "attachments",
          "allowed_hosts", "requests_per_second", "concurrency_per_host", "schedule", "content_selector"}
 _REQUIRED = {"name", "listing_urls", "disclosure_links", "allowed_hosts"}
@@ -39,8 +41,7 @@ class Site:
 
     def allows(self, url: str) -> bool:
         """Only http(s) URLs on the site's allowed hosts."""
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and (parts.hostname or "") in self.allowed_hosts
+        return allowed(url, self.allowed_hosts)
 
 
 def _site(entry: dict, i: int) -> Site:

@@ -37,3 +37,20 @@ def seed_extraction():
     from extractors.extract import extract_path
 
     return extract_path(SEED)
+
+
+def extract_into(out: Path, paths, companions: bool = False) -> list:
+    """Extract documents in-process (as the flow's task does) and write one validated output."""
+    from extractors.disclosures import check_companions
+    from extractors.extract import extract_path
+    from pipeline.writer import OutputWriter
+
+    extractions = [extract_path(p) for p in paths]
+    if companions:
+        check_companions(extractions)
+    writer = OutputWriter(out)
+    for ex in extractions:
+        writer.add(ex)
+    report = writer.commit()
+    assert report.ok, report.failures
+    return extractions

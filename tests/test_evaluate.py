@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
-from extractors.extract import extract_path
 from pipeline.cli import main
 from pipeline.evaluate import evaluate
-from pipeline.writer import OutputWriter
-from tests.conftest import FIXTURES, SEED_GOLD
+from tests.conftest import FIXTURES, SEED_GOLD, extract_into
 
 GOLD_DIR = FIXTURES / "gold"
 HELDOUT_DIR = FIXTURES / "heldout"   # labeled without looking at the extractor's output
@@ -24,10 +21,7 @@ def gold_run(tmp_path_factory):
         shutil.copy(g, gold / g.name)
         shutil.copy(g.with_name(g.name.replace(".gold.json", ".txt")), gold / g.name.replace(".gold.json", ".txt"))
     out = tmp_path_factory.mktemp("out")
-    writer = OutputWriter(out)
-    for text in sorted(gold.glob("*.txt")):
-        writer.add(extract_path(text))
-    assert writer.commit().ok
+    extract_into(out, sorted(gold.glob("*.txt")))
     return out, gold
 
 

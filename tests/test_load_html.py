@@ -187,12 +187,8 @@ def test_a_page_and_its_attachments_are_one_disclosure(tmp_path):
 def test_attachment_links_reach_documents_parquet(tmp_path):
     import pyarrow.parquet as pq
 
-    from extractors.extract import extract_path
-    from pipeline.writer import OutputWriter
+    from tests.conftest import extract_into
 
-    page = Path(__file__).parent / "fixtures" / "html" / "fj_pt_gongan_2016_budget.html"
-    writer = OutputWriter(tmp_path)
-    writer.add(extract_path(page))
-    assert writer.commit().ok
+    extract_into(tmp_path, [Path(__file__).parent / "fixtures" / "html" / "fj_pt_gongan_2016_budget.html"])
     row = pq.read_table(tmp_path / "documents.parquet").to_pylist()[0]
     assert row["attachments"] and all(a["href"] and a["text"] for a in row["attachments"])

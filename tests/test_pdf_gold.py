@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.disclosures import check_companions
-from extractors.extract import extract_path
 from pipeline.evaluate import evaluate
-from pipeline.writer import OutputWriter
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, extract_into
 
 PDF_GOLD = FIXTURES / "pdf_gold"
 
@@ -16,13 +13,7 @@ PDF_GOLD = FIXTURES / "pdf_gold"
 @pytest.fixture(scope="module")
 def pdf_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf-out")
-    extractions = [extract_path(p) for p in sorted(PDF_GOLD.glob("*.pdf"))]
-    check_companions(extractions)
-    writer = OutputWriter(out)
-    for ex in extractions:
-        writer.add(ex)
-    assert writer.commit().ok
-    return out, extractions
+    return out, extract_into(out, sorted(PDF_GOLD.glob("*.pdf")), companions=True)
 
 
 def test_every_pdf_is_ok_with_year_kind_and_agency(pdf_run):
