@@ -50,6 +50,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.load_text import LoadedDocument, sha256_bytes
+from extractors.normalize import is_page_number
 from schemas.reasons import DocumentError, Reason
 
 Box = tuple[float, float, float, float]   # x0, top, x1, bottom in PDF points, origin top-left
@@ -528,17 +529,8 @@ def ocr_lines(page: pdfium.PdfPage, width: float, height: float,
 
 # --------------------------------------------------------------------------- page furniture
 
-_DASHES = r"\-–—―─━－~～·•.．_"
-PAGE_NUMBER = re.compile(
-    rf"^[\s{_DASHES}]*(?:(?:第\s*)?\d{{1,4}}\s*页?(?:\s*[/／]\s*\d{{1,4}}|\s*[,，]?\s*共\s*\d{{1,4}}\s*页)?"
-    rf"|(?i:page)\s*\d{{1,4}}(?:\s*(?i:of)\s*\d{{1,4}})?)[\s{_DASHES}]*$")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
-
-
-def is_page_number(text: str) -> bool:
-    """A line that is only a page number: "3", "- 3 -", "─ 13 ─", "第 3 页", "第3页 共12页", "3/12"."""
-    return bool(PAGE_NUMBER.match(text)) and any(ch.isdigit() for ch in text)
 
 
 def furniture_key(text: str) -> str:

@@ -86,8 +86,17 @@ _SPLIT_UNIT = re.compile(r"^(亿元|万元|千元|元|%|个|人|辆|台|套|项)
 _WRAP_SHARE = 0.8
 
 
-# A line that is only a page number: "─ 13 ─", "- 3 -", "第 3 页", "3/25".
-_PAGE_NUMBER_LINE = re.compile(r"^[─—\-–\s]*(第\s*\d{1,4}\s*页(\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}(\s*/\s*\d{1,4})?)[─—\-–\s]*$")
+# A line that is only a page number: "3", "- 3 -", "─ 13 ─", "第 3 页", "第3页 共12页", "3/12",
+# "Page 3 of 12" (the PDF loader drops them too: extractors/load_pdf.py).
+_DASHES = r"\-–—―─━－~～·•.．_"
+PAGE_NUMBER = re.compile(
+    rf"^[\s{_DASHES}]*(?:(?:第\s*)?\d{{1,4}}\s*页?(?:\s*[/／]\s*\d{{1,4}}|\s*[,，]?\s*共\s*\d{{1,4}}\s*页)?"
+    rf"|(?i:page)\s*\d{{1,4}}(?:\s*(?i:of)\s*\d{{1,4}})?)[\s{_DASHES}]*$")
+
+
+def is_page_number(text: str) -> bool:
+    """A line that is only a page number."""
+    return bool(PAGE_NUMBER.match(text)) and any(ch.isdigit() for ch in text)
 
 
 def layout_breaks(folded: str) -> set[int]:
@@ -105,7 +114,7 @@ def layout_breaks(folded: str) -> set[int]:
     drop: set[int] = set()
     for raw in folded.split("\n"):
         stripped = raw.strip(" \t\r\u00a0\u3000")
-        if stripped and _PAGE_NUMBER_LINE.match(stripped):
+        if stripped and is_page_number(stripped):
             drop.update(range(pos, pos + len(raw) + 1))
         else:
             lines.append((pos, pos + len(raw), stripped))
