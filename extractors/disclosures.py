@@ -19,6 +19,23 @@ def _file_name(href: str) -> str:
     return PurePosixPath(unquote(urlsplit(href).path)).name
 
 
+# What a file of a disclosure that does not say it (a bare table) takes from the page.
+INHERITED = ("agency", "parent_agency", "fiscal_year", "doc_kind")
+REGION_KEYS = ("province", "city", "county", "admin_level", "region_code")
+
+
+def inherit(page: Extraction, attached: Extraction) -> None:
+    """An attachment joins the page's disclosure and, where it names none, takes the
+    page's agency, year, kind and region."""
+    attached.disclosure_id = page.disclosure_id
+    for key in INHERITED:
+        if attached.document.get(key) is None and page.document.get(key) is not None:
+            attached.document[key] = page.document[key]
+    if not attached.document.get("region_code") and page.document.get("region_code"):
+        for key in REGION_KEYS:
+            attached.document[key] = page.document.get(key)
+
+
 def bundle_attachments(extractions: list[Extraction]) -> None:
     """A page's attachments (files of the run named like its links) join its disclosure."""
     by_name: dict[str, list[Extraction]] = defaultdict(list)
@@ -31,7 +48,7 @@ def bundle_attachments(extractions: list[Extraction]) -> None:
         for href, _ in page.attachments:
             for attached in by_name.get(_file_name(href), []):
                 if attached is not page and attached.status != "failed":
-                    attached.disclosure_id = page.disclosure_id
+                    inherit(page, attached)
 
 
 def check_companions(extractions: list[Extraction]) -> None:

@@ -151,6 +151,7 @@ GENERIC_NAMES = {"部门", "单位", "本部门", "本单位", "我单位", "我
 
 # File-name hints, used only when the text says nothing.
 NAME_YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
+HASH_RUN = re.compile(r"[0-9a-fA-F]{12,}")
 NAME_FINAL = re.compile(r"final|juesuan|accounts|决算", re.I)
 NAME_BUDGET = re.compile(r"budget|yusuan|预算", re.I)
 
@@ -590,6 +591,7 @@ def _year_and_kind_from_text(t: str) -> tuple[_Found | None, _Found | None]:
 def _hints_from_name(source_name: str | None) -> tuple[int | None, str | None]:
     if not source_name:
         return None, None
+    source_name = HASH_RUN.sub(" ", source_name)     # 2c90b38b…1980… is a hash, not a year
     m = NAME_YEAR.search(source_name)
     kind = "final_accounts" if NAME_FINAL.search(source_name) else \
         "budget" if NAME_BUDGET.search(source_name) else None

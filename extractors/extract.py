@@ -118,11 +118,12 @@ def failed(source: str, reason: Reason, message: str, sha256: str | None = None,
                       error_message=message)
 
 
-def extract_path(path: str | Path) -> Extraction:
-    """Extract one file; never raises: a bad file becomes a failed Extraction."""
-    source = str(path)
+def extract_path(path: str | Path, content_selector: str | None = None, source: str | None = None) -> Extraction:
+    """Extract one file; never raises: a bad file becomes a failed Extraction. ``source``
+    names it (a harvested file's URL) instead of its path."""
+    source = source or str(path)
     try:
-        doc = load_document(path)
+        doc = load_document(path, content_selector, source)
     except DocumentError as exc:
         return failed(source, exc.reason, exc.message)
     try:

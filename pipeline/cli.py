@@ -166,6 +166,93 @@ def evaluate(
     raise typer.Exit(EXIT_OK if ok else EXIT_FAILED_DOCS)
 
 
+_SOURCES = typer.Option("--sources", "-s", help="The sites to harvest (a TOML file; see sources/example.toml).")
+
+
+def _sites_or_exit(sources: Path, names: list[str] | None):
+    from pipeline.sources import SourcesError, load_sources, select_sites
+
+    try:
+        return select_sites(load_sources(sources), names)
+    except (SourcesError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def harvest(
+    sources: Annotated[Path, _SOURCES],
+    raw: Annotated[Path, typer.Option("--raw", help="The raw store (files + manifest.sqlite).")] = Path("raw"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory of the extracted tables.")]
+    = Path("output/harvest"),
+    site: Annotated[Optional[list[str]], typer.Option("--site", help="Only this site (repeatable).")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 20.0,
+    retries: Annotated[int, typer.Option(help="Retries on timeouts, connection errors and 5xx.")] = 3,
+    backoff: Annotated[float, typer.Option(help="First retry delay in seconds (doubled each retry).")] = 1.0,
+    max_mb: Annotated[float, typer.Option(help="Largest file to download, in MiB.")] = 50.0,
+    no_extract: Annotated[bool, typer.Option("--no-extract", help="Only fetch and store.")] = False,
+) -> None:
+    """Harvest the sites once with a Prefect flow: discover, fetch and store what is new or
+    changed, then extract it into OUT. An interrupted harvest resumes where it stopped."""
+    quiet_prefect()
+    chosen = _sites_or_exit(sources, site)
+    from pipeline.flows import harvest_flow
+
+    started = time.perf_counter()
+    result = harvest_flow(str(sources), str(raw), str(out), [s.name for s in chosen], timeout=timeout,
+                          retries=retries, backoff=backoff, max_bytes=int(max_mb * 2**20), extract=not no_extract)
+    raise typer.Exit(_report_harvest(result, out, time.perf_counter() - started))
+
+
+def _report_harvest(result, out: Path, seconds: float) -> int:
+    t = Table("site", "run", "new", "changed", "unchanged", "failed", title=f"gongkai harvest ({seconds:.1f} s)")
+    for r in result.sites:
+        run = (r.run_id or "") + (" (resumed)" if r.resumed else "")
+        t.add_row(r.site, run, str(r.new), str(r.changed), str(r.unchanged),
+                  f"[red]{r.failed}[/red]" if r.failed else "0")
+    console.print(t)
+    failures = [(r.site, f) for r in result.sites for f in r.failures]
+    if failures:
+        ft = Table("site", "url", "reason", "tries", "message", title="failed (retried on the next harvest)")
+        for name, f in failures[:30]:
+            ft.add_row(name, f.url, f.reason, str(f.failures), f.message[:100])
+        console.print(ft)
+    for r in result.sites:
+        if r.error:
+            err.print(f"[red]site failed:[/red] {r.error}")
+    exit_code = EXIT_FAILED_DOCS if failures or any(r.error for r in result.sites) else EXIT_OK
+    if result.report is None:
+        console.print("nothing new to extract")
+        return exit_code
+    code = _report_run(result.extractions, result.report, out, seconds)
+    return code if code != EXIT_OK else exit_code
+
+
+@app.command()
+def serve(
+    sources: Annotated[Path, _SOURCES],
+    raw: Annotated[Path, typer.Option("--raw", help="The raw store (files + manifest.sqlite).")] = Path("raw"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory of the extracted tables.")]
+    = Path("output/harvest"),
+) -> None:
+    """Serve one harvest deployment per site on its cron schedule (runs until stopped).
+    Point PREFECT_API_URL at a Prefect server (`prefect server start`) to see and trigger
+    the runs in its UI; sources, raw and out are resolved to absolute paths."""
+    quiet_prefect()
+    chosen = _sites_or_exit(sources, None)
+    from prefect import serve as prefect_serve
+
+    from pipeline.flows import harvest_flow
+
+    deployments = [harvest_flow.to_deployment(
+        name=f"harvest-{s.name}", cron=s.schedule, tags=["gongkai", "harvest"],
+        parameters={"sources": str(sources.resolve()), "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
+                    "sites": [s.name]}) for s in chosen]
+    console.print(f"serving {len(deployments)} harvest deployment(s): "
+                  + ", ".join(f"{s.name} [{s.schedule}]" for s in chosen))
+    prefect_serve(*deployments, print_starting_message=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv``; return the exit code instead of exiting."""
     global console, err

@@ -11,7 +11,10 @@ Failures are a closed vocabulary (:class:`FetchReason`), never ad-hoc strings.
 """
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from urllib.parse import urljoin, urlsplit
@@ -32,6 +35,7 @@ class FetchReason(str, Enum):
     TIMEOUT = "timeout"
     CONNECTION = "connection_error"
     TRUNCATED = "truncated"                  # fewer bytes than Content-Length
+    WRONG_TYPE = "wrong_content_type"        # e.g. an HTML error page where a .pdf was linked
 
     def __str__(self) -> str:
         return self.value
@@ -95,6 +99,33 @@ def allowed(url: str, hosts: tuple[str, ...]) -> bool:
     return parts.scheme in ("http", "https") and (parts.hostname or "") in hosts
 
 
+class HostLimiter:
+    """Politeness per host: at most ``rate`` request starts per second and ``concurrency``
+    requests in flight (shared by the threads of one harvest)."""
+
+    def __init__(self, rate: float = 1.0, concurrency: int = 2):
+        if rate <= 0 or concurrency < 1:
+            raise ValueError(f"bad politeness: rate={rate}, concurrency={concurrency}")
+        self.interval, self.concurrency = 1.0 / rate, concurrency
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+        self._slots: dict[str, threading.Semaphore] = {}
+
+    @contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        host = urlsplit(url).netloc
+        with self._lock:
+            semaphore = self._slots.setdefault(host, threading.Semaphore(self.concurrency))
+        with semaphore:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next.get(host, now))
+                self._next[host] = start + self.interval
+            if start > now:
+                time.sleep(start - now)
+            yield
+
+
 @dataclass
 class Fetcher:
     """One client per harvest; robots.txt is read once per host."""
@@ -102,6 +133,7 @@ class Fetcher:
     hosts: tuple[str, ...]
     settings: FetchSettings = field(default_factory=FetchSettings)
     client: httpx.Client | None = None
+    limiter: HostLimiter = field(default_factory=lambda: HostLimiter(rate=1000.0, concurrency=8))
     _robots: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -118,7 +150,8 @@ class Fetcher:
         if base not in self._robots:
             parser = RobotFileParser()
             try:
-                r = self.client.get(base + "/robots.txt")
+                with self.limiter.slot(base):
+                    r = self.client.get(base + "/robots.txt")
                 parser.parse(r.text.splitlines() if r.status_code == 200 else [])
             except httpx.HTTPError:
                 parser.parse([])
@@ -151,7 +184,7 @@ class Fetcher:
         current = url
         try:
             for _ in range(self.settings.max_redirects + 1):
-                with self.client.stream("GET", current, headers=headers) as response:
+                with self.limiter.slot(current), self.client.stream("GET", current, headers=headers) as response:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
                         target = urljoin(current, response.headers.get("location", ""))
                         if not allowed(target, self.hosts):

@@ -113,3 +113,13 @@ def load_sources(path: str | Path) -> tuple[Site, ...]:
         return parse_sources(path.read_text(encoding="utf-8"))
     except SourcesError as exc:
         raise SourcesError(f"{path}: {exc}") from exc
+
+
+def select_sites(sites: tuple[Site, ...], names: list[str] | None) -> tuple[Site, ...]:
+    """The sites named (all when ``names`` is empty); an unknown name is an error."""
+    if not names:
+        return sites
+    unknown = set(names) - {s.name for s in sites}
+    if unknown:
+        raise SourcesError(f"no site named {sorted(unknown)}; the sources file has {[s.name for s in sites]}")
+    return tuple(s for s in sites if s.name in names)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.parquet as pq
 
 from extractors.model import Extraction
@@ -55,6 +56,32 @@ class OutputWriter:
         for table, rows in rows_for(ex, text_path).items():
             self.rows[table].extend(rows)
         return True
+
+    def carry_over(self, keep: set[str]) -> int:
+        """Add the rows (and stored texts) of the documents ``keep`` (sha256 values) from the
+        tables already in ``out_dir``, except documents added to this writer: an
+        incremental run replaces what changed and keeps the rest. Returns how many."""
+        existing = self.out_dir / "documents.parquet"
+        if not existing.exists():
+            return 0
+        docs = pq.read_table(existing, columns=["doc_id", "sha256", "text_path"]).to_pylist()
+        carried = {d["doc_id"]: d["text_path"] for d in docs
+                   if d["sha256"] in keep and d["doc_id"] not in self.doc_ids}
+        for table in TABLES:
+            path = self.out_dir / f"{table}.parquet"
+            if not path.exists():
+                continue
+            old = pq.read_table(path)
+            mask = pa.compute.is_in(old.column("doc_id"), value_set=pa.array(sorted(carried), pa.string()))
+            kept = old.filter(mask)
+            if table == "summary":     # the summary's columns follow the vocabulary: re-align
+                kept = kept.select([c for c in kept.column_names if c in schema_for(table).names])
+            self.rows[table].extend(kept.to_pylist())
+        for text_path in carried.values():
+            if text_path and (self.out_dir / text_path).exists():
+                shutil.copyfile(self.out_dir / text_path, self.staging / text_path)
+        self.doc_ids |= set(carried)
+        return len(carried)
 
     def tables(self) -> dict[str, pa.Table]:
         return {t: pa.Table.from_pylist(self.rows[t], schema=schema_for(t)) for t in TABLES}
