@@ -29,3 +29,19 @@ def test_the_two_opening_commands():
     assert 'python -m pytest' in block[1]
     ci = (Path(__file__).parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install -q -e ".[test]" && python -m pytest' in ci
+
+
+def test_harvest_vocabularies_are_documented():
+    from pipeline.fetch import FetchReason
+    from pipeline.manifest import SCHEMA
+
+    assert all(f"`{r.value}`" in README for r in FetchReason)
+    columns = re.findall(r"^\s+(\w+) (?:TEXT|INTEGER)", SCHEMA, re.M)
+    assert columns and all(f"`{c}`" in README for c in columns), [c for c in columns if f"`{c}`" not in README]
+
+
+def test_every_sources_key_is_documented():
+    from pipeline.sources import _KEYS
+
+    example = (Path(__file__).parents[1] / "sources" / "example.toml").read_text(encoding="utf-8")
+    assert all(f"`{k}`" in README and f"#   {k}" in example for k in _KEYS)
