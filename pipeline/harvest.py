@@ -160,8 +160,7 @@ def harvest_site(site: Site, settings: HarvestSettings) -> SiteReport:
                 _SiteHarvest(site, settings, manifest, fetcher, report.run_id).crawl()
             finally:
                 fetcher.close()
-            manifest.finish_run(report.run_id, site.name)
-            for outcome, n in manifest.outcomes(report.run_id, site.name).items():
+            for outcome, n in manifest.finish_run(report.run_id, site.name).items():
                 setattr(report, outcome, n)
             report.failures = [Failure(r["url"], r["role"], r["error"], r["message"] or "", r["failures"])
                                for r in manifest.failures(report.run_id, site.name)]

@@ -10,7 +10,8 @@ Three tables:
 * ``versions`` — one row per distinct content of a URL: sha256, size, media type, path in
   the raw store, when fetched, the version it replaced (``previous_version``), and when
   it was extracted (NULL = waiting for extraction) with the disclosure_id it got;
-* ``runs`` — one row per site and run: started, finished, status (running/complete).
+* ``runs`` — one row per site and run: started, finished, status (running/complete) and
+  the run's counts of new, changed, unchanged and failed URLs.
 
 Every change for one URL is one transaction, made after its file is safely in the store:
 a killed harvest leaves the manifest and the store consistent, and the next harvest of
@@ -43,7 +44,8 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT NOT NULL, site TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
-    status TEXT NOT NULL, PRIMARY KEY (run_id, site)
+    status TEXT NOT NULL, new INTEGER, changed INTEGER, unchanged INTEGER, failed INTEGER,
+    PRIMARY KEY (run_id, site)
 );
 CREATE INDEX IF NOT EXISTS urls_site_run ON urls (site, last_run);
 CREATE INDEX IF NOT EXISTS versions_pending ON versions (extracted_at);
@@ -116,12 +118,17 @@ class Manifest:
         if row:
             return row["run_id"], True
         run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-        self.db.execute("INSERT INTO runs VALUES (?, ?, ?, NULL, 'running')", (run_id, site, now()))
+        self.db.execute("INSERT INTO runs (run_id, site, started, status) VALUES (?, ?, ?, 'running')",
+                        (run_id, site, now()))
         return run_id, False
 
-    def finish_run(self, run_id: str, site: str) -> None:
-        self.db.execute("UPDATE runs SET finished = ?, status = 'complete' WHERE run_id = ? AND site = ?",
-                        (now(), run_id, site))
+    def finish_run(self, run_id: str, site: str) -> dict[str, int]:
+        """Close the run and keep its counts (new, changed, unchanged, failed)."""
+        counts = self.outcomes(run_id, site)
+        self.db.execute("UPDATE runs SET finished = ?, status = 'complete', new = ?, changed = ?, unchanged = ?, "
+                        "failed = ? WHERE run_id = ? AND site = ?",
+                        (now(), *(counts[o] for o in OUTCOMES), run_id, site))
+        return counts
 
     def outcomes(self, run_id: str, site: str) -> dict[str, int]:
         counts = dict.fromkeys(OUTCOMES, 0)

@@ -115,3 +115,50 @@ def test_redirect_on_site_is_followed(server, fetcher):
 def test_only_allowed_hosts_and_http(fetcher):
     assert fetcher.fetch("http://example.com/x").error == FetchReason.NOT_ALLOWED
     assert fetcher.fetch("file:///etc/passwd").error == FetchReason.NOT_ALLOWED
+
+
+# -- politeness -----------------------------------------------------------------------------
+
+def test_host_limiter_paces_request_starts_per_host():
+    from pipeline.fetch import HostLimiter
+
+    limiter = HostLimiter(rate=20.0, concurrency=4)
+    starts: list[float] = []
+    begin = time.monotonic()
+    for _ in range(5):
+        with limiter.slot("http://a.example/x"):
+            starts.append(time.monotonic() - begin)
+    with limiter.slot("http://b.example/x"):      # another host is not held back
+        other = time.monotonic() - begin
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert min(gaps) >= 0.045 and other - starts[-1] < 0.04
+
+
+def test_host_limiter_caps_requests_in_flight():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.fetch import HostLimiter
+
+    limiter = HostLimiter(rate=1000.0, concurrency=2)
+    state = {"now": 0, "max": 0}
+    lock = threading.Lock()
+
+    def work(_):
+        with limiter.slot("http://a.example/x"):
+            with lock:
+                state["now"] += 1
+                state["max"] = max(state["max"], state["now"])
+            time.sleep(0.05)
+            with lock:
+                state["now"] -= 1
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(work, range(12)))
+    assert state["max"] == 2
+
+
+def test_host_limiter_rejects_bad_settings():
+    from pipeline.fetch import HostLimiter
+
+    with pytest.raises(ValueError, match="rate=0"):
+        HostLimiter(rate=0)

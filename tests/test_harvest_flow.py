@@ -78,6 +78,9 @@ def test_first_harvest_extracts_every_stored_document(two_harvests, capsys):
 def test_second_harvest_reextracts_only_the_changed_disclosure(two_harvests):
     server, tmp, (_, docs1), (code2, docs2), second_log = two_harvests
     assert code2 == EXIT_FAILED_DOCS
+    # conditional requests: of the URLs that were stored, only the changed page sent a body
+    bodies = {p for p, status in second_log if status == 200}
+    assert bodies - set(FAULTY_ATTACHMENTS) - set(FAULTY_PAGES) - {"/robots.txt"} == {CHANGING_PAGE}
     assert set(docs1) == set(docs2)
     changed = server.url + CHANGING_PAGE
     assert docs1[changed]["sha256"] != docs2[changed]["sha256"]
@@ -96,8 +99,10 @@ def test_harvest_reports_each_fault_and_the_site_down(two_harvests, capsys):
     expected = {server.url + p: r for p, r in {**FAULTY_PAGES, **FAULTY_ATTACHMENTS}.items()}
     expected["http://127.0.0.1:9/list/"] = "connection_error"
     assert errors == expected
-    runs = db.execute("SELECT site, status FROM runs ORDER BY started").fetchall()
-    assert runs.count(("fixture", "complete")) == 2 and runs.count(("down", "complete")) == 2
+    runs = db.execute("SELECT site, status, new, changed, failed FROM runs ORDER BY started").fetchall()
+    fixture = [r for r in runs if r[0] == "fixture"]
+    assert [r[1:4] for r in fixture] == [("complete", 44, 0), ("complete", 0, 1)]
+    assert [r[1:] for r in runs if r[0] == "down"] == [("complete", 0, 0, 1)] * 2
 
 
 def test_harvest_summary_names_sites_and_reasons(harness, tmp_path, capsys):
