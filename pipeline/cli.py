@@ -192,8 +192,7 @@ def harvest(
     max_mb: Annotated[float, typer.Option(help="Largest file to download, in MiB.")] = 50.0,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only fetch and store.")] = False,
 ) -> None:
-    """Harvest the sites once with a Prefect flow: discover, fetch and store what is new or
-    changed, then extract it into OUT. An interrupted harvest resumes where it stopped."""
+    """Harvest the sites once (Prefect flow): fetch and store what is new or changed, extract it into OUT."""
     quiet_prefect()
     chosen = _sites_or_exit(sources, site)
     from pipeline.flows import harvest_flow
@@ -235,9 +234,9 @@ def serve(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory of the extracted tables.")]
     = Path("output/harvest"),
 ) -> None:
-    """Serve one harvest deployment per site on its cron schedule (runs until stopped).
-    Point PREFECT_API_URL at a Prefect server (`prefect server start`) to see and trigger
-    the runs in its UI; sources, raw and out are resolved to absolute paths."""
+    """Serve one harvest deployment per site on its cron schedule, until stopped.
+
+    With PREFECT_API_URL pointing at a Prefect server (prefect server start) its UI shows and triggers the runs."""
     quiet_prefect()
     chosen = _sites_or_exit(sources, None)
     from prefect import serve as prefect_serve
