@@ -166,6 +166,81 @@ def evaluate(
     raise typer.Exit(EXIT_OK if ok else EXIT_FAILED_DOCS)
 
 
+@app.command()
+def diff(
+    old: Annotated[Optional[str], typer.Argument(help="Old run: a run id (or prefix) or a run directory.")] = None,
+    new: Annotated[Optional[str], typer.Argument(help="New run (default: the newest).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The output directory holding runs/.")] = Path("output"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, markdown, json or html.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", help="Write to this file instead of stdout.")] = None,
+    fail_on_change: Annotated[bool, typer.Option("--fail-on-change", help="Exit 1 when anything differs.")] = False,
+) -> None:
+    """Figures, checks and document facts added, removed or changed between two runs."""
+    from pipeline import diff as diffs
+    from pipeline.runs import RunError, complete_runs, resolve_run
+
+    if fmt not in ("text", *diffs.FORMATS):
+        err.print(f"[red]error:[/red] --format {fmt!r}: choose text, markdown, json or html")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        if old is None or new is None:
+            runs = complete_runs(out)
+            newest = resolve_run(new, out) if new else (runs[-1] if runs else None)
+            older = [r for r in runs if newest is not None and r.name < newest.name]
+            old_dir = resolve_run(old, out) if old else (older[-1] if older else None)
+            if old_dir is None or newest is None:
+                raise RunError(f"{out}: need two complete runs in {out / 'runs'}, found {len(runs)}")
+            new_dir = newest
+        else:
+            old_dir, new_dir = resolve_run(old, out), resolve_run(new, out)
+    except RunError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    result = diffs.diff_runs(old_dir, new_dir)
+    if fmt == "text":
+        target = Console(file=open(output, "w", encoding="utf-8"), width=200) if output else console
+        t = Table("what", "change", "disclosure", "key", "old", "new", "file",
+                  title=f"gongkai diff {result.old_run} → {result.new_run}")
+        colour = {"added": "green", "removed": "red", "changed": "yellow"}
+        for c in result.changes:
+            t.add_row(c.what, f"[{colour[c.change]}]{c.change}[/]", c.disclosure, c.key, c.old or "", c.new or "",
+                      c.source)
+        target.print(t if not result.empty else f"no changes between {result.old_run} and {result.new_run}")
+        target.print(diffs._summary_line(result))
+        if output:
+            target.file.close()
+    else:
+        text = diffs.FORMATS[fmt](result)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            console.file.write(text)
+    raise typer.Exit(EXIT_FAILED_DOCS if fail_on_change and not result.empty else EXIT_OK)
+
+
+@app.command()
+def snapshot(
+    update: Annotated[bool, typer.Option("--update", help="Rewrite the snapshots that drifted.")] = False,
+    docs: Annotated[Path, typer.Option("--list", help="The list of documents (snapshots are written beside it).")]
+    = Path("tests/snapshots/documents.txt"),
+) -> None:
+    """Compare each listed document's extraction with its golden snapshot (exit 1 on drift)."""
+    from pipeline.snapshot import check
+
+    if not docs.exists():
+        err.print(f"[red]error:[/red] {docs}: no such list of documents")
+        raise typer.Exit(EXIT_USAGE)
+    drifts = check(docs, update=update)
+    for d in drifts:
+        state = "written" if update else ("missing" if d.missing else "drifted")
+        console.print(f"[yellow]{state}[/yellow] {d.snapshot}")
+        if d.diff and not update:
+            console.file.write(d.diff)      # as is: tabs and all
+    if not drifts:
+        console.print("snapshots match")
+    raise typer.Exit(EXIT_FAILED_DOCS if drifts and not update else EXIT_OK)
+
+
 _SOURCES = typer.Option("--sources", "-s", help="The sites to harvest (a TOML file; see sources/example.toml).")
 
 

@@ -1,6 +1,7 @@
 """Prefect flows: they only orchestrate (tasks do the work)."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,8 @@ def on_document_done(callback: Callable[[Extraction], None] | None) -> None:
 
 @flow(name="gongkai-extract", validate_parameters=False)
 def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True) -> tuple[list[Extraction], ValidationReport]:
-    """One task per document, then one atomic write of every table."""
+    """One task per document, then one atomic write of every table (a new run)."""
+    started = time.time()
     futures = {extract_document.submit(p): i for i, p in enumerate(paths)}
     results: list[Extraction | None] = [None] * len(paths)
     for future in as_completed(list(futures)):
@@ -36,8 +38,11 @@ def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True) -> t
         results[futures[future]] = ex
         for callback in _progress:
             callback(ex)
+    extracted = time.time()
     done = check_disclosures([ex for ex in results if ex is not None])
-    report = write_outputs(done, out_dir, keep_texts)
+    settings = {"command": "run", "inputs": [str(p) for p in paths]}
+    report = write_outputs(done, out_dir, keep_texts, settings, started,
+                           {"extract_seconds": round(extracted - started, 3)})
     return done, report
 
 

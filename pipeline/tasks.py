@@ -33,12 +33,14 @@ def check_disclosures(extractions: list[Extraction]) -> list[Extraction]:
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)
-def write_outputs(extractions: list[Extraction], out_dir: Path, keep_texts: bool = True) -> ValidationReport:
-    """Validate and write every table atomically."""
-    writer = OutputWriter(out_dir, keep_texts=keep_texts)
+def write_outputs(extractions: list[Extraction], out_dir: Path, keep_texts: bool = True,
+                  settings: dict | None = None, started: float | None = None,
+                  timings: dict | None = None) -> ValidationReport:
+    """Validate and write every table atomically, as a new run of the run history."""
+    writer = OutputWriter(out_dir, keep_texts=keep_texts, started=started)
     for ex in extractions:
         writer.add(ex)
-    return writer.commit()
+    return writer.commit(settings, timings)
 
 
 # -- harvesting ---------------------------------------------------------------------------

@@ -1,15 +1,19 @@
-"""Write the output tables atomically.
+"""Write the output tables atomically, as one run of the run history.
 
-Everything is written into a staging directory inside ``out_dir`` first; only
-after all tables are written and validated are they moved into place with
-``os.replace`` (atomic per file on one filesystem). A crash before that point
-leaves the previous output whole.
+Everything is written into a staging directory inside ``out_dir`` first: the tables,
+the stored texts and, last, the run's ``manifest.json`` (inputs with sha256, gongkai
+version and git commit, settings, counts, timings). Only a validated run is renamed to
+``out_dir/runs/<run_id>/`` and then published at ``out_dir/`` (pipeline/runs.py). A crash
+before that point leaves the previous output whole.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +22,7 @@ import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.parquet as pq
 
 from extractors.model import Extraction
+from pipeline.runs import MANIFEST, RUNS_DIR, ensure_published, git_commit, gongkai_version, new_run_id, publish
 from schemas.tables import TABLES, rows_for, schema_for
 from schemas.validation import ValidationReport, validate_tables
 
@@ -31,12 +36,19 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="milliseconds")
+
+
 class OutputWriter:
     """Collects the rows of a run and commits them in one step."""
 
-    def __init__(self, out_dir: Path, keep_texts: bool = True):
+    def __init__(self, out_dir: Path, keep_texts: bool = True, started: float | None = None):
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_published(self.out_dir)
+        self.run_id = new_run_id()
+        self.started = started or time.time()     # when the run began (the flow's start)
         self.staging = self.out_dir / f".staging-{uuid.uuid4().hex[:8]}"
         (self.staging / "texts").mkdir(parents=True)
         self.keep_texts = keep_texts
@@ -86,15 +98,16 @@ class OutputWriter:
     def tables(self) -> dict[str, pa.Table]:
         return {t: pa.Table.from_pylist(self.rows[t], schema=schema_for(t)) for t in TABLES}
 
-    def commit(self) -> ValidationReport:
-        """Validate, then move every table into ``out_dir``; nothing moves if validation fails."""
+    def commit(self, settings: dict | None = None, timings: dict | None = None) -> ValidationReport:
+        """Validate, then write the run and publish it; nothing moves if validation fails.
+        ``settings`` and ``timings`` go into the run's manifest."""
         try:
-            return self._commit()
+            return self._commit(settings or {}, timings or {})
         except BaseException:
             self.abort()
             raise
 
-    def _commit(self) -> ValidationReport:
+    def _commit(self, settings: dict, timings: dict) -> ValidationReport:
         tables = self.tables()
         report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
         if not report.ok:
@@ -102,16 +115,33 @@ class OutputWriter:
             return report
         for name, table in tables.items():
             pq.write_table(table, self.staging / f"{name}.parquet")
-        for name in tables:
-            os.replace(self.staging / f"{name}.parquet", self.out_dir / f"{name}.parquet")
-        old_texts = self.out_dir / "texts"
-        trash = self.out_dir / f".old-texts-{uuid.uuid4().hex[:8]}"
-        if old_texts.exists():
-            os.replace(old_texts, trash)
-        os.replace(self.staging / "texts", old_texts)
-        shutil.rmtree(trash, ignore_errors=True)
-        shutil.rmtree(self.staging, ignore_errors=True)
+        manifest = self.manifest(settings, timings)
+        (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
+                                             encoding="utf-8")
+        run_dir = self.out_dir / RUNS_DIR / self.run_id
+        run_dir.parent.mkdir(exist_ok=True)
+        os.replace(self.staging, run_dir)          # the run is complete from here on
+        publish(self.out_dir, run_dir)
+        report.run_id = self.run_id
         return report
+
+    def manifest(self, settings: dict, timings: dict) -> dict:
+        docs = self.rows["documents"]
+        status = [d["status"] for d in docs]
+        checks = self.rows["checks"]
+        return {
+            "run_id": self.run_id, "status": "complete",
+            "started": _iso(self.started), "finished": _iso(time.time()),
+            "gongkai_version": gongkai_version(), "git_commit": git_commit(),
+            "settings": {"out_dir": str(self.out_dir), "keep_texts": self.keep_texts, **settings},
+            "inputs": [{"source": d["source"], "sha256": d["sha256"], "doc_id": d["doc_id"], "status": d["status"]}
+                       for d in docs],
+            "counts": {"documents": len(docs), "ok": status.count("ok"), "partial": status.count("partial"),
+                       "failed": status.count("failed"), "facts": len(self.rows["facts"]),
+                       "projects": len(self.rows["projects"]), "line_items": len(self.rows["line_items"]),
+                       "checks": len(checks), "checks_failed": sum(1 for c in checks if c["status"] == "fail")},
+            "timings": {"seconds": round(time.time() - self.started, 3), **timings},
+        }
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

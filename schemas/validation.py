@@ -210,6 +210,7 @@ MODELS = {
 @dataclass
 class ValidationReport:
     failures: pd.DataFrame   # table, check, column, index, failure_case
+    run_id: str | None = None    # the run the tables were written as (None when nothing was written)
 
     @property
     def ok(self) -> bool:
