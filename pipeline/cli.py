@@ -68,6 +68,8 @@ def _report_run(extractions, report, out_dir: Path, seconds: float) -> int:
     table.add_row("facts", str(n_facts))
     table.add_row("projects", str(sum(len(e.projects) for e in exs)))
     table.add_row("checks", f"{sum(len(e.checks) for e in exs)} run, [red]{len(failed_checks)} failed[/red]")
+    if report.run_id:
+        table.add_row("run", f"{report.run_id} (gongkai diff · gongkai review --out {out_dir})")
     console.print(table)
     problems = [e for e in exs if e.status != "ok"]
     if problems:
@@ -216,6 +218,33 @@ def diff(
         else:
             console.file.write(text)
     raise typer.Exit(EXIT_FAILED_DOCS if fail_on_change and not result.empty else EXIT_OK)
+
+
+@app.command()
+def review(
+    run_ref: Annotated[Optional[str], typer.Argument(metavar="RUN", help="A run id (or prefix) or run directory; "
+                                                     "default: the newest.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The output directory holding runs/.")] = Path("output"),
+    site: Annotated[Optional[Path], typer.Option("--site", help="Where to write the pages (default: OUT/review).")]
+    = None,
+    against: Annotated[Optional[str], typer.Option(help="Run to diff against (default: the previous one).")] = None,
+) -> None:
+    """Write the review site of a run: every figure highlighted in its source, failed checks, diff."""
+    from pipeline.review import write_site
+    from pipeline.runs import RunError, complete_runs, resolve_run
+
+    try:
+        runs = complete_runs(out)
+        run_dir = resolve_run(run_ref, out) if run_ref else (runs[-1] if runs else None)
+        if run_dir is None:
+            raise RunError(f"{out}: no complete run in {out / 'runs'} (run `gongkai run --out {out}` first)")
+        against_dir = resolve_run(against, out) if against else None
+    except RunError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    index = write_site(run_dir, site or out / "review", against_dir)
+    console.print(f"review site of run {run_dir.name}: {index.resolve().as_uri()}")
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()

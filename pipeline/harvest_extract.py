@@ -80,8 +80,9 @@ def write_outputs(extractions: list[Extraction], out_dir: Path, settings: Harves
     writer = OutputWriter(out_dir, keep_texts=keep_texts)
     for ex in extractions:
         writer.add(ex)
-    writer.carry_over(current)
-    return writer.commit()
+    carried = writer.carry_over(current)
+    return writer.commit({"command": "harvest", "raw_dir": str(settings.raw_dir)},
+                         {"extracted": len(extractions), "carried_over": carried})
 
 
 def mark_extracted(settings: HarvestSettings, docs: list[StoredDocument], extractions: list[Extraction]) -> None:
