@@ -89,6 +89,27 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+PUBLISHED_DIRS = ("texts", "dataset")
+
+
+def _publish_dir(src: Path, out_dir: Path, name: str) -> None:
+    """Replace ``out_dir/name`` with a linked copy of ``src`` (swapped in with renames)."""
+    fresh = out_dir / f".{name}-{uuid.uuid4().hex[:8]}"
+    for f in src.rglob("*"):
+        target = fresh / f.relative_to(src)
+        if f.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(f, target)
+    fresh.mkdir(exist_ok=True)
+    trash = out_dir / f".old-{name}-{uuid.uuid4().hex[:8]}"
+    if (out_dir / name).exists():
+        os.replace(out_dir / name, trash)
+    os.replace(fresh, out_dir / name)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
 def publish(out_dir: Path, run_dir: Path) -> None:
     """Make ``run_dir`` the tables at ``out_dir`` (each file replaced atomically)."""
     out_dir = Path(out_dir)
@@ -96,17 +117,14 @@ def publish(out_dir: Path, run_dir: Path) -> None:
         tmp = out_dir / f".{table.name}.{uuid.uuid4().hex[:8]}"
         _link_or_copy(table, tmp)
         os.replace(tmp, out_dir / table.name)
-    texts = run_dir / "texts"
-    if texts.is_dir():
-        fresh = out_dir / f".texts-{uuid.uuid4().hex[:8]}"
-        fresh.mkdir()
-        for f in texts.iterdir():
-            _link_or_copy(f, fresh / f.name)
-        trash = out_dir / f".old-texts-{uuid.uuid4().hex[:8]}"
-        if (out_dir / "texts").exists():
-            os.replace(out_dir / "texts", trash)
-        os.replace(fresh, out_dir / "texts")
-        shutil.rmtree(trash, ignore_errors=True)
+    for name in ("datapackage.json",):
+        if (run_dir / name).exists():
+            tmp = out_dir / f".{name}.{uuid.uuid4().hex[:8]}"
+            _link_or_copy(run_dir / name, tmp)
+            os.replace(tmp, out_dir / name)
+    for name in PUBLISHED_DIRS:
+        if (run_dir / name).is_dir():
+            _publish_dir(run_dir / name, out_dir, name)
     tmp = out_dir / f".{LATEST}.{uuid.uuid4().hex[:8]}"
     tmp.write_text(run_dir.name + "\n", encoding="utf-8")
     os.replace(tmp, out_dir / LATEST)

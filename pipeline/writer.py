@@ -22,6 +22,7 @@ import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.parquet as pq
 
 from extractors.model import Extraction
+from pipeline.dataset import write_package
 from pipeline.runs import MANIFEST, RUNS_DIR, ensure_published, git_commit, gongkai_version, new_run_id, publish
 from schemas.tables import TABLES, rows_for, schema_for
 from schemas.validation import ValidationReport, validate_tables
@@ -115,6 +116,7 @@ class OutputWriter:
             return report
         for name, table in tables.items():
             pq.write_table(table, self.staging / f"{name}.parquet")
+        write_package(self.staging, self.run_id)     # the partitioned dataset + datapackage.json
         manifest = self.manifest(settings, timings)
         (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
                                              encoding="utf-8")

@@ -1,0 +1,132 @@
+"""The analyst dataset: every table partitioned by fiscal year and province, and a
+``datapackage.json`` (Frictionless Data Package, with Fiscal Data Package column types)
+describing every table and column.
+
+``dataset/<table>/fiscal_year=2024/province=湖南省/part-0.parquet`` (hive layout; a
+document without a year or province lands in ``__HIVE_DEFAULT_PARTITION__``). DuckDB,
+pandas (pyarrow) and polars read it with hive partitioning; README "For analysts".
+"""
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from schemas.tables import TABLES, schema_for
+
+PARTITIONS = ("fiscal_year", "province")
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+DATASET_DIR = "dataset"
+DATAPACKAGE = "datapackage.json"
+
+# Frictionless field types of the arrow types.
+_TYPES = ((pa.types.is_decimal, "number"), (pa.types.is_integer, "integer"), (pa.types.is_floating, "number"),
+          (pa.types.is_boolean, "boolean"), (pa.types.is_string, "string"), (pa.types.is_list, "array"),
+          (pa.types.is_struct, "object"), (pa.types.is_map, "object"))
+
+# Fiscal Data Package column types (https://specs.frictionlessdata.io/fiscal-data-package/) of
+# the columns that carry them.
+FISCAL_TYPES = {
+    "fiscal_year": "date:fiscal-year",
+    "agency": "administrative-classification:generic:label",
+    "parent_agency": "administrative-classification:generic:parent",
+    "region_code": "geo-source:code",
+    "province": "geo-source:label",
+    "doc_kind": "budget-phase",
+    "value": "value", "amount": "value",
+    "code": "functional-classification:generic:code",
+    "code_name": "functional-classification:generic:label",
+    "direction": "direction",
+}
+
+
+def column_descriptions() -> dict[str, dict[str, str]]:
+    text = resources.files("schemas").joinpath("columns.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _field_type(t: pa.DataType) -> str:
+    return next((name for test, name in _TYPES if test(t)), "any")
+
+
+def _partition_keys(documents: pa.Table) -> dict[str, tuple]:
+    return {d: (y, p) for d, y, p in zip(*(documents.column(c).to_pylist() for c in ("doc_id", *PARTITIONS)))}
+
+
+def write_dataset(tables_dir: Path, out: Path) -> list[Path]:
+    """Partition the tables of ``tables_dir`` into ``out`` (which must not exist yet)."""
+    tables_dir, out = Path(tables_dir), Path(out)
+    keys = _partition_keys(pq.read_table(tables_dir / "documents.parquet", columns=["doc_id", *PARTITIONS]))
+    schema = pa.schema([("fiscal_year", pa.int32()), ("province", pa.string())])
+    for table in TABLES:
+        data = pq.read_table(tables_dir / f"{table}.parquet")
+        if table != "documents":
+            rows = [keys.get(d, (None, None)) for d in data.column("doc_id").to_pylist()]
+            data = data.append_column("fiscal_year", pa.array([r[0] for r in rows], pa.int32()))
+            data = data.append_column("province", pa.array([r[1] for r in rows], pa.string()))
+        if data.num_rows == 0:      # an empty table still gets one (empty) file, in the layout readers expect
+            empty = out / table / f"fiscal_year={NULL_PARTITION}" / f"province={NULL_PARTITION}"
+            empty.mkdir(parents=True)
+            pq.write_table(data.drop_columns(list(PARTITIONS)), empty / "part-0.parquet")
+            continue
+        ds.write_dataset(data, out / table, format="parquet", partitioning=ds.partitioning(schema, flavor="hive"),
+                         basename_template="part-{i}.parquet", existing_data_behavior="error")
+    return sorted(out.rglob("*.parquet"))
+
+
+def datapackage(root: Path, run_id: str | None = None) -> dict:
+    """The Data Package of the dataset under ``root/dataset`` (paths relative to ``root``)."""
+    root = Path(root)
+    descriptions = column_descriptions()
+    resources_ = []
+    for table in TABLES:
+        files = sorted(p.relative_to(root).as_posix() for p in (root / DATASET_DIR / table).rglob("*.parquet"))
+        fields = []
+        for f in schema_for(table):
+            field = {"name": f.name, "type": _field_type(f.type), "description": descriptions[table][f.name]}
+            if pa.types.is_decimal(f.type):
+                field["format"] = f"decimal({f.type.precision},{f.type.scale})"
+                if f.name in ("amount", "value", "expected", "actual", "tolerance") or table == "summary":
+                    field["unit"] = "yuan" if table != "facts" else "see unit column"
+            if f.name in FISCAL_TYPES:
+                field["columnType"] = FISCAL_TYPES[f.name]
+            fields.append(field)
+        if table != "documents":
+            fields += [{"name": "fiscal_year", "type": "integer", "description": "partition: the document's fiscal year",
+                        "columnType": "date:fiscal-year"},
+                       {"name": "province", "type": "string", "description": "partition: the document's province",
+                        "columnType": "geo-source:label"}]
+        resources_.append({
+            "name": table.replace("_", "-"), "path": files, "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet", "profile": "tabular-data-resource",
+            "description": f"{table}.parquet, partitioned by fiscal_year and province (hive layout)",
+            "schema": {"fields": fields, "primaryKey": _primary_key(table),
+                       **({"foreignKeys": [{"fields": "doc_id", "reference": {"resource": "documents",
+                                                                              "fields": "doc_id"}}]}
+                          if table != "documents" else {})},
+        })
+    return {"profile": "fiscal-data-package", "name": "gongkai-disclosures",
+            "title": "Chinese budget and final-account disclosures (部门预算/决算公开) as tables",
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "version": run_id or "", "licenses": [{"name": "other-pd", "title": "public government disclosures"}],
+            "keywords": ["budget", "final accounts", "预算", "决算", "China"], "resources": resources_}
+
+
+def _primary_key(table: str) -> list[str]:
+    return {"documents": ["doc_id"], "facts": ["doc_id", "fact_id"], "line_items": ["doc_id", "item_id"],
+            "summary": ["doc_id"]}.get(table, [])
+
+
+def write_package(root: Path, run_id: str | None = None) -> Path:
+    """Partition ``root``'s tables into ``root/dataset`` and describe them in ``root/datapackage.json``."""
+    root = Path(root)
+    write_dataset(root, root / DATASET_DIR)
+    path = root / DATAPACKAGE
+    path.write_text(json.dumps(datapackage(root, run_id), ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
