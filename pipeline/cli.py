@@ -30,6 +30,9 @@ def run(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: raw/).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("output"),
     no_texts: Annotated[bool, typer.Option("--no-texts", help="Do not keep the stored texts in OUT/texts/.")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Processes extracting in parallel.", min=1)] = 1,
+    batch_size: Annotated[Optional[int], typer.Option(help="Documents per task (default: 1 for small runs, "
+                                                      "batches for large ones).", min=1)] = None,
 ) -> None:
     """Extract every document with a Prefect flow (one task per document) into OUT."""
     quiet_prefect()
@@ -49,7 +52,8 @@ def run(
         bar = progress.add_task("starting Prefect…", total=len(settings.inputs))
         on_document_done(lambda ex: progress.update(bar, advance=1, description=Path(ex.source).name))
         try:
-            extractions, report = extract_flow(list(settings.inputs), settings.out_dir, settings.keep_texts)
+            extractions, report = extract_flow(list(settings.inputs), settings.out_dir, settings.keep_texts,
+                                               batch_size, workers)
         finally:
             on_document_done(None)
     raise typer.Exit(_report_run(extractions, report, settings.out_dir, time.perf_counter() - started))

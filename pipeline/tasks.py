@@ -14,6 +14,7 @@ from pipeline.harvest import HarvestSettings, SiteReport
 from pipeline.harvest_extract import StoredDocument
 from pipeline.sources import Site
 from pipeline.store import RawStore
+from pipeline.workers import extract_on_workers
 from pipeline.writer import OutputWriter
 from schemas.validation import ValidationReport
 
@@ -23,6 +24,14 @@ from schemas.validation import ValidationReport
 def extract_document(path: Path) -> Extraction:
     """Extract one document; a bad document comes back as a failed Extraction."""
     return extract_path(path)
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE, persist_result=False,
+      task_run_name="extract batch from {paths[0].name}")
+def extract_batch(paths: list[Path], workers: int = 1) -> list[Extraction]:
+    """Extract a batch of documents (large runs: spreads the per-task overhead), on one of
+    ``workers`` processes."""
+    return extract_on_workers(paths, workers)
 
 
 @task(name="check-disclosures", cache_policy=NO_CACHE, persist_result=False)

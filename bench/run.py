@@ -1,0 +1,172 @@
+"""Every speed and scale figure of the README, measured in one run on one corpus.
+
+    python bench/run.py [--docs 2000] [--full]
+
+On a corpus from bench/generate.py (seed-sized text disclosures, and PDFs rendered from
+the same generator) it reports:
+
+* in-process text extraction, documents/s on one core (target ≥ 200);
+* the Prefect flow (`gongkai run`'s flow, server already started) against in-process
+  extraction + writing of the same documents (target ≤ 1.3×);
+* `--workers 2` against `--workers 1` in the flow (target ≥ 1.7×);
+* whole PDF extraction against bare pdfplumber text extraction of the same pages, pages/s
+  (target ≤ 1.0×; bench/pdf_bench.py);
+* peak memory (max RSS of a fresh process) extracting and writing 100 and 1,000 documents
+  (10,000 with --full): flat means the same;
+* accuracy against the generator's truth (`gongkai evaluate`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+
+_MEMORY_CHILD = """
+import resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from extractors.extract import extract_path
+from pipeline.writer import OutputWriter
+paths = sorted(Path({corpus!r}).glob("*.txt"))[:{n}]
+writer = OutputWriter(Path({out!r}), keep_texts=False)
+for p in paths:
+    writer.add(extract_path(p))
+writer.commit()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def in_process(paths: list[Path]) -> float:
+    from extractors.extract import extract_path
+
+    for p in paths[:10]:
+        extract_path(p)                      # warm up: dictionaries, vocabularies
+    start = time.perf_counter()
+    for p in paths:
+        extract_path(p)
+    return time.perf_counter() - start
+
+
+def in_process_with_write(paths: list[Path], out: Path) -> float:
+    from extractors.disclosures import check_companions
+    from extractors.extract import extract_path
+    from pipeline.writer import OutputWriter
+
+    start = time.perf_counter()
+    exs = [extract_path(p) for p in paths]
+    check_companions(exs)
+    writer = OutputWriter(out)
+    for ex in exs:
+        writer.add(ex)
+    assert writer.commit().ok
+    return time.perf_counter() - start
+
+
+def flow(paths: list[Path], out: Path, workers: int) -> tuple[float, float]:
+    """Seconds for the whole flow, and for its extraction phase (from the run's manifest)."""
+    from pipeline.flows import extract_flow
+    from pipeline.runs import complete_runs, read_manifest
+
+    start = time.perf_counter()
+    _, report = extract_flow(paths, out, True, None, workers)
+    assert report.ok
+    total = time.perf_counter() - start
+    return total, read_manifest(complete_runs(out)[-1])["timings"]["extract_seconds"]
+
+
+def peak_rss_mib(corpus: Path, n: int, out: Path) -> float:
+    code = _MEMORY_CHILD.format(root=str(ROOT), corpus=str(corpus), n=n, out=str(out))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+def accuracy(corpus: Path, out: Path) -> dict:
+    from pipeline.evaluate import evaluate
+
+    report = evaluate(out, corpus)
+    return {"gold": report._sum("gold"), "recall": report.recall, "precision": report.precision,
+            "wrong": report.wrong, "concept": report.concept_agreement}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=2000, help="text documents in the flow comparison")
+    ap.add_argument("--pdfs", type=int, default=30)
+    ap.add_argument("--full", action="store_true", help="also measure memory at 10,000 documents")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args()
+
+    from pipeline.settings import quiet_prefect
+
+    quiet_prefect()
+    figures: dict = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sizes = [100, 1000] + ([10_000] if args.full else [])
+        corpus = tmp / "text"
+        texts = generate(corpus, max(args.docs, max(sizes)), seed=11, pdf_share=0.0)
+        flow_paths = texts[:args.docs]
+
+        seconds = in_process(texts[:1000])
+        figures["text docs/s (1 core)"] = round(1000 / seconds, 1)
+
+        # the Prefect flow against in-process, both extracting and writing the same documents
+        from prefect import flow as prefect_flow
+
+        @prefect_flow
+        def warm() -> None:
+            pass
+
+        warm()                                           # start Prefect's server before timing
+        base = in_process_with_write(flow_paths, tmp / "inproc")
+        (one, one_x), (two, two_x) = flow(flow_paths, tmp / "flow1", 1), flow(flow_paths, tmp / "flow2", 2)
+        figures[f"in-process {args.docs} docs, extract + write (s)"] = round(base, 2)
+        figures["flow / in-process (1 worker)"] = round(one / base, 2)
+        figures["--workers 2 speed-up, extraction phase"] = round(one_x / two_x, 2)
+        figures["--workers 2 speed-up, whole run"] = round(one / two, 2)
+
+        # PDFs: ours against bare pdfplumber on the same pages
+        from bench.pdf_bench import bare_pdfplumber, measure, ours
+
+        pdfs = generate(tmp / "pdf", args.pdfs, seed=12, pdf_share=1.0) + sorted(
+            (ROOT / "tests" / "fixtures" / "pdf_gold").glob("*.pdf"))
+        pages, ours_s, ours_mem = measure(ours, pdfs)
+        _, bare_s, bare_mem = measure(bare_pdfplumber, pdfs)
+        figures["PDF pages"] = pages
+        figures["PDF pages/s (ours)"] = round(pages / ours_s, 1)
+        figures["PDF pages/s (bare pdfplumber)"] = round(pages / bare_s, 1)
+        figures["PDF ours / bare"] = round(ours_s / bare_s, 2)
+
+        for n in sizes:
+            figures[f"peak RSS {n} docs (MiB)"] = round(peak_rss_mib(corpus, n, tmp / f"mem{n}"), 1)
+
+        # accuracy against the generator's truth (text + PDF)
+        mixed = tmp / "mixed"
+        generate(mixed, 200, seed=13, pdf_share=0.2)
+        in_process_with_write(sorted(p for p in mixed.iterdir() if p.suffix in (".txt", ".pdf")), mixed / "out")
+        acc = accuracy(mixed, mixed / "out")
+        figures["accuracy: gold facts"] = acc["gold"]
+        figures["accuracy: recall"] = f"{acc['recall']:.1%}"
+        figures["accuracy: precision"] = f"{acc['precision']:.1%}"
+        figures["accuracy: wrong values"] = acc["wrong"]
+        figures["accuracy: concept agreement"] = f"{acc['concept']:.1%}"
+
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        print(f"{key:<{width}}  {value}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

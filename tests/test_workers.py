@@ -1,0 +1,40 @@
+"""Batches and worker processes give the same extraction as one document per task."""
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+from extractors.extract import extract_path
+from pipeline.cli import main
+from pipeline.flows import SMALL_RUN, batch_size_for
+from pipeline.workers import extract_on_workers
+from tests.conftest import FIXTURES, SEED
+
+DOCS = [SEED, *sorted((FIXTURES / "heldout").glob("*.txt")), *sorted((FIXTURES / "html").glob("*.html"))]
+
+
+def _facts(exs):
+    return [(e.doc_id, f.fact_id, f.concept, f.value, f.char_start) for e in exs for f in e.facts]
+
+
+def test_worker_processes_extract_the_same():
+    assert _facts(extract_on_workers(DOCS, 2)) == _facts([extract_path(p) for p in DOCS])
+
+
+@pytest.mark.parametrize("n, workers, expected", [
+    (1, 1, 1), (SMALL_RUN, 1, 1), (SMALL_RUN + 1, 1, 9), (2000, 1, 200), (2000, 2, 125), (100_000, 2, 200),
+])
+def test_batch_size(n, workers, expected):
+    assert batch_size_for(n, workers) == expected
+
+
+def test_flow_with_workers_and_batches_writes_the_same_tables(tmp_path):
+    with prefect_test_harness(server_startup_timeout=120):
+        assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "one")]) == 0
+        assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "two"), "--workers", "2",
+                     "--batch-size", "2"]) == 0
+    for table in ("documents", "facts", "checks", "line_items"):
+        one = pq.read_table(tmp_path / "one" / f"{table}.parquet").drop_columns(["text_path"] if table == "documents" else [])
+        two = pq.read_table(tmp_path / "two" / f"{table}.parquet").drop_columns(["text_path"] if table == "documents" else [])
+        assert one.sort_by("doc_id").equals(two.sort_by("doc_id")), table
