@@ -33,6 +33,8 @@ def run(
     workers: Annotated[int, typer.Option("--workers", "-w", help="Processes extracting in parallel.", min=1)] = 1,
     batch_size: Annotated[Optional[int], typer.Option(help="Documents per task (default: 1 for small runs, "
                                                       "batches for large ones).", min=1)] = None,
+    dask: Annotated[Optional[str], typer.Option(help="Run the tasks on Dask: 'local' or a scheduler address.")]
+    = None,
 ) -> None:
     """Extract every document with a Prefect flow (one task per document) into OUT."""
     quiet_prefect()
@@ -44,16 +46,17 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from pipeline.flows import extract_flow, on_document_done
+    from pipeline.flows import extract_flow, on_dask, on_document_done
 
     started = time.perf_counter()
     with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True) as progress:
+                  TextColumn("{task.description}"), console=err, transient=True,
+                  redirect_stdout=False, redirect_stderr=False) as progress:
         bar = progress.add_task("starting Prefect…", total=len(settings.inputs))
         on_document_done(lambda ex: progress.update(bar, advance=1, description=Path(ex.source).name))
         try:
-            extractions, report = extract_flow(list(settings.inputs), settings.out_dir, settings.keep_texts,
-                                               batch_size, workers)
+            flow = on_dask(dask) if dask else extract_flow
+            extractions, report = flow(list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers)
         finally:
             on_document_done(None)
     raise typer.Exit(_report_run(extractions, report, settings.out_dir, time.perf_counter() - started))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from prefect import flow
@@ -10,6 +9,7 @@ from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from extractors.model import Extraction
+from pipeline import progress
 from pipeline.fetch import FetchSettings
 from pipeline.harvest import HarvestSettings, SiteReport
 from pipeline.sources import load_sources, select_sites
@@ -17,14 +17,7 @@ from pipeline.tasks import (bundle_disclosures, check_disclosures, extract_batch
                             mark_extracted, plan_extraction, sweep_store, write_harvest_outputs, write_outputs)
 from schemas.validation import ValidationReport
 
-# Called in the flow's process after each document (the CLI's progress bar).
-_progress: list[Callable[[Extraction], None]] = []
-
-
-def on_document_done(callback: Callable[[Extraction], None] | None) -> None:
-    _progress.clear()
-    if callback is not None:
-        _progress.append(callback)
+on_document_done = progress.on_document_done     # the CLI's progress bar (pipeline/progress.py)
 
 
 def batch_size_for(n: int, workers: int = 1) -> int:
@@ -71,8 +64,7 @@ def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batc
         got = future.result()
         results[futures[future]] = got if isinstance(got, list) else [got]
         for ex in results[futures[future]]:
-            for callback in _progress:
-                callback(ex)
+            progress.notify(ex)
     extracted = time.time()
     # quote(): Prefect would otherwise walk every fact of every document looking for futures
     done = check_disclosures(quote([ex for batch in results for ex in batch]))
@@ -80,6 +72,20 @@ def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batc
     report = write_outputs(quote(done), out_dir, keep_texts, settings, started,
                            {"extract_seconds": round(extracted - started, 3)})
     return RunOutput(done, report)
+
+
+def on_dask(address: str):
+    """The extract flow with its tasks on a Dask cluster: ``local`` starts one on this
+    machine (a process per core), otherwise ``address`` is a scheduler (tcp://host:8786)
+    whose workers can read the inputs and the output directory (shared storage)."""
+    from prefect_dask import DaskTaskRunner
+
+    if address == "local":
+        runner = DaskTaskRunner(cluster_kwargs={"processes": True, "threads_per_worker": 1,
+                                                "dashboard_address": None})
+    else:
+        runner = DaskTaskRunner(address=address)
+    return extract_flow.with_options(task_runner=runner)
 
 
 class HarvestResult:
@@ -112,8 +118,7 @@ def harvest_flow(sources: str, raw_dir: str = "raw", out_dir: str = "output/harv
     futures = [extract_stored.submit(doc) for doc in docs]
     extractions = [f.result() for f in futures]
     for ex in extractions:
-        for callback in _progress:
-            callback(ex)
+        progress.notify(ex)
     extractions = bundle_disclosures(quote(docs), quote(extractions))
     result.extractions, result.report = extractions, write_harvest_outputs(quote(extractions), Path(out_dir), settings)
     if result.report.ok:

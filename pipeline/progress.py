@@ -1,0 +1,23 @@
+"""Progress callbacks of the flows (the CLI's progress bar), called in the flow's process.
+
+A module of its own: the flow functions reach the callbacks through this module, which
+pickles by name, so a callback holding a terminal (locks and all) never travels with the
+flow to a Dask or process-pool worker."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from extractors.model import Extraction
+
+_callbacks: list[Callable[[Extraction], None]] = []
+
+
+def on_document_done(callback: Callable[[Extraction], None] | None) -> None:
+    _callbacks.clear()
+    if callback is not None:
+        _callbacks.append(callback)
+
+
+def notify(ex: Extraction) -> None:
+    for callback in _callbacks:
+        callback(ex)
