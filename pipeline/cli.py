@@ -6,7 +6,9 @@ was replaced).
 """
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -28,7 +30,8 @@ EXIT_OK, EXIT_FAILED_DOCS, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
 @app.command()
 def run(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: raw/).")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("output"),
+    out: Annotated[str, typer.Option("--out", "-o", help="Output directory, or an fsspec URL (s3://bucket/prefix).")]
+    = "output",
     no_texts: Annotated[bool, typer.Option("--no-texts", help="Do not keep the stored texts in OUT/texts/.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Processes extracting in parallel.", min=1)] = 1,
     batch_size: Annotated[Optional[int], typer.Option(help="Documents per task (default: 1 for small runs, "
@@ -39,8 +42,12 @@ def run(
     """Extract every document with a Prefect flow (one task per document) into OUT."""
     quiet_prefect()
     inputs = discover(list(paths or [Path("raw")]))
+    from pipeline.remote import is_url, push_run
+
+    remote = out if is_url(out) else None
+    local_out = Path(tempfile.mkdtemp(prefix="gongkai-run-")) if remote else Path(out)
     try:
-        settings = RunSettings(tuple(inputs), out, keep_texts=not no_texts)
+        settings = RunSettings(tuple(inputs), local_out, keep_texts=not no_texts)
     except SettingsError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE)
@@ -59,7 +66,10 @@ def run(
             extractions, report = flow(list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers)
         finally:
             on_document_done(None)
-    raise typer.Exit(_report_run(extractions, report, settings.out_dir, time.perf_counter() - started))
+    if remote and report.ok:
+        push_run(local_out, remote)
+        shutil.rmtree(local_out, ignore_errors=True)
+    raise typer.Exit(_report_run(extractions, report, remote or settings.out_dir, time.perf_counter() - started))
 
 
 def _report_run(extractions, report, out_dir: Path, seconds: float) -> int:
