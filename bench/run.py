@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
 
 _MEMORY_CHILD = """
-import resource, sys, time
+import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from extractors.extract import extract_path
@@ -42,7 +42,8 @@ writer = OutputWriter(Path({out!r}), keep_texts=False)
 for p in paths:
     writer.add(extract_path(p))
 writer.commit()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM: this process's peak RSS (ru_maxrss would carry the parent's high-water mark over the exec)
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
 """
 
 
