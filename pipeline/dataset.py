@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -55,21 +56,17 @@ def _field_type(t: pa.DataType) -> str:
     return next((name for test, name in _TYPES if test(t)), "any")
 
 
-def _partition_keys(documents: pa.Table) -> dict[str, tuple]:
-    return {d: (y, p) for d, y, p in zip(*(documents.column(c).to_pylist() for c in ("doc_id", *PARTITIONS)))}
-
-
 def write_dataset(tables_dir: Path, out: Path) -> list[Path]:
     """Partition the tables of ``tables_dir`` into ``out`` (which must not exist yet)."""
     tables_dir, out = Path(tables_dir), Path(out)
-    keys = _partition_keys(pq.read_table(tables_dir / "documents.parquet", columns=["doc_id", *PARTITIONS]))
+    keys = pq.read_table(tables_dir / "documents.parquet", columns=["doc_id", *PARTITIONS])
     schema = pa.schema([("fiscal_year", pa.int32()), ("province", pa.string())])
     for table in TABLES:
         data = pq.read_table(tables_dir / f"{table}.parquet")
-        if table != "documents":
-            rows = [keys.get(d, (None, None)) for d in data.column("doc_id").to_pylist()]
-            data = data.append_column("fiscal_year", pa.array([r[0] for r in rows], pa.int32()))
-            data = data.append_column("province", pa.array([r[1] for r in rows], pa.string()))
+        if table != "documents":      # each row takes its document's year and province (vectorized)
+            at = pc.index_in(data.column("doc_id"), value_set=keys.column("doc_id"))
+            for name in PARTITIONS:
+                data = data.append_column(name, pc.take(keys.column(name), at))
         if data.num_rows == 0:      # an empty table still gets one (empty) file, in the layout readers expect
             empty = out / table / f"fiscal_year={NULL_PARTITION}" / f"province={NULL_PARTITION}"
             empty.mkdir(parents=True)

@@ -37,14 +37,24 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
+_NO_FAILURES = pd.DataFrame(columns=["table", "check", "column", "index", "failure_case"])
+
+
 def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="milliseconds")
 
 
-class OutputWriter:
-    """Collects the rows of a run and commits them in one step."""
+FLUSH_EVERY = 500      # documents per batch of rows validated and written to the staging tables
 
-    def __init__(self, out_dir: Path, keep_texts: bool = True, started: float | None = None):
+
+class OutputWriter:
+    """Collects the rows of a run and commits them in one step.
+
+    Rows are validated and appended to the staging tables every ``flush_every`` documents,
+    so memory does not grow with the run; nothing is visible before ``commit``."""
+
+    def __init__(self, out_dir: Path, keep_texts: bool = True, started: float | None = None,
+                 flush_every: int = FLUSH_EVERY):
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         ensure_published(self.out_dir)
@@ -55,6 +65,14 @@ class OutputWriter:
         self.keep_texts = keep_texts
         self.rows: dict[str, list[dict]] = {t: [] for t in TABLES}
         self.doc_ids: set[str] = set()
+        self.flush_every = flush_every
+        self._pending = 0                                  # documents in self.rows
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._written = dict.fromkeys(TABLES, 0)           # rows already in the staging tables
+        self._failures: list[pd.DataFrame] = []
+        self.inputs: list[dict] = []
+        self.counts = {"documents": 0, "ok": 0, "partial": 0, "failed": 0, "facts": 0, "projects": 0,
+                       "line_items": 0, "checks": 0, "checks_failed": 0}
 
     def add(self, ex: Extraction) -> bool:
         """Add one document's rows; False when the same content was already added."""
@@ -68,7 +86,37 @@ class OutputWriter:
                 fh.write(ex.text)
         for table, rows in rows_for(ex, text_path).items():
             self.rows[table].extend(rows)
+        self._pending += 1
+        if self._pending >= self.flush_every:
+            self.flush()
         return True
+
+    def flush(self) -> None:
+        """Validate the pending rows and append them to the staging tables."""
+        tables = self.tables()
+        report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
+        if not report.ok:
+            failures = report.failures.copy()
+            offsets = failures["table"].map(self._written)
+            failures["index"] = [i + o if isinstance(i, int) else i for i, o in zip(failures["index"], offsets)]
+            self._failures.append(failures)
+        for name, table in tables.items():
+            if name not in self._writers:
+                self._writers[name] = pq.ParquetWriter(self.staging / f"{name}.parquet", schema_for(name))
+            self._writers[name].write_table(table)
+            self._written[name] += table.num_rows
+        docs, checks = self.rows["documents"], self.rows["checks"]
+        self.inputs += [{"source": d["source"], "sha256": d["sha256"], "doc_id": d["doc_id"], "status": d["status"]}
+                        for d in docs]
+        c = self.counts
+        c["documents"] += len(docs)
+        for d in docs:
+            c[d["status"]] += 1
+        for key in ("facts", "projects", "line_items", "checks"):
+            c[key] += len(self.rows[key])
+        c["checks_failed"] += sum(1 for r in checks if r["status"] == "fail")
+        self.rows = {t: [] for t in TABLES}
+        self._pending = 0
 
     def carry_over(self, keep: set[str]) -> int:
         """Add the rows (and stored texts) of the documents ``keep`` (sha256 values) from the
@@ -90,6 +138,7 @@ class OutputWriter:
             if table == "summary":     # the summary's columns follow the vocabulary: re-align
                 kept = kept.select([c for c in kept.column_names if c in schema_for(table).names])
             self.rows[table].extend(kept.to_pylist())
+        self._pending += len(carried)
         for text_path in carried.values():
             if text_path and (self.out_dir / text_path).exists():
                 shutil.copyfile(self.out_dir / text_path, self.staging / text_path)
@@ -109,13 +158,12 @@ class OutputWriter:
             raise
 
     def _commit(self, settings: dict, timings: dict) -> ValidationReport:
-        tables = self.tables()
-        report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
-        if not report.ok:
+        self.flush()
+        self._close()
+        if self._failures:
             self.abort()
-            return report
-        for name, table in tables.items():
-            pq.write_table(table, self.staging / f"{name}.parquet")
+            return ValidationReport(pd.concat(self._failures, ignore_index=True))
+        report = ValidationReport(_NO_FAILURES.copy())
         write_package(self.staging, self.run_id)     # the partitioned dataset + datapackage.json
         manifest = self.manifest(settings, timings)
         (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
@@ -127,23 +175,22 @@ class OutputWriter:
         report.run_id = self.run_id
         return report
 
+    def _close(self) -> None:
+        for w in self._writers.values():
+            w.close()
+        self._writers.clear()
+
     def manifest(self, settings: dict, timings: dict) -> dict:
-        docs = self.rows["documents"]
-        status = [d["status"] for d in docs]
-        checks = self.rows["checks"]
         return {
             "run_id": self.run_id, "status": "complete",
             "started": _iso(self.started), "finished": _iso(time.time()),
             "gongkai_version": gongkai_version(), "git_commit": git_commit(),
             "settings": {"out_dir": str(self.out_dir), "keep_texts": self.keep_texts, **settings},
-            "inputs": [{"source": d["source"], "sha256": d["sha256"], "doc_id": d["doc_id"], "status": d["status"]}
-                       for d in docs],
-            "counts": {"documents": len(docs), "ok": status.count("ok"), "partial": status.count("partial"),
-                       "failed": status.count("failed"), "facts": len(self.rows["facts"]),
-                       "projects": len(self.rows["projects"]), "line_items": len(self.rows["line_items"]),
-                       "checks": len(checks), "checks_failed": sum(1 for c in checks if c["status"] == "fail")},
+            "inputs": self.inputs,
+            "counts": dict(self.counts),
             "timings": {"seconds": round(time.time() - self.started, 3), **timings},
         }
 
     def abort(self) -> None:
+        self._close()
         shutil.rmtree(self.staging, ignore_errors=True)
