@@ -115,6 +115,13 @@ def generate_one(rng: random.Random, place: tuple[str, str]) -> tuple[str, dict]
         if summarize and concept not in summary:
             summary[concept] = yuan
 
+    def amounts(parts: list[tuple[str, int, str, str]]) -> None:
+        """One printed line: each (words before, yuan, concept, label), then 。"""
+        for before, yuan, concept, label in parts:
+            d.add(before)
+            amount(yuan, concept, label)
+        d.line("。")
+
     d.line(f"{agency}{year}年部门{word}公开")
     d.line()
     d.line(f"{heads[0]}部门概况")
@@ -167,11 +174,8 @@ def generate_one(rng: random.Random, place: tuple[str, str]) -> tuple[str, dict]
 
     personnel = money(rng, basic // 2, basic * 9 // 10)
     public = basic - personnel
-    d.add("基本支出中，人员经费")
-    amount(personnel, "expenditure_personnel", "人员经费")
-    d.add("，公用经费")
-    amount(public, "expenditure_public_funds", "公用经费")
-    d.line("。")
+    amounts([("基本支出中，人员经费", personnel, "expenditure_personnel", "人员经费"),
+             ("，公用经费", public, "expenditure_public_funds", "公用经费")])
     d.add(f"{year}年机关运行经费{word}")
     operating = money(rng, public // 3, public)
     amount(operating, "operating_funds", "机关运行经费")
@@ -182,23 +186,14 @@ def generate_one(rng: random.Random, place: tuple[str, str]) -> tuple[str, dict]
     vehicle = money(rng, 0, 600_000)
     reception = money(rng, 1_000, 200_000)
     three = overseas + vehicle + reception
-    d.add(f"{year}年“三公”经费{word}")
-    amount(three, "three_public_total", "“三公”经费")
-    d.add("，其中：因公出国（境）费")
-    amount(overseas, "three_public_overseas", "因公出国（境）费")
-    d.add("，公务用车购置及运行费")
-    amount(vehicle, "three_public_vehicle_total", "公务用车购置及运行费")
-    d.add("，公务接待费")
-    amount(reception, "three_public_reception", "公务接待费")
-    d.line("。")
+    amounts([(f"{year}年“三公”经费{word}", three, "three_public_total", "“三公”经费"),
+             ("，其中：因公出国（境）费", overseas, "three_public_overseas", "因公出国（境）费"),
+             ("，公务用车购置及运行费", vehicle, "three_public_vehicle_total", "公务用车购置及运行费"),
+             ("，公务接待费", reception, "three_public_reception", "公务接待费")])
 
     d.line(f"{SUB[3]}会议费和培训费")
     meeting, training = money(rng, 1_000, 200_000), money(rng, 1_000, 300_000)
-    d.add("会议费")
-    amount(meeting, "meeting_fee", "会议费")
-    d.add("，培训费")
-    amount(training, "training_fee", "培训费")
-    d.line("。")
+    amounts([("会议费", meeting, "meeting_fee", "会议费"), ("，培训费", training, "training_fee", "培训费")])
 
     d.line(f"{SUB[4]}政府采购情况")
     procurement = money(rng, 10_000, max(20_000, total // 4))

@@ -288,6 +288,8 @@ def snapshot(
 
 
 _SOURCES = typer.Option("--sources", "-s", help="The sites to harvest (a TOML file; see sources/example.toml).")
+_RAW = typer.Option("--raw", help="The raw store (files + manifest.sqlite).")
+_HARVEST_OUT = typer.Option("--out", "-o", help="Output directory of the extracted tables.")
 
 
 def _sites_or_exit(sources: Path, names: list[str] | None):
@@ -303,9 +305,8 @@ def _sites_or_exit(sources: Path, names: list[str] | None):
 @app.command()
 def harvest(
     sources: Annotated[Path, _SOURCES],
-    raw: Annotated[Path, typer.Option("--raw", help="The raw store (files + manifest.sqlite).")] = Path("raw"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory of the extracted tables.")]
-    = Path("output/harvest"),
+    raw: Annotated[Path, _RAW] = Path("raw"),
+    out: Annotated[Path, _HARVEST_OUT] = Path("output/harvest"),
     site: Annotated[Optional[list[str]], typer.Option("--site", help="Only this site (repeatable).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 20.0,
     retries: Annotated[int, typer.Option(help="Retries on timeouts, connection errors and 5xx.")] = 3,
@@ -351,9 +352,8 @@ def _report_harvest(result, out: Path, seconds: float) -> int:
 @app.command()
 def serve(
     sources: Annotated[Path, _SOURCES],
-    raw: Annotated[Path, typer.Option("--raw", help="The raw store (files + manifest.sqlite).")] = Path("raw"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory of the extracted tables.")]
-    = Path("output/harvest"),
+    raw: Annotated[Path, _RAW] = Path("raw"),
+    out: Annotated[Path, _HARVEST_OUT] = Path("output/harvest"),
 ) -> None:
     """Serve one harvest deployment per site on its cron schedule, until stopped.
 

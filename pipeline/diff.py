@@ -51,14 +51,15 @@ class RunDiff:
         return out
 
 
-def _name(source: str) -> str:
+def file_name(source: str) -> str:
+    """The file name of a path or URL (what documents are matched by across runs)."""
     return PurePosixPath(str(source).replace("\\", "/")).name
 
 
 def _disclosure(doc: dict) -> str:
     if doc.get("agency") and doc.get("fiscal_year") and doc.get("doc_kind"):
         return f"{doc['agency']} · {doc['fiscal_year']} · {doc['doc_kind']}"
-    return _name(doc["source"])
+    return file_name(doc["source"])
 
 
 def _read(run_dir: Path, table: str) -> list[dict]:
@@ -74,7 +75,7 @@ def _figure(f: dict) -> str:
 def _keyed_facts(run_dir: Path) -> dict[tuple, tuple[str, dict, dict]]:
     docs = {d["doc_id"]: d for d in _read(run_dir, "documents")}
     facts = sorted(_read(run_dir, "facts"),
-                   key=lambda f: (_name(docs[f["doc_id"]]["source"]), f["char_start"], f["fact_id"]))
+                   key=lambda f: (file_name(docs[f["doc_id"]]["source"]), f["char_start"], f["fact_id"]))
     seen: dict[tuple, int] = defaultdict(int)
     out = {}
     for f in facts:
@@ -87,7 +88,7 @@ def _keyed_facts(run_dir: Path) -> dict[tuple, tuple[str, dict, dict]]:
 
 def _keyed_checks(run_dir: Path) -> dict[tuple, tuple[str, dict, dict]]:
     docs = {d["doc_id"]: d for d in _read(run_dir, "documents")}
-    checks = sorted(_read(run_dir, "checks"), key=lambda c: (_name(docs[c["doc_id"]]["source"]), c["rule"]))
+    checks = sorted(_read(run_dir, "checks"), key=lambda c: (file_name(docs[c["doc_id"]]["source"]), c["rule"]))
     seen: dict[tuple, int] = defaultdict(int)
     out = {}
     for c in checks:
@@ -108,7 +109,7 @@ def _compare(what: str, old: dict, new: dict, key_text) -> list[Change]:
         change = "added" if o is None else "removed" if n is None else "changed"
         row, doc = (n or o)[1], (n or o)[2]
         changes.append(Change(what, change, key[0], key_text(key), o[0] if o else None, n[0] if n else None,
-                              _name(doc["source"]), row.get("char_start")))
+                              file_name(doc["source"]), row.get("char_start")))
     return changes
 
 
@@ -117,8 +118,8 @@ def diff_runs(old_dir: Path, new_dir: Path) -> RunDiff:
     changes = _compare("figure", _keyed_facts(old_dir), _keyed_facts(new_dir),
                        lambda k: f"{k[1]} / {k[2]} / {k[3]} #{k[4]}")
     changes += _compare("check", _keyed_checks(old_dir), _keyed_checks(new_dir), lambda k: f"{k[1]} #{k[2]}")
-    old_docs = {_name(d["source"]): d for d in _read(old_dir, "documents")}
-    new_docs = {_name(d["source"]): d for d in _read(new_dir, "documents")}
+    old_docs = {file_name(d["source"]): d for d in _read(old_dir, "documents")}
+    new_docs = {file_name(d["source"]): d for d in _read(new_dir, "documents")}
     for name in sorted(set(old_docs) | set(new_docs)):
         o, n = old_docs.get(name), new_docs.get(name)
         if o is None or n is None:

@@ -18,11 +18,12 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from pipeline import diff as diffs
+from pipeline.diff import file_name
 from pipeline.runs import complete_runs, read_manifest
 
 e = html.escape
@@ -122,10 +123,6 @@ def _by_doc(rows: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
-def _name(source: str) -> str:
-    return PurePosixPath(str(source).replace("\\", "/")).name
-
-
 # -- pages -----------------------------------------------------------------------------------
 
 def _page(title: str, body: str, script: str = "") -> str:
@@ -223,7 +220,7 @@ def document_page(doc: dict, text: str, facts: list[dict], checks: list[dict], p
                   i["page"] or ""] for i in items[:MAX_LINE_ITEMS]]
     meta = " · ".join(str(x) for x in (doc.get("agency"), doc.get("fiscal_year"), doc.get("doc_kind"),
                                         doc.get("region_code"), doc["status"], doc.get("error_reason")) if x)
-    body = (f'<header><h1>{e(_name(doc["source"]))}</h1><div class="meta">{e(meta)}</div>'
+    body = (f'<header><h1>{e(file_name(doc["source"]))}</h1><div class="meta">{e(meta)}</div>'
             f'<div class="meta">{e(doc["source"])} · sha256 {e(doc.get("sha256") or "")} · '
             f'<a href="index.html">all documents</a></div></header><main>'
             f'<pre id="text">{highlight(text, spans, anchors)}</pre><aside>'
@@ -237,16 +234,16 @@ def document_page(doc: dict, text: str, facts: list[dict], checks: list[dict], p
             f'{_table(["table", "row", "measure", "amount", "page"], item_rows, {3})}</section>'
             f"</aside></main>")
     script = _json_script("facts-data", data) + f"<script>{_asset('review.js')}</script>"
-    return _page(_name(doc["source"]), body, script)
+    return _page(file_name(doc["source"]), body, script)
 
 
 def index_page(run_id: str, docs: list[dict], checks: dict[str, list[dict]], has_diff: bool) -> str:
     rows = []
-    for d in sorted(docs, key=lambda d: _name(d["source"])):
+    for d in sorted(docs, key=lambda d: file_name(d["source"])):
         failed = [c for c in checks.get(d["doc_id"], []) if c["status"] == "fail"]
         fail_links = ", ".join(f'<a href="doc-{e(d["doc_id"])}.html#checks">{e(c["rule"])}</a>' for c in failed[:6])
         cls = ' class="fail"' if d["status"] != "ok" else ""
-        rows.append(f'<tr{cls}><td><a href="doc-{e(d["doc_id"])}.html">{e(_name(d["source"]))}</a></td>'
+        rows.append(f'<tr{cls}><td><a href="doc-{e(d["doc_id"])}.html">{e(file_name(d["source"]))}</a></td>'
                     f'<td>{e(d.get("agency") or "")}</td><td>{e(str(d.get("fiscal_year") or ""))}</td>'
                     f'<td>{e(d.get("doc_kind") or "")}</td><td>{e(d["status"])}</td>'
                     f'<td>{e(d.get("error_reason") or "")}</td><td class="num">{d["n_facts"]}</td>'
@@ -303,7 +300,7 @@ def write_site(run_dir: Path, site: Path, against: Path | None = None) -> Path:
             (tmp / f"doc-{d['doc_id']}.html").write_text(page, encoding="utf-8")
         if against is not None:
             result = diffs.diff_runs(against, run_dir)
-            (tmp / "diff.html").write_text(diff_page(result, {_name(d["source"]): d["doc_id"] for d in docs}),
+            (tmp / "diff.html").write_text(diff_page(result, {file_name(d["source"]): d["doc_id"] for d in docs}),
                                            encoding="utf-8")
         (tmp / "index.html").write_text(index_page(manifest["run_id"], docs, checks, against is not None),
                                         encoding="utf-8")
