@@ -56,24 +56,78 @@ def _field_type(t: pa.DataType) -> str:
     return next((name for test, name in _TYPES if test(t)), "any")
 
 
+BATCH_ROWS = 20_000     # rows read from a staged table at a time
+OPEN_PARTITIONS = 32    # partitions written in one pass over a table
+GROUP_ROWS = 1_024      # rows a partition collects before they go out as one row group
+# Memory stays flat as the corpus grows: at most OPEN_PARTITIONS × GROUP_ROWS rows wait to be
+# written, and each partition is still one file.
+
+
+class _Partitions:
+    """Which partition each document falls in, and the directory of each partition."""
+
+    def __init__(self, documents: Path):
+        keys = pq.read_table(documents, columns=["doc_id", *PARTITIONS])
+        self.doc_ids = keys.column("doc_id").combine_chunks()
+        pairs = list(zip(*(keys.column(n).to_pylist() for n in PARTITIONS)))
+        distinct = list(dict.fromkeys(pairs))
+        number = {pair: i for i, pair in enumerate(distinct)}
+        self.of_doc = pa.array([number[pair] for pair in pairs], pa.int32())
+        layout = ds.partitioning(pa.schema([keys.schema.field(n) for n in PARTITIONS]), flavor="hive")
+        self.dirs = [layout.format(_equals(keys.schema, pair))[0] for pair in distinct]
+
+    def of_rows(self, batch: pa.RecordBatch) -> pa.Array:
+        return pc.take(self.of_doc, pc.index_in(batch.column("doc_id"), value_set=self.doc_ids))
+
+
+def _equals(schema: pa.Schema, pair: tuple) -> pc.Expression:
+    terms = [pc.field(n).is_null() if v is None else pc.field(n) == pa.scalar(v, schema.field(n).type)
+             for n, v in zip(PARTITIONS, pair)]
+    return terms[0] & terms[1]
+
+
+def _write_partitions(source: pq.ParquetFile, parts: _Partitions, first: int, last: int, out: Path) -> None:
+    """One pass over ``source``: the rows of partitions ``first``..``last - 1``, one file each."""
+    schema = pa.schema([f for f in source.schema_arrow if f.name not in PARTITIONS])
+    writers: dict[int, pq.ParquetWriter] = {}
+    waiting: dict[int, list[pa.RecordBatch]] = {}
+
+    def write(i: int) -> None:
+        if i not in writers:
+            (out / parts.dirs[i]).mkdir(parents=True)
+            writers[i] = pq.ParquetWriter(out / parts.dirs[i] / "part-0.parquet", schema)
+        writers[i].write_table(pa.Table.from_batches(waiting.pop(i), schema))
+
+    for batch in source.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
+        batch = batch.select(schema.names)
+        number = parts.of_rows(batch)
+        for i in pc.unique(pc.filter(number, pc.and_(pc.greater_equal(number, first), pc.less(number, last)))):
+            i = i.as_py()
+            waiting.setdefault(i, []).append(batch.filter(pc.equal(number, i)))
+            if sum(b.num_rows for b in waiting[i]) >= GROUP_ROWS:
+                write(i)
+    for i in list(waiting):
+        write(i)
+    for w in writers.values():
+        w.close()
+
+
 def write_dataset(tables_dir: Path, out: Path) -> list[Path]:
-    """Partition the tables of ``tables_dir`` into ``out`` (which must not exist yet)."""
+    """Partition the tables of ``tables_dir`` into ``out`` (which must not exist yet).
+    Streaming: tables are read ``BATCH_ROWS`` rows at a time, one pass per
+    ``OPEN_PARTITIONS`` partitions; rows keep their order within a partition."""
     tables_dir, out = Path(tables_dir), Path(out)
-    keys = pq.read_table(tables_dir / "documents.parquet", columns=["doc_id", *PARTITIONS])
-    schema = pa.schema([("fiscal_year", pa.int32()), ("province", pa.string())])
+    parts = _Partitions(tables_dir / "documents.parquet")
     for table in TABLES:
-        data = pq.read_table(tables_dir / f"{table}.parquet")
-        if table != "documents":      # each row takes its document's year and province (vectorized)
-            at = pc.index_in(data.column("doc_id"), value_set=keys.column("doc_id"))
-            for name in PARTITIONS:
-                data = data.append_column(name, pc.take(keys.column(name), at))
-        if data.num_rows == 0:      # an empty table still gets one (empty) file, in the layout readers expect
+        source = pq.ParquetFile(tables_dir / f"{table}.parquet")
+        if source.metadata.num_rows == 0:   # an empty table still gets one (empty) file, in the layout readers expect
             empty = out / table / f"fiscal_year={NULL_PARTITION}" / f"province={NULL_PARTITION}"
             empty.mkdir(parents=True)
-            pq.write_table(data.drop_columns(list(PARTITIONS)), empty / "part-0.parquet")
+            schema = pa.schema([f for f in source.schema_arrow if f.name not in PARTITIONS])
+            pq.write_table(schema.empty_table(), empty / "part-0.parquet")
             continue
-        ds.write_dataset(data, out / table, format="parquet", partitioning=ds.partitioning(schema, flavor="hive"),
-                         basename_template="part-{i}.parquet", existing_data_behavior="error")
+        for first in range(0, len(parts.dirs), OPEN_PARTITIONS):
+            _write_partitions(source, parts, first, first + OPEN_PARTITIONS, out / table)
     return sorted(out.rglob("*.parquet"))
 
 

@@ -44,7 +44,7 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="milliseconds")
 
 
-FLUSH_EVERY = 500      # documents per batch of rows validated and written to the staging tables
+FLUSH_EVERY = 250      # documents per batch of rows validated and written to the staging tables
 
 
 class OutputWriter:
