@@ -35,13 +35,10 @@ _MEMORY_CHILD = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from extractors.extract import extract_path
-from pipeline.writer import OutputWriter
+from pipeline.flows import batch_size_for
+from pipeline.parts import run_in_process
 paths = sorted(Path({corpus!r}).glob("*.txt"))[:{n}]
-writer = OutputWriter(Path({out!r}), keep_texts=False)
-for p in paths:
-    writer.add(extract_path(p))
-writer.commit()
+assert run_in_process(paths, Path({out!r}), batch_size_for(len(paths)), keep_texts=False).ok
 # VmHWM: this process's peak RSS (ru_maxrss would carry the parent's high-water mark over the exec)
 print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
 """
@@ -59,17 +56,12 @@ def in_process(paths: list[Path]) -> float:
 
 
 def in_process_with_write(paths: list[Path], out: Path) -> float:
-    from extractors.disclosures import check_companions
-    from extractors.extract import extract_path
-    from pipeline.writer import OutputWriter
+    """The flow's steps (extract in parts, plan, write parts, commit) without Prefect."""
+    from pipeline.flows import batch_size_for
+    from pipeline.parts import run_in_process
 
     start = time.perf_counter()
-    exs = [extract_path(p) for p in paths]
-    check_companions(exs)
-    writer = OutputWriter(out)
-    for ex in exs:
-        writer.add(ex)
-    assert writer.commit().ok
+    assert run_in_process(paths, out, batch_size_for(len(paths))).ok
     return time.perf_counter() - start
 
 

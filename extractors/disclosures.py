@@ -15,7 +15,7 @@ from extractors.table_checks import text_vs_tables
 from extractors.table_summary import summary_from_tables, table_cells
 
 
-def _file_name(href: str) -> str:
+def link_name(href: str) -> str:
     return PurePosixPath(unquote(urlsplit(href).path)).name
 
 
@@ -46,7 +46,7 @@ def bundle_attachments(extractions: list[Extraction]) -> None:
             continue
         page.disclosure_id = page.disclosure_id or page.doc_id
         for href, _ in page.attachments:
-            for attached in by_name.get(_file_name(href), []):
+            for attached in by_name.get(link_name(href), []):
                 if attached is not page and attached.status != "failed":
                     inherit(page, attached)
 

@@ -63,47 +63,44 @@ def run(
         on_document_done(lambda ex: progress.update(bar, advance=1, description=Path(ex.source).name))
         try:
             flow = on_dask(dask) if dask else extract_flow
-            extractions, report = flow(list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers)
+            _, report = flow(list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers)
         finally:
             on_document_done(None)
     if remote and report.ok:
         push_run(local_out, remote)
         shutil.rmtree(local_out, ignore_errors=True)
-    raise typer.Exit(_report_run(extractions, report, remote or settings.out_dir, time.perf_counter() - started))
+    raise typer.Exit(_report_run(report, remote or settings.out_dir, time.perf_counter() - started))
 
 
-def _report_run(extractions, report, out_dir: Path, seconds: float) -> int:
-    from extractors.model import Extraction
-
-    exs: list[Extraction] = extractions
-    counts = {s: sum(1 for e in exs if e.status == s) for s in ("ok", "partial", "failed")}
-    n_facts = sum(len(e.facts) for e in exs)
-    failed_checks = [(e, c) for e in exs for c in e.checks if c.status == "fail"]
+def _report_run(report, out_dir: Path, seconds: float, failed: int | None = None) -> int:
+    """Print the run's summary (pipeline.writer.TableWriter.summary); the exit code.
+    ``failed``: failed documents that make the exit code (default: all of the run's)."""
+    summary = report.summary
+    c = summary["counts"]
     table = Table(title=f"gongkai run → {out_dir}  ({seconds:.1f} s)", show_header=False, box=None)
-    table.add_row("documents", f"{len(exs)}: [green]{counts['ok']} ok[/green], "
-                  f"[yellow]{counts['partial']} partial[/yellow], [red]{counts['failed']} failed[/red]")
-    table.add_row("facts", str(n_facts))
-    table.add_row("projects", str(sum(len(e.projects) for e in exs)))
-    table.add_row("checks", f"{sum(len(e.checks) for e in exs)} run, [red]{len(failed_checks)} failed[/red]")
+    table.add_row("documents", f"{c['documents']}: [green]{c['ok']} ok[/green], "
+                  f"[yellow]{c['partial']} partial[/yellow], [red]{c['failed']} failed[/red]")
+    table.add_row("facts", str(c["facts"]))
+    table.add_row("projects", str(c["projects"]))
+    table.add_row("checks", f"{c['checks']} run, [red]{c['checks_failed']} failed[/red]")
     if report.run_id:
         table.add_row("run", f"{report.run_id} (gongkai diff · gongkai review --out {out_dir})")
     console.print(table)
-    problems = [e for e in exs if e.status != "ok"]
-    if problems:
-        t = Table("document", "status", "reason", "message", title="documents not ok")
-        for e in problems[:15]:
-            t.add_row(Path(e.source).name, e.status, e.error_reason or "", (e.error_message or "")[:120])
+    if summary["problems"]:
+        t = Table("document", "status", "reason", "message", title="documents not ok (the first ones)")
+        for p in summary["problems"]:
+            t.add_row(Path(p["source"]).name, p["status"], p["reason"] or "", (p["message"] or "")[:120])
         console.print(t)
-    if failed_checks:
-        t = Table("document", "rule", "message", title="failed checks")
-        for e, c in failed_checks[:10]:
-            t.add_row(Path(e.source).name, c.rule, c.message)
+    if summary["failed_checks"]:
+        t = Table("document", "rule", "message", title="failed checks (the first ones)")
+        for f in summary["failed_checks"][:10]:
+            t.add_row(Path(f["source"]).name, f["rule"], f["message"])
         console.print(t)
     if not report.ok:
         err.print("[red]output validation failed; previous output left in place[/red]")
         err.print(report.failures.head(30).to_string())
         return EXIT_INVALID
-    return EXIT_FAILED_DOCS if counts["failed"] else EXIT_OK
+    return EXIT_FAILED_DOCS if (c["failed"] if failed is None else failed) else EXIT_OK
 
 
 @app.command()
@@ -345,7 +342,7 @@ def _report_harvest(result, out: Path, seconds: float) -> int:
     if result.report is None:
         console.print("nothing new to extract")
         return exit_code
-    code = _report_run(result.extractions, result.report, out, seconds)
+    code = _report_run(result.report, out, seconds, failed=sum(1 for e in result.extractions if e.status == "failed"))
     return code if code != EXIT_OK else exit_code
 
 

@@ -9,7 +9,9 @@ pandas (pyarrow) and polars read it with hive partitioning; README "For analysts
 from __future__ import annotations
 
 import json
+import os
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -57,10 +59,10 @@ def _field_type(t: pa.DataType) -> str:
 
 
 BATCH_ROWS = 20_000     # rows read from a staged table at a time
-OPEN_PARTITIONS = 32    # partitions written in one pass over a table
-GROUP_ROWS = 1_024      # rows a partition collects before they go out as one row group
-# Memory stays flat as the corpus grows: at most OPEN_PARTITIONS × GROUP_ROWS rows wait to be
-# written, and each partition is still one file.
+OPEN_PARTITIONS = 256   # partitions (open files) written in one pass over a table
+WAITING_ROWS = 65_536   # rows held back at most; then every partition writes what it holds as a row group
+# Memory stays flat as the corpus grows: at most BATCH_ROWS + WAITING_ROWS rows are in memory,
+# and each partition is one file (of one row group per WAITING_ROWS rows of the table).
 
 
 class _Partitions:
@@ -92,42 +94,58 @@ def _write_partitions(source: pq.ParquetFile, parts: _Partitions, first: int, la
     writers: dict[int, pq.ParquetWriter] = {}
     waiting: dict[int, list[pa.RecordBatch]] = {}
 
-    def write(i: int) -> None:
-        if i not in writers:
-            (out / parts.dirs[i]).mkdir(parents=True)
-            writers[i] = pq.ParquetWriter(out / parts.dirs[i] / "part-0.parquet", schema)
-        writers[i].write_table(pa.Table.from_batches(waiting.pop(i), schema))
+    def write_out() -> None:
+        for i, batches in waiting.items():
+            if i not in writers:
+                (out / parts.dirs[i]).mkdir(parents=True)
+                writers[i] = pq.ParquetWriter(out / parts.dirs[i] / "part-0.parquet", schema)
+            writers[i].write_table(pa.Table.from_batches(batches, schema))
+        waiting.clear()
 
+    held = 0
     for batch in source.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
         batch = batch.select(schema.names)
         number = parts.of_rows(batch)
-        for i in pc.unique(pc.filter(number, pc.and_(pc.greater_equal(number, first), pc.less(number, last)))):
-            i = i.as_py()
-            waiting.setdefault(i, []).append(batch.filter(pc.equal(number, i)))
-            if sum(b.num_rows for b in waiting[i]) >= GROUP_ROWS:
-                write(i)
-    for i in list(waiting):
-        write(i)
+        mine = pc.and_(pc.greater_equal(number, first), pc.less(number, last))
+        batch, number = batch.filter(mine), pc.filter(number, mine)
+        order = pc.sort_indices(number)          # stable: rows keep their order within a partition
+        batch, number = batch.take(order), pc.take(number, order)
+        bounds = pc.run_end_encode(number)
+        start = 0
+        for i, end in zip(bounds.values.to_pylist(), bounds.run_ends.to_pylist()):
+            waiting.setdefault(i, []).append(batch.slice(start, end - start))
+            start = end
+        held += batch.num_rows
+        if held >= WAITING_ROWS:
+            write_out()
+            held = 0
+    write_out()
     for w in writers.values():
         w.close()
 
 
+def _write_table(path: Path, parts: _Partitions, out: Path) -> None:
+    source = pq.ParquetFile(path)
+    if source.metadata.num_rows == 0:   # an empty table still gets one (empty) file, in the layout readers expect
+        empty = out / f"fiscal_year={NULL_PARTITION}" / f"province={NULL_PARTITION}"
+        empty.mkdir(parents=True)
+        schema = pa.schema([f for f in source.schema_arrow if f.name not in PARTITIONS])
+        pq.write_table(schema.empty_table(), empty / "part-0.parquet")
+        return
+    for first in range(0, len(parts.dirs), OPEN_PARTITIONS):
+        _write_partitions(source, parts, first, first + OPEN_PARTITIONS, out)
+
+
 def write_dataset(tables_dir: Path, out: Path) -> list[Path]:
-    """Partition the tables of ``tables_dir`` into ``out`` (which must not exist yet).
-    Streaming: tables are read ``BATCH_ROWS`` rows at a time, one pass per
-    ``OPEN_PARTITIONS`` partitions; rows keep their order within a partition."""
+    """Partition the tables of ``tables_dir`` into ``out`` (which must not exist yet), the
+    tables side by side on threads (parquet writing releases the GIL). Streaming: tables
+    are read ``BATCH_ROWS`` rows at a time, one pass per ``OPEN_PARTITIONS`` partitions;
+    rows keep their order within a partition."""
     tables_dir, out = Path(tables_dir), Path(out)
     parts = _Partitions(tables_dir / "documents.parquet")
-    for table in TABLES:
-        source = pq.ParquetFile(tables_dir / f"{table}.parquet")
-        if source.metadata.num_rows == 0:   # an empty table still gets one (empty) file, in the layout readers expect
-            empty = out / table / f"fiscal_year={NULL_PARTITION}" / f"province={NULL_PARTITION}"
-            empty.mkdir(parents=True)
-            schema = pa.schema([f for f in source.schema_arrow if f.name not in PARTITIONS])
-            pq.write_table(schema.empty_table(), empty / "part-0.parquet")
-            continue
-        for first in range(0, len(parts.dirs), OPEN_PARTITIONS):
-            _write_partitions(source, parts, first, first + OPEN_PARTITIONS, out / table)
+    with ThreadPoolExecutor(max_workers=min(len(TABLES), os.cpu_count() or 1)) as threads:
+        for done in [threads.submit(_write_table, tables_dir / f"{t}.parquet", parts, out / t) for t in TABLES]:
+            done.result()
     return sorted(out.rglob("*.parquet"))
 
 

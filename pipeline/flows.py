@@ -13,65 +13,67 @@ from pipeline import progress
 from pipeline.fetch import FetchSettings
 from pipeline.harvest import HarvestSettings, SiteReport
 from pipeline.sources import load_sources, select_sites
-from pipeline.tasks import (bundle_disclosures, check_disclosures, extract_batch, extract_document, extract_stored, harvest_site,
-                            mark_extracted, plan_extraction, sweep_store, write_harvest_outputs, write_outputs)
+from pipeline.parts import DocRef
+from pipeline.tasks import (bundle_disclosures, commit_run, extract_part, extract_stored, harvest_site, mark_extracted,
+                            open_run, plan_extraction, plan_parts, sweep_store, write_harvest_outputs, write_part)
 from schemas.validation import ValidationReport
 
 on_document_done = progress.on_document_done     # the CLI's progress bar (pipeline/progress.py)
 
 
 def batch_size_for(n: int, workers: int = 1) -> int:
-    """Documents per task: one each for small runs; for large runs about 8 tasks per worker
-    so Prefect's per-task overhead is spread over many documents (at most 200 per task)."""
+    """Documents per part: one each for small runs; for large runs about 4 parts per worker,
+    so Prefect's per-task overhead is spread over many documents (at most 500 per part: a
+    part's extractions are in memory together while it is written)."""
     if n <= SMALL_RUN:
         return 1
-    return max(1, min(200, -(-n // (8 * max(1, workers)))))
+    return max(1, min(500, -(-n // (4 * max(1, workers)))))
 
 
 SMALL_RUN = 64
 
 
 class RunOutput:
-    """What the extract flow returns: ``extractions, report = extract_flow(...)``.
+    """What the extract flow returns: ``documents, report = extract_flow(...)``: a reference
+    per document (pipeline.parts.DocRef) and the validation report (with the run's summary).
 
     A plain class on purpose: Prefect walks a flow's return value looking for futures
     (lists, tuples, dicts and dataclasses all the way down), which for thousands of
     documents costs seconds; it does not look inside this."""
 
-    __slots__ = ("extractions", "report")
+    __slots__ = ("documents", "report")
 
-    def __init__(self, extractions: list[Extraction], report: ValidationReport):
-        self.extractions, self.report = extractions, report
+    def __init__(self, documents: list[DocRef], report: ValidationReport):
+        self.documents, self.report = documents, report
 
     def __iter__(self):
-        return iter((self.extractions, self.report))
+        return iter((self.documents, self.report))
 
 
 @flow(name="gongkai-extract", validate_parameters=False)
 def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batch_size: int | None = None,
                  workers: int = 1) -> RunOutput:
-    """One task per document (per batch of documents in large runs), then one atomic
-    write of every table (a new run). ``workers`` > 1: the batches are extracted on that
-    many processes (pipeline/workers.py)."""
+    """Extract in parts (one document per part in small runs, batches in large ones),
+    plan the cross-file checks, write each part, then commit the run in one step
+    (pipeline/parts.py). ``workers`` > 1: parts run on that many processes. Only small
+    references reach this process, so memory does not grow with the corpus."""
     started = time.time()
     size = batch_size or batch_size_for(len(paths), workers)
     batches = [paths[i:i + size] for i in range(0, len(paths), size)]
-    one_by_one = size == 1 and workers <= 1
-    futures = {(extract_document.submit(b[0]) if one_by_one else extract_batch.submit(b, workers)): i
-               for i, b in enumerate(batches)}
-    results: list[list[Extraction]] = [[] for _ in batches]
-    for future in as_completed(list(futures)):
-        got = future.result()
-        results[futures[future]] = got if isinstance(got, list) else [got]
-        for ex in results[futures[future]]:
-            progress.notify(ex)
+    run = open_run(out_dir, keep_texts, started)
+    refs: list[DocRef] = []
+    for future in as_completed([extract_part.submit(b, i, run.work_dir, workers) for i, b in enumerate(batches)]):
+        for ref in future.result():
+            refs.append(ref)
+            progress.notify(ref)
     extracted = time.time()
-    # quote(): Prefect would otherwise walk every fact of every document looking for futures
-    done = check_disclosures(quote([ex for batch in results for ex in batch]))
+    # quote(): Prefect would otherwise walk every reference looking for futures
+    plan = plan_parts(quote(refs))
+    written = [f.result() for f in [write_part.submit(i, plan, run.work_dir, keep_texts, workers)
+                                    for i in range(len(batches))]]
     settings = {"command": "run", "inputs": [str(p) for p in paths], "batch_size": size, "workers": workers}
-    report = write_outputs(quote(done), out_dir, keep_texts, settings, started,
-                           {"extract_seconds": round(extracted - started, 3)})
-    return RunOutput(done, report)
+    report = commit_run(quote(run), quote(written), settings, {"extract_seconds": round(extracted - started, 3)})
+    return RunOutput(refs, report)
 
 
 def on_dask(address: str):

@@ -7,49 +7,49 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.disclosures import check_companions
-from extractors.extract import extract_path
 from extractors.model import Extraction
-from pipeline import harvest, harvest_extract
+from pipeline import harvest, harvest_extract, parts
 from pipeline.harvest import HarvestSettings, SiteReport
 from pipeline.harvest_extract import StoredDocument
 from pipeline.sources import Site
 from pipeline.store import RawStore
-from pipeline.workers import extract_on_workers
-from pipeline.writer import OutputWriter
+from pipeline.parts import DocRef, Plan
+from pipeline.workers import on_workers
+from pipeline.writer import OutputWriter, TableWriter
 from schemas.validation import ValidationReport
 
 
-@task(name="extract-document", cache_policy=NO_CACHE, persist_result=False,
-      task_run_name="extract {path.name}")
-def extract_document(path: Path) -> Extraction:
-    """Extract one document; a bad document comes back as a failed Extraction."""
-    return extract_path(path)
+@task(name="open-run", cache_policy=NO_CACHE, persist_result=False)
+def open_run(out_dir: Path, keep_texts: bool = True, started: float | None = None) -> OutputWriter:
+    """Start a run: its staging directory, where parts and tables are written until commit."""
+    return OutputWriter(out_dir, keep_texts=keep_texts, started=started)
 
 
-@task(name="extract-batch", cache_policy=NO_CACHE, persist_result=False,
-      task_run_name="extract batch from {paths[0].name}")
-def extract_batch(paths: list[Path], workers: int = 1) -> list[Extraction]:
-    """Extract a batch of documents (large runs: spreads the per-task overhead), on one of
-    ``workers`` processes."""
-    return extract_on_workers(paths, workers)
+@task(name="extract-part", cache_policy=NO_CACHE, persist_result=False,
+      task_run_name="extract part {part} from {paths[0].name}")
+def extract_part(paths: list[Path], part: int, work_dir: Path, workers: int = 1) -> list[DocRef]:
+    """Extract a batch of documents (on one of ``workers`` processes) and spill them."""
+    return on_workers(workers, parts.extract_part, paths, part, work_dir)
 
 
-@task(name="check-disclosures", cache_policy=NO_CACHE, persist_result=False)
-def check_disclosures(extractions: list[Extraction]) -> list[Extraction]:
-    """Check the files of one disclosure (prose PDF + tables PDF) against each other."""
-    check_companions(extractions)
-    return extractions
+@task(name="plan-parts", cache_policy=NO_CACHE, persist_result=False)
+def plan_parts(refs: list[DocRef]) -> Plan:
+    """Which documents are checked together (one disclosure, several files); which repeat."""
+    return parts.plan_parts(refs)
 
 
-@task(name="write-outputs", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)
-def write_outputs(extractions: list[Extraction], out_dir: Path, keep_texts: bool = True,
-                  settings: dict | None = None, started: float | None = None,
-                  timings: dict | None = None) -> ValidationReport:
-    """Validate and write every table atomically, as a new run of the run history."""
-    writer = OutputWriter(out_dir, keep_texts=keep_texts, started=started)
-    for ex in extractions:
-        writer.add(ex)
-    return writer.commit(settings, timings)
+@task(name="write-part", cache_policy=NO_CACHE, persist_result=False, task_run_name="write part {part}")
+def write_part(part: int, plan: Plan, work_dir: Path, keep_texts: bool = True, workers: int = 1) -> TableWriter:
+    """Cross-file checks, stored texts and validated tables of one part."""
+    return on_workers(workers, parts.write_part, part, plan, work_dir, keep_texts)
+
+
+@task(name="commit-run", cache_policy=NO_CACHE, persist_result=False)
+def commit_run(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict) -> ValidationReport:
+    """Append the parts in order, then validate-or-abort and publish the run atomically."""
+    for part in written:
+        run.add_part(part)
+    return run.commit(settings, timings)
 
 
 # -- harvesting ---------------------------------------------------------------------------

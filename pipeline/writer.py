@@ -45,66 +45,70 @@ def _iso(t: float) -> str:
 
 
 FLUSH_EVERY = 250      # documents per batch of rows validated and written to the staging tables
+SAMPLES = 15           # documents not ok / failed checks a run summary names
 
 
-class OutputWriter:
-    """Collects the rows of a run and commits them in one step.
+WORK_DIR = ".parts"    # inside the staging directory: spilled extractions and the parts of a large run
 
-    Rows are validated and appended to the staging tables every ``flush_every`` documents,
-    so memory does not grow with the run; nothing is visible before ``commit``."""
 
-    def __init__(self, out_dir: Path, keep_texts: bool = True, started: float | None = None,
-                 flush_every: int = FLUSH_EVERY):
-        self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        ensure_published(self.out_dir)
-        self.run_id = new_run_id()
-        self.started = started or time.time()     # when the run began (the flow's start)
-        self.staging = self.out_dir / f".staging-{uuid.uuid4().hex[:8]}"
-        (self.staging / "texts").mkdir(parents=True)
-        self.keep_texts = keep_texts
-        self.rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-        self.doc_ids: set[str] = set()
+def write_text(ex: Extraction, root: Path) -> str | None:
+    """Store the document's text under ``root/texts/``; its path relative to ``root``."""
+    if ex.text is None:
+        return None
+    text_path = f"texts/{ex.doc_id}.txt"
+    with open(root / text_path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(ex.text)
+    return text_path
+
+
+class TableWriter:
+    """Rows of documents into validated parquet tables in ``directory``.
+
+    Rows are validated and appended every ``flush_every`` documents, so memory does not grow
+    with the run. A run's staging directory has one; so has each part of a large run
+    (pipeline/parts.py), written on whichever worker extracted it."""
+
+    def __init__(self, directory: Path, flush_every: int = FLUSH_EVERY):
+        self.directory = Path(directory)
         self.flush_every = flush_every
+        self.rows: dict[str, list[dict]] = {t: [] for t in TABLES}
         self._pending = 0                                  # documents in self.rows
         self._writers: dict[str, pq.ParquetWriter] = {}
-        self._written = dict.fromkeys(TABLES, 0)           # rows already in the staging tables
-        self._failures: list[pd.DataFrame] = []
+        self.written = dict.fromkeys(TABLES, 0)            # rows already in the tables
+        self.failures: list[pd.DataFrame] = []
         self.inputs: list[dict] = []
         self.counts = {"documents": 0, "ok": 0, "partial": 0, "failed": 0, "facts": 0, "projects": 0,
                        "line_items": 0, "checks": 0, "checks_failed": 0}
+        self.problems: list[dict] = []        # the first documents not ok: source, status, reason, message
+        self.failed_checks: list[dict] = []   # the first failed checks: source, rule, message
 
-    def add(self, ex: Extraction) -> bool:
-        """Add one document's rows; False when the same content was already added."""
-        if ex.doc_id in self.doc_ids:
-            return False
-        self.doc_ids.add(ex.doc_id)
-        text_path = None
-        if ex.text is not None and self.keep_texts:
-            text_path = f"texts/{ex.doc_id}.txt"
-            with open(self.staging / text_path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(ex.text)
-        for table, rows in rows_for(ex, text_path).items():
-            self.rows[table].extend(rows)
-        self._pending += 1
+    def add(self, ex: Extraction, text_path: str | None) -> None:
+        """One document's rows (its text, if kept, is at ``text_path``)."""
+        if ex.status != "ok" and len(self.problems) < SAMPLES:
+            self.problems.append({"source": ex.source, "status": ex.status, "reason": ex.error_reason,
+                                  "message": ex.error_message})
+        for c in ex.checks:
+            if c.status == "fail" and len(self.failed_checks) < SAMPLES:
+                self.failed_checks.append({"source": ex.source, "rule": c.rule, "message": c.message})
+        self.add_rows(rows_for(ex, text_path), 1)
+
+    def add_rows(self, rows: dict[str, list[dict]], documents: int) -> None:
+        for table, got in rows.items():
+            self.rows[table].extend(got)
+        self._pending += documents
         if self._pending >= self.flush_every:
             self.flush()
-        return True
 
     def flush(self) -> None:
-        """Validate the pending rows and append them to the staging tables."""
-        tables = self.tables()
+        """Validate the pending rows and append them to the tables."""
+        if not self._pending and not any(self.rows.values()):
+            return
+        tables = self.pending_tables()
         report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
         if not report.ok:
-            failures = report.failures.copy()
-            offsets = failures["table"].map(self._written)
-            failures["index"] = [i + o if isinstance(i, int) else i for i, o in zip(failures["index"], offsets)]
-            self._failures.append(failures)
+            self.failures.append(_shifted(report.failures, self.written))
         for name, table in tables.items():
-            if name not in self._writers:
-                self._writers[name] = pq.ParquetWriter(self.staging / f"{name}.parquet", schema_for(name))
-            self._writers[name].write_table(table)
-            self._written[name] += table.num_rows
+            self.append(name, table)
         docs, checks = self.rows["documents"], self.rows["checks"]
         self.inputs += [{"source": d["source"], "sha256": d["sha256"], "doc_id": d["doc_id"], "status": d["status"]}
                         for d in docs]
@@ -118,6 +122,100 @@ class OutputWriter:
         self.rows = {t: [] for t in TABLES}
         self._pending = 0
 
+    def pending_tables(self) -> dict[str, pa.Table]:
+        """The rows not yet flushed, as tables."""
+        return {t: pa.Table.from_pylist(self.rows[t], schema=schema_for(t)) for t in TABLES}
+
+    def append(self, name: str, table: pa.Table) -> None:
+        """Rows already validated, written as they are."""
+        self._open(name).write_table(table)
+        self.written[name] += table.num_rows
+
+    def _open(self, name: str) -> pq.ParquetWriter:
+        if name not in self._writers:
+            self._writers[name] = pq.ParquetWriter(self.directory / f"{name}.parquet", schema_for(name))
+        return self._writers[name]
+
+    def merge(self, other: "TableWriter") -> None:
+        """Append the (closed) tables of ``other`` after this one's rows, with its counts,
+        inputs, failures (at their rows in these tables) and samples."""
+        self.flush()
+        for f in other.failures:
+            self.failures.append(_shifted(f, self.written))
+        for name in TABLES:
+            path = other.directory / f"{name}.parquet"
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536, use_threads=False):
+                self.append(name, pa.Table.from_batches([batch], schema_for(name)))
+        self.inputs += other.inputs
+        for key, n in other.counts.items():
+            self.counts[key] += n
+        self.problems = (self.problems + other.problems)[:SAMPLES]
+        self.failed_checks = (self.failed_checks + other.failed_checks)[:SAMPLES]
+
+    def close(self, flush: bool = True) -> "TableWriter":
+        """Flush and close the tables (every table exists afterwards, if only empty)."""
+        if flush:
+            self.flush()
+            for name in TABLES:
+                self._open(name)
+        for w in self._writers.values():
+            w.close()
+        self._writers.clear()
+        return self
+
+    def summary(self) -> dict:
+        return {"counts": dict(self.counts), "problems": list(self.problems), "failed_checks": list(self.failed_checks)}
+
+    def __getstate__(self) -> dict:       # a closed part travels back from its worker
+        assert not self._writers, "close() a TableWriter before sending it"
+        return self.__dict__
+
+
+def _shifted(failures: pd.DataFrame, offsets: dict[str, int]) -> pd.DataFrame:
+    """Failure row numbers counted from the start of the tables they are appended to."""
+    failures = failures.copy()
+    offset = failures["table"].map(offsets)
+    failures["index"] = [i + o if isinstance(i, int) else i for i, o in zip(failures["index"], offset)]
+    return failures
+
+
+class OutputWriter:
+    """Collects the rows of a run and commits them in one step; nothing is visible before
+    ``commit``. Documents come one at a time (``add``) or as parts written elsewhere
+    (``add_part``)."""
+
+    def __init__(self, out_dir: Path, keep_texts: bool = True, started: float | None = None,
+                 flush_every: int = FLUSH_EVERY):
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_published(self.out_dir)
+        self.run_id = new_run_id()
+        self.started = started or time.time()     # when the run began (the flow's start)
+        self.staging = self.out_dir / f".staging-{uuid.uuid4().hex[:8]}"
+        (self.staging / "texts").mkdir(parents=True)
+        self.keep_texts = keep_texts
+        self.tables = TableWriter(self.staging, flush_every)
+        self.doc_ids: set[str] = set()
+
+    @property
+    def work_dir(self) -> Path:
+        """Where the parts of a large run are spilled and written (removed before commit)."""
+        return self.staging / WORK_DIR
+
+    def add(self, ex: Extraction) -> bool:
+        """Add one document's rows; False when the same content was already added."""
+        if ex.doc_id in self.doc_ids:
+            return False
+        self.doc_ids.add(ex.doc_id)
+        self.tables.add(ex, write_text(ex, self.staging) if self.keep_texts else None)
+        return True
+
+    def add_part(self, part: TableWriter) -> None:
+        """Append a part written by ``pipeline.parts.write_part`` (its texts are already in
+        place; ``pipeline.parts.plan_parts`` has left out repeated content)."""
+        self.tables.merge(part)
+        shutil.rmtree(part.directory, ignore_errors=True)
+
     def carry_over(self, keep: set[str]) -> int:
         """Add the rows (and stored texts) of the documents ``keep`` (sha256 values) from the
         tables already in ``out_dir``, except documents added to this writer: an
@@ -128,6 +226,7 @@ class OutputWriter:
         docs = pq.read_table(existing, columns=["doc_id", "sha256", "text_path"]).to_pylist()
         carried = {d["doc_id"]: d["text_path"] for d in docs
                    if d["sha256"] in keep and d["doc_id"] not in self.doc_ids}
+        rows: dict[str, list[dict]] = {}
         for table in TABLES:
             path = self.out_dir / f"{table}.parquet"
             if not path.exists():
@@ -137,16 +236,13 @@ class OutputWriter:
             kept = old.filter(mask)
             if table == "summary":     # the summary's columns follow the vocabulary: re-align
                 kept = kept.select([c for c in kept.column_names if c in schema_for(table).names])
-            self.rows[table].extend(kept.to_pylist())
-        self._pending += len(carried)
+            rows[table] = kept.to_pylist()
+        self.tables.add_rows(rows, len(carried))
         for text_path in carried.values():
             if text_path and (self.out_dir / text_path).exists():
                 shutil.copyfile(self.out_dir / text_path, self.staging / text_path)
         self.doc_ids |= set(carried)
         return len(carried)
-
-    def tables(self) -> dict[str, pa.Table]:
-        return {t: pa.Table.from_pylist(self.rows[t], schema=schema_for(t)) for t in TABLES}
 
     def commit(self, settings: dict | None = None, timings: dict | None = None) -> ValidationReport:
         """Validate, then write the run and publish it; nothing moves if validation fails.
@@ -158,12 +254,12 @@ class OutputWriter:
             raise
 
     def _commit(self, settings: dict, timings: dict) -> ValidationReport:
-        self.flush()
-        self._close()
-        if self._failures:
+        self.tables.close()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+        if self.tables.failures:
             self.abort()
-            return ValidationReport(pd.concat(self._failures, ignore_index=True))
-        report = ValidationReport(_NO_FAILURES.copy())
+            return ValidationReport(pd.concat(self.tables.failures, ignore_index=True), summary=self.tables.summary())
+        report = ValidationReport(_NO_FAILURES.copy(), summary=self.tables.summary())
         write_package(self.staging, self.run_id)     # the partitioned dataset + datapackage.json
         manifest = self.manifest(settings, timings)
         (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
@@ -175,22 +271,19 @@ class OutputWriter:
         report.run_id = self.run_id
         return report
 
-    def _close(self) -> None:
-        for w in self._writers.values():
-            w.close()
-        self._writers.clear()
-
     def manifest(self, settings: dict, timings: dict) -> dict:
         return {
             "run_id": self.run_id, "status": "complete",
             "started": _iso(self.started), "finished": _iso(time.time()),
             "gongkai_version": gongkai_version(), "git_commit": git_commit(),
             "settings": {"out_dir": str(self.out_dir), "keep_texts": self.keep_texts, **settings},
-            "inputs": self.inputs,
-            "counts": dict(self.counts),
+            "inputs": self.tables.inputs,
+            "counts": dict(self.tables.counts),
             "timings": {"seconds": round(time.time() - self.started, 3), **timings},
         }
 
     def abort(self) -> None:
-        self._close()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        try:
+            self.tables.close(flush=False)
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)

@@ -211,6 +211,7 @@ MODELS = {
 class ValidationReport:
     failures: pd.DataFrame   # table, check, column, index, failure_case
     run_id: str | None = None    # the run the tables were written as (None when nothing was written)
+    summary: dict | None = None  # the run's counts and first problems (pipeline.writer.TableWriter.summary)
 
     @property
     def ok(self) -> bool:

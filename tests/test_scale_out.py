@@ -27,8 +27,9 @@ def test_dask_cluster_runs_the_extraction(harness, tmp_path):
                      "--dask", cluster.scheduler_address]) == 0
         prefixes = client.run_on_scheduler(
             lambda dask_scheduler: {name: dict(p.all_durations) for name, p in dask_scheduler.task_prefixes.items()})
-    # the batches were computed on the cluster's workers
-    assert prefixes.get("extract_batch", {}).get("compute", 0) > 0, prefixes
+    # the parts were extracted and written on the cluster's workers
+    for name in ("extract_part", "write_part"):
+        assert prefixes.get(name, {}).get("compute", 0) > 0, prefixes
     assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "local"), "--batch-size", "2"]) == 0
     a = pq.read_table(tmp_path / "dask" / "facts.parquet").sort_by([("doc_id", "ascending"), ("fact_id", "ascending")])
     b = pq.read_table(tmp_path / "local" / "facts.parquet").sort_by([("doc_id", "ascending"), ("fact_id", "ascending")])

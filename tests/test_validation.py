@@ -10,7 +10,7 @@ from tests.conftest import SEED
 def _frames(tmp_path):
     writer = OutputWriter(tmp_path)
     writer.add(extract_path(SEED))
-    frames = {name: to_pandas(table) for name, table in writer.tables().items()}
+    frames = {name: to_pandas(table) for name, table in writer.tables.pending_tables().items()}
     writer.abort()
     return frames
 

@@ -1,6 +1,7 @@
 """Batches and worker processes give the same extraction as one document per task."""
 from __future__ import annotations
 
+
 import pyarrow.parquet as pq
 import pytest
 from prefect.testing.utilities import prefect_test_harness
@@ -8,7 +9,8 @@ from prefect.testing.utilities import prefect_test_harness
 from extractors.extract import extract_path
 from pipeline.cli import main
 from pipeline.flows import SMALL_RUN, batch_size_for
-from pipeline.workers import extract_on_workers
+from pipeline.parts import extract_part, load_part
+from pipeline.workers import on_workers
 from tests.conftest import FIXTURES, SEED
 
 DOCS = [SEED, *sorted((FIXTURES / "heldout").glob("*.txt")), *sorted((FIXTURES / "html").glob("*.html"))]
@@ -18,12 +20,16 @@ def _facts(exs):
     return [(e.doc_id, f.fact_id, f.concept, f.value, f.char_start) for e in exs for f in e.facts]
 
 
-def test_worker_processes_extract_the_same():
-    assert _facts(extract_on_workers(DOCS, 2)) == _facts([extract_path(p) for p in DOCS])
+def test_worker_processes_extract_the_same(tmp_path):
+    refs = on_workers(2, extract_part, DOCS, 0, tmp_path)
+    spilled = load_part(tmp_path, 0)
+    here = [extract_path(p) for p in DOCS]
+    assert [r.doc_id for r in refs] == [e.doc_id for e in here]
+    assert _facts(spilled) == _facts(here)
 
 
 @pytest.mark.parametrize("n, workers, expected", [
-    (1, 1, 1), (SMALL_RUN, 1, 1), (SMALL_RUN + 1, 1, 9), (2000, 1, 200), (2000, 2, 125), (100_000, 2, 200),
+    (1, 1, 1), (SMALL_RUN, 1, 1), (SMALL_RUN + 1, 1, 17), (2000, 1, 500), (2000, 2, 250), (100_000, 2, 500),
 ])
 def test_batch_size(n, workers, expected):
     assert batch_size_for(n, workers) == expected
