@@ -6,13 +6,14 @@ On a corpus from bench/generate.py (seed-sized text disclosures, and PDFs render
 the same generator) it reports:
 
 * in-process text extraction, documents/s on one core (target ≥ 200);
-* the Prefect flow (`gongkai run`'s flow, server already started) against in-process
-  extraction + writing of the same documents (target ≤ 1.3×);
+* the Prefect flow (`gongkai run`'s flow, server already started) against the same steps
+  in-process (`pipeline.parts.run_in_process`: extract in parts, plan, write parts,
+  commit) on the same documents (target ≤ 1.3×);
 * `--workers 2` against `--workers 1` in the flow (target ≥ 1.7×);
 * whole PDF extraction against bare pdfplumber text extraction of the same pages, pages/s
   (target ≤ 1.0×; bench/pdf_bench.py);
-* peak memory (max RSS of a fresh process) extracting and writing 100 and 1,000 documents
-  (10,000 with --full): flat means the same;
+* peak memory (VmHWM of a fresh process), in-process and in the flow, for 100 and 1,000
+  documents (10,000 with --full): flat means the same;
 * accuracy against the generator's truth (`gongkai evaluate`).
 """
 from __future__ import annotations
@@ -35,10 +36,15 @@ _MEMORY_CHILD = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from pipeline.flows import batch_size_for
+from pipeline.flows import batch_size_for, extract_flow
 from pipeline.parts import run_in_process
+from pipeline.settings import quiet_prefect
 paths = sorted(Path({corpus!r}).glob("*.txt"))[:{n}]
-assert run_in_process(paths, Path({out!r}), batch_size_for(len(paths)), keep_texts=False).ok
+if {flow!r}:
+    quiet_prefect()
+    assert extract_flow(paths, Path({out!r}), False).report.ok
+else:
+    assert run_in_process(paths, Path({out!r}), batch_size_for(len(paths)), keep_texts=False).ok
 # VmHWM: this process's peak RSS (ru_maxrss would carry the parent's high-water mark over the exec)
 print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
 """
@@ -77,8 +83,10 @@ def flow(paths: list[Path], out: Path, workers: int) -> tuple[float, float]:
     return total, read_manifest(complete_runs(out)[-1])["timings"]["extract_seconds"]
 
 
-def peak_rss_mib(corpus: Path, n: int, out: Path) -> float:
-    code = _MEMORY_CHILD.format(root=str(ROOT), corpus=str(corpus), n=n, out=str(out))
+def peak_rss_mib(corpus: Path, n: int, out: Path, flow: bool = False) -> float:
+    """Peak RSS of a fresh process running the flow's steps in-process, or the flow itself
+    (Prefect's ephemeral server runs in a process of its own, not counted)."""
+    code = _MEMORY_CHILD.format(root=str(ROOT), corpus=str(corpus), n=n, out=str(out), flow=flow)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(done.stdout.strip().splitlines()[-1]) / 1024
 
@@ -141,7 +149,9 @@ def main() -> None:
         figures["PDF ours / bare"] = round(ours_s / bare_s, 2)
 
         for n in sizes:
-            figures[f"peak RSS {n} docs (MiB)"] = round(peak_rss_mib(corpus, n, tmp / f"mem{n}"), 1)
+            figures[f"peak RSS {n} docs, in-process (MiB)"] = round(peak_rss_mib(corpus, n, tmp / f"mem{n}"), 1)
+        for n in sizes:
+            figures[f"peak RSS {n} docs, flow (MiB)"] = round(peak_rss_mib(corpus, n, tmp / f"flow{n}", True), 1)
 
         # accuracy against the generator's truth (text + PDF)
         mixed = tmp / "mixed"

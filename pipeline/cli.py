@@ -38,6 +38,9 @@ def run(
                                                       "batches for large ones).", min=1)] = None,
     dask: Annotated[Optional[str], typer.Option(help="Run the tasks on Dask: 'local' or a scheduler address.")]
     = None,
+    work: Annotated[Optional[str], typer.Option(help="A work area every worker can reach (fsspec URL, e.g. "
+                                                "s3://bucket/tmp) for the run's parts; default: the run's "
+                                                "staging directory.")] = None,
 ) -> None:
     """Extract every document with a Prefect flow (one task per document) into OUT."""
     quiet_prefect()
@@ -54,8 +57,10 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pipeline.flows import extract_flow, on_dask, on_document_done
+    from pipeline.workers import start
 
     started = time.perf_counter()
+    start(workers)          # the worker processes warm up while Prefect starts
     with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err, transient=True,
                   redirect_stdout=False, redirect_stderr=False) as progress:
@@ -63,7 +68,7 @@ def run(
         on_document_done(lambda ex: progress.update(bar, advance=1, description=Path(ex.source).name))
         try:
             flow = on_dask(dask) if dask else extract_flow
-            _, report = flow(list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers)
+            _, report = flow(list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers, work)
         finally:
             on_document_done(None)
     if remote and report.ok:

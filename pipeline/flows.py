@@ -52,15 +52,17 @@ class RunOutput:
 
 @flow(name="gongkai-extract", validate_parameters=False)
 def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batch_size: int | None = None,
-                 workers: int = 1) -> RunOutput:
+                 workers: int = 1, work: str | None = None) -> RunOutput:
     """Extract in parts (one document per part in small runs, batches in large ones),
     plan the cross-file checks, write each part, then commit the run in one step
     (pipeline/parts.py). ``workers`` > 1: parts run on that many processes. Only small
-    references reach this process, so memory does not grow with the corpus."""
+    references reach this process, so memory does not grow with the corpus. ``work``: a
+    work area every task can reach (fsspec URL) for the parts, when tasks run on other
+    machines (``on_dask``); by default the parts live in the run's staging directory."""
     started = time.time()
     size = batch_size or batch_size_for(len(paths), workers)
     batches = [paths[i:i + size] for i in range(0, len(paths), size)]
-    run = open_run(out_dir, keep_texts, started)
+    run = open_run(out_dir, keep_texts, started, work)
     refs: list[DocRef] = []
     for future in as_completed([extract_part.submit(b, i, run.work_dir, workers) for i, b in enumerate(batches)]):
         for ref in future.result():

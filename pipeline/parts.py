@@ -15,7 +15,10 @@ The result is the same tables an in-memory run writes (tests/test_parts.py).
 """
 from __future__ import annotations
 
+import io
 import pickle
+import shutil
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -63,17 +66,30 @@ class Plan:
         self.offsets = offsets       # where the documents checked together are in their spill files
 
 
-def spill_path(work_dir: Path, part: int) -> Path:
-    return Path(work_dir) / "spill" / f"{part}.pkl"
+def work_fs(work: str | Path):
+    """The filesystem and root of a work area: a local directory (the run's staging) or
+    an fsspec URL every worker can reach (``--work s3://bucket/tmp`` for Dask workers on
+    other machines)."""
+    import fsspec
+
+    return fsspec.core.url_to_fs(str(work))
 
 
-def extract_part(paths: list[Path], part: int, work_dir: Path) -> list[DocRef]:
-    """Extract ``paths`` and spill the extractions (one pickle each, back to back, so one
-    can be read alone); their references."""
-    path = spill_path(work_dir, part)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def is_local(fs) -> bool:
+    return "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
+
+
+def _spill(root: str, part: int) -> str:
+    return f"{root}/spill/{part}.pkl"
+
+
+def extract_part(paths: list[Path], part: int, work: str | Path) -> list[DocRef]:
+    """Extract ``paths`` and spill the extractions to the work area (one pickle each, back
+    to back, so one can be read alone); their references."""
+    fs, root = work_fs(work)
+    fs.makedirs(f"{root}/spill", exist_ok=True)
     refs = []
-    with open(path, "wb") as fh:
+    with fs.open(_spill(root, part), "wb") as fh:
         for i, p in enumerate(paths):
             ex = extract_path(p)
             refs.append(DocRef(part, i, ex.doc_id, ex.source, ex.status, ex.disclosure_id,
@@ -124,50 +140,61 @@ def plan_parts(refs: list[DocRef]) -> Plan:
     return Plan(together, frozenset(repeats), offsets)
 
 
-def load_part(work_dir: Path, part: int) -> list[Extraction]:
+def load_part(work: str | Path, part: int) -> list[Extraction]:
+    """The spilled extractions of one part."""
+    fs, root = work_fs(work)
+    data = io.BytesIO(fs.cat_file(_spill(root, part)))
     extractions = []
-    with open(spill_path(work_dir, part), "rb") as fh:
-        while fh.peek(1):
-            extractions.append(pickle.load(fh))
+    while data.tell() < len(data.getbuffer()):
+        extractions.append(pickle.load(data))
     return extractions
 
 
-def _load_one(work_dir: Path, key: Key, offset: int) -> Extraction:
-    with open(spill_path(work_dir, key[0]), "rb") as fh:
+def _load_one(work: str | Path, key: Key, offset: int) -> Extraction:
+    fs, root = work_fs(work)
+    with fs.open(_spill(root, key[0]), "rb") as fh:
         fh.seek(offset)
         return pickle.load(fh)
 
 
-def write_part(part: int, plan: Plan, work_dir: Path, keep_texts: bool = True) -> TableWriter:
+def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True) -> TableWriter:
     """Check the part's documents with the other files of their disclosures, then write
-    their texts into the run's staging directory and their rows as tables in
-    ``work_dir/parts/<part>/``. The closed ``TableWriter`` carries counts and failures."""
-    work_dir = Path(work_dir)
-    staging = work_dir.parent
-    extractions = load_part(work_dir, part)
+    their rows as validated tables and their texts (``texts/``) into
+    ``<work>/parts/<part>/``; written locally and uploaded when the work area is a URL.
+    The closed ``TableWriter`` carries the counts, failures and where the part is."""
+    extractions = load_part(work, part)
     checked: set[Key] = set()
     for i in range(len(extractions)):
         if (part, i) not in checked:
             members = plan.together.get((part, i), ((part, i),))
-            check_companions([extractions[k[1]] if k[0] == part else _load_one(work_dir, k, plan.offsets[k])
+            check_companions([extractions[k[1]] if k[0] == part else _load_one(work, k, plan.offsets[k])
                               for k in members])                  # alone: a page with links still becomes a disclosure
             checked.update(members)
-    directory = work_dir / "parts" / str(part)
-    directory.mkdir(parents=True, exist_ok=True)
+    fs, root = work_fs(work)
+    remote = not is_local(fs)
+    directory = Path(tempfile.mkdtemp(prefix="gongkai-part-")) if remote else Path(root) / "parts" / str(part)
+    (directory / "texts").mkdir(parents=True, exist_ok=True)
     tables = TableWriter(directory)
     for i, ex in enumerate(extractions):
         if (part, i) not in plan.repeats:
-            tables.add(ex, write_text(ex, staging) if keep_texts else None)
-    return tables.close()
+            tables.add(ex, write_text(ex, directory) if keep_texts else None)
+    tables.close()
+    if remote:
+        for f in sorted(directory.rglob("*")):
+            if f.is_file():
+                fs.put_file(str(f), f"{root}/parts/{part}/{f.relative_to(directory).as_posix()}")
+        shutil.rmtree(directory, ignore_errors=True)
+        tables.directory = f"{str(work).rstrip('/')}/parts/{part}"
+    return tables
 
 
 def run_in_process(paths: list[Path], out_dir: Path, batch_size: int = 200, keep_texts: bool = True,
-                   settings: dict | None = None):
+                   settings: dict | None = None, work: str | None = None):
     """The extract flow's steps without Prefect, on this process: the benchmark's baseline
     and the tests' reference. Returns the ValidationReport of the committed run."""
     from pipeline.writer import OutputWriter
 
-    run = OutputWriter(out_dir, keep_texts=keep_texts)
+    run = OutputWriter(out_dir, keep_texts=keep_texts, work=work)
     batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
     refs = [ref for i, batch in enumerate(batches) for ref in extract_part(batch, i, run.work_dir)]
     plan = plan_parts(refs)

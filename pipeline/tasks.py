@@ -20,14 +20,16 @@ from schemas.validation import ValidationReport
 
 
 @task(name="open-run", cache_policy=NO_CACHE, persist_result=False)
-def open_run(out_dir: Path, keep_texts: bool = True, started: float | None = None) -> OutputWriter:
-    """Start a run: its staging directory, where parts and tables are written until commit."""
-    return OutputWriter(out_dir, keep_texts=keep_texts, started=started)
+def open_run(out_dir: Path, keep_texts: bool = True, started: float | None = None,
+             work: str | None = None) -> OutputWriter:
+    """Start a run: its staging directory, and where its parts are written until commit
+    (inside the staging directory, or under a shared work area ``work``)."""
+    return OutputWriter(out_dir, keep_texts=keep_texts, started=started, work=work)
 
 
 @task(name="extract-part", cache_policy=NO_CACHE, persist_result=False,
       task_run_name="extract part {part} from {paths[0].name}")
-def extract_part(paths: list[Path], part: int, work_dir: Path, workers: int = 1) -> list[DocRef]:
+def extract_part(paths: list[Path], part: int, work_dir: str | Path, workers: int = 1) -> list[DocRef]:
     """Extract a batch of documents (on one of ``workers`` processes) and spill them."""
     return on_workers(workers, parts.extract_part, paths, part, work_dir)
 
@@ -39,7 +41,7 @@ def plan_parts(refs: list[DocRef]) -> Plan:
 
 
 @task(name="write-part", cache_policy=NO_CACHE, persist_result=False, task_run_name="write part {part}")
-def write_part(part: int, plan: Plan, work_dir: Path, keep_texts: bool = True, workers: int = 1) -> TableWriter:
+def write_part(part: int, plan: Plan, work_dir: str | Path, keep_texts: bool = True, workers: int = 1) -> TableWriter:
     """Cross-file checks, stored texts and validated tables of one part."""
     return on_workers(workers, parts.write_part, part, plan, work_dir, keep_texts)
 

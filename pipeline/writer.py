@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from datetime import datetime, timezone
@@ -185,7 +186,8 @@ class OutputWriter:
     (``add_part``)."""
 
     def __init__(self, out_dir: Path, keep_texts: bool = True, started: float | None = None,
-                 flush_every: int = FLUSH_EVERY):
+                 flush_every: int = FLUSH_EVERY, work: str | None = None):
+        self.work = work          # a shared work area (fsspec URL) for the parts, instead of the staging directory
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         ensure_published(self.out_dir)
@@ -198,9 +200,10 @@ class OutputWriter:
         self.doc_ids: set[str] = set()
 
     @property
-    def work_dir(self) -> Path:
-        """Where the parts of a large run are spilled and written (removed before commit)."""
-        return self.staging / WORK_DIR
+    def work_dir(self) -> str | Path:
+        """Where the parts of the run are spilled and written (removed at commit): inside the
+        staging directory, or ``<work>/<run_id>`` in a shared work area."""
+        return f"{self.work.rstrip('/')}/{self.run_id}" if self.work else self.staging / WORK_DIR
 
     def add(self, ex: Extraction) -> bool:
         """Add one document's rows; False when the same content was already added."""
@@ -211,10 +214,34 @@ class OutputWriter:
         return True
 
     def add_part(self, part: TableWriter) -> None:
-        """Append a part written by ``pipeline.parts.write_part`` (its texts are already in
-        place; ``pipeline.parts.plan_parts`` has left out repeated content)."""
+        """Append a part written by ``pipeline.parts.write_part`` (``pipeline.parts.plan_parts``
+        has left out repeated content): its tables after the rows so far, its texts into
+        the run's ``texts/``. A part in a remote work area is downloaded first."""
+        if isinstance(part.directory, str):
+            import fsspec
+
+            fs, root = fsspec.core.url_to_fs(part.directory)
+            local = Path(tempfile.mkdtemp(prefix="gongkai-part-", dir=self.staging))
+            for f in fs.find(root):
+                target = local / f[len(root):].lstrip("/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fs.get_file(f, str(target))
+            part.directory = local
+        texts = part.directory / "texts"
+        if texts.is_dir():
+            for f in texts.iterdir():
+                os.replace(f, self.staging / "texts" / f.name)
         self.tables.merge(part)
         shutil.rmtree(part.directory, ignore_errors=True)
+
+    def _remove_work(self) -> None:
+        if self.work:
+            import fsspec
+
+            fs, root = fsspec.core.url_to_fs(self.work_dir)
+            if fs.exists(root):
+                fs.rm(root, recursive=True)
+        shutil.rmtree(self.staging / WORK_DIR, ignore_errors=True)
 
     def carry_over(self, keep: set[str]) -> int:
         """Add the rows (and stored texts) of the documents ``keep`` (sha256 values) from the
@@ -255,7 +282,7 @@ class OutputWriter:
 
     def _commit(self, settings: dict, timings: dict) -> ValidationReport:
         self.tables.close()
-        shutil.rmtree(self.work_dir, ignore_errors=True)
+        self._remove_work()
         if self.tables.failures:
             self.abort()
             return ValidationReport(pd.concat(self.tables.failures, ignore_index=True), summary=self.tables.summary())
@@ -276,7 +303,8 @@ class OutputWriter:
             "run_id": self.run_id, "status": "complete",
             "started": _iso(self.started), "finished": _iso(time.time()),
             "gongkai_version": gongkai_version(), "git_commit": git_commit(),
-            "settings": {"out_dir": str(self.out_dir), "keep_texts": self.keep_texts, **settings},
+            "settings": {"out_dir": str(self.out_dir), "keep_texts": self.keep_texts,
+                         **({"work": self.work} if self.work else {}), **settings},
             "inputs": self.tables.inputs,
             "counts": dict(self.tables.counts),
             "timings": {"seconds": round(time.time() - self.started, 3), **timings},
@@ -285,5 +313,6 @@ class OutputWriter:
     def abort(self) -> None:
         try:
             self.tables.close(flush=False)
+            self._remove_work()
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)

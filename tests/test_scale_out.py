@@ -52,6 +52,8 @@ def s3(monkeypatch):
 
     s3fs.S3FileSystem.clear_instance_cache()
     fs = s3fs.S3FileSystem()
+    if fs.exists("gongkai-test"):           # moto keeps its buckets for the whole process
+        fs.rm("gongkai-test", recursive=True)
     fs.mkdir("gongkai-test")
     yield fs
     s3fs.S3FileSystem.clear_instance_cache()
@@ -79,3 +81,42 @@ def test_run_writes_to_s3(harness, s3, tmp_path):
     # DuckDB-style readers find the partitioned dataset at the top level
     parts = s3.glob("gongkai-test/disclosures/dataset/summary/*/*/*.parquet")
     assert len(parts) == 1 and "fiscal_year=2024" in parts[0]
+
+
+# -- the parts of a run in a shared work area (s3://), as workers on other machines need ------
+
+def test_parts_in_an_s3_work_area(s3, tmp_path):
+    from pipeline import parts
+    from pipeline.writer import OutputWriter
+
+    run = OutputWriter(tmp_path / "out", work="s3://gongkai-test/work")
+    work = f"gongkai-test/work/{run.run_id}"
+    batches = [DOCS[:2], DOCS[2:]]
+    refs = [r for i, b in enumerate(batches) for r in parts.extract_part(b, i, run.work_dir)]
+    assert s3.exists(f"{work}/spill/0.pkl") and s3.exists(f"{work}/spill/1.pkl")
+    plan = parts.plan_parts(refs)
+    written = [parts.write_part(i, plan, run.work_dir) for i in range(len(batches))]
+    assert s3.exists(f"{work}/parts/1/facts.parquet") and s3.glob(f"{work}/parts/0/texts/*.txt")
+    for part in written:
+        run.add_part(part)
+    assert run.commit().ok
+    assert not s3.exists(work)                                  # the work area is cleaned up
+    assert parts.run_in_process(DOCS, tmp_path / "local", batch_size=2).ok
+    for table in ("documents", "facts", "checks", "summary"):
+        assert pq.read_table(tmp_path / "out" / f"{table}.parquet").equals(
+            pq.read_table(tmp_path / "local" / f"{table}.parquet")), table
+    assert sorted(p.name for p in (tmp_path / "out" / "texts").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "local" / "texts").iterdir())
+
+
+def test_dask_workers_write_their_parts_to_s3(harness, s3, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "dask"), "--batch-size", "2",
+                     "--dask", cluster.scheduler_address, "--work", "s3://gongkai-test/work"]) == 0
+    assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "local"), "--batch-size", "2"]) == 0
+    for table in ("documents", "facts", "checks"):
+        assert pq.read_table(tmp_path / "dask" / f"{table}.parquet").equals(
+            pq.read_table(tmp_path / "local" / f"{table}.parquet")), table
+    assert not s3.find("gongkai-test/work")                     # the parts were there, and are cleaned up
