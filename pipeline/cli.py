@@ -198,22 +198,18 @@ def diff(
 ) -> None:
     """Figures, checks and document facts added, removed or changed between two runs."""
     from pipeline import diff as diffs
-    from pipeline.runs import RunError, complete_runs, resolve_run
+    from pipeline.runs import RunError, chosen_run, complete_runs, resolve_run, run_before
 
     if fmt not in ("text", *diffs.FORMATS):
         err.print(f"[red]error:[/red] --format {fmt!r}: choose text, markdown, json or html")
         raise typer.Exit(EXIT_USAGE)
     try:
-        if old is None or new is None:
-            runs = complete_runs(out)
-            newest = resolve_run(new, out) if new else (runs[-1] if runs else None)
-            older = [r for r in runs if newest is not None and r.name < newest.name]
-            old_dir = resolve_run(old, out) if old else (older[-1] if older else None)
-            if old_dir is None or newest is None:
-                raise RunError(f"{out}: need two complete runs in {out / 'runs'}, found {len(runs)}")
-            new_dir = newest
-        else:
-            old_dir, new_dir = resolve_run(old, out), resolve_run(new, out)
+        if not new and not complete_runs(out):
+            raise RunError(f"{out}: need two complete runs in {out / 'runs'}, found 0")
+        new_dir = chosen_run(out, new)
+        old_dir = resolve_run(old, out) if old else run_before(new_dir)
+        if old_dir is None:
+            raise RunError(f"{out}: need two complete runs in {out / 'runs'}, found {len(complete_runs(out))}")
     except RunError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE)
@@ -250,13 +246,10 @@ def review(
 ) -> None:
     """Write the review site of a run: every figure highlighted in its source, failed checks, diff."""
     from pipeline.review import write_site
-    from pipeline.runs import RunError, complete_runs, resolve_run
+    from pipeline.runs import RunError, chosen_run, resolve_run
 
     try:
-        runs = complete_runs(out)
-        run_dir = resolve_run(run_ref, out) if run_ref else (runs[-1] if runs else None)
-        if run_dir is None:
-            raise RunError(f"{out}: no complete run in {out / 'runs'} (run `gongkai run --out {out}` first)")
+        run_dir = chosen_run(out, run_ref)
         against_dir = resolve_run(against, out) if against else None
     except RunError as exc:
         err.print(f"[red]error:[/red] {exc}")

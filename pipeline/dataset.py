@@ -58,9 +58,9 @@ def _field_type(t: pa.DataType) -> str:
     return next((name for test, name in _TYPES if test(t)), "any")
 
 
-BATCH_ROWS = 20_000     # rows read from a staged table at a time
-OPEN_PARTITIONS = 256   # partitions (open files) written in one pass over a table
-WAITING_ROWS = 65_536   # rows held back at most; then every partition writes what it holds as a row group
+BATCH_ROWS = 8_192      # rows read from a staged table at a time
+OPEN_PARTITIONS = 64   # partitions (open files) written in one pass over a table
+WAITING_ROWS = 16_384   # rows held back at most; then every partition writes what it holds as a row group
 # Memory stays flat as the corpus grows: at most BATCH_ROWS + WAITING_ROWS rows are in memory,
 # and each partition is one file (of one row group per WAITING_ROWS rows of the table).
 

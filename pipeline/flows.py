@@ -74,7 +74,8 @@ def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batc
     written = [f.result() for f in [write_part.submit(i, plan, run.work_dir, keep_texts, workers)
                                     for i in range(len(batches))]]
     settings = {"command": "run", "inputs": [str(p) for p in paths], "batch_size": size, "workers": workers}
-    report = commit_run(quote(run), quote(written), settings, {"extract_seconds": round(extracted - started, 3)})
+    report = commit_run(quote(run), quote(written), settings, {"extract_seconds": round(extracted - started, 3)},
+                        workers)
     return RunOutput(refs, report)
 
 

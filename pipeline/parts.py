@@ -20,6 +20,7 @@ import pickle
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -140,14 +141,13 @@ def plan_parts(refs: list[DocRef]) -> Plan:
     return Plan(together, frozenset(repeats), offsets)
 
 
-def load_part(work: str | Path, part: int) -> list[Extraction]:
-    """The spilled extractions of one part."""
+def spilled(work: str | Path, part: int) -> Iterator[Extraction]:
+    """The spilled extractions of one part, one at a time."""
     fs, root = work_fs(work)
-    data = io.BytesIO(fs.cat_file(_spill(root, part)))
-    extractions = []
-    while data.tell() < len(data.getbuffer()):
-        extractions.append(pickle.load(data))
-    return extractions
+    with fs.open(_spill(root, part), "rb") as fh:
+        size = fs.size(_spill(root, part))
+        while fh.tell() < size:
+            yield pickle.load(fh)
 
 
 def _load_one(work: str | Path, key: Key, offset: int) -> Extraction:
@@ -161,23 +161,20 @@ def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True)
     """Check the part's documents with the other files of their disclosures, then write
     their rows as validated tables and their texts (``texts/``) into
     ``<work>/parts/<part>/``; written locally and uploaded when the work area is a URL.
-    The closed ``TableWriter`` carries the counts, failures and where the part is."""
-    extractions = load_part(work, part)
-    checked: set[Key] = set()
-    for i in range(len(extractions)):
-        if (part, i) not in checked:
-            members = plan.together.get((part, i), ((part, i),))
-            check_companions([extractions[k[1]] if k[0] == part else _load_one(work, k, plan.offsets[k])
-                              for k in members])                  # alone: a page with links still becomes a disclosure
-            checked.update(members)
+    One document is in memory at a time (with the other files of its disclosure). The
+    closed ``TableWriter`` carries the counts, failures and where the part is."""
     fs, root = work_fs(work)
     remote = not is_local(fs)
     directory = Path(tempfile.mkdtemp(prefix="gongkai-part-")) if remote else Path(root) / "parts" / str(part)
     (directory / "texts").mkdir(parents=True, exist_ok=True)
     tables = TableWriter(directory)
-    for i, ex in enumerate(extractions):
-        if (part, i) not in plan.repeats:
-            tables.add(ex, write_text(ex, directory) if keep_texts else None)
+    for i, ex in enumerate(spilled(work, part)):
+        if (part, i) in plan.repeats:
+            continue
+        members = plan.together.get((part, i), ((part, i),))
+        # alone, too: a page with links still becomes a disclosure
+        check_companions([ex if k == (part, i) else _load_one(work, k, plan.offsets[k]) for k in members])
+        tables.add(ex, write_text(ex, directory) if keep_texts else None)
     tables.close()
     if remote:
         for f in sorted(directory.rglob("*")):

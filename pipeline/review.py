@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from pipeline import diff as diffs
 from pipeline.diff import file_name
-from pipeline.runs import complete_runs, read_manifest
+from pipeline.runs import read_manifest, run_before
 
 e = html.escape
 MAX_LINE_ITEMS = 3000
@@ -281,8 +281,7 @@ def write_site(run_dir: Path, site: Path, against: Path | None = None) -> Path:
     run_dir, site = Path(run_dir), Path(site)
     manifest = read_manifest(run_dir) or {"run_id": run_dir.name}
     if against is None:
-        older = [r for r in complete_runs(run_dir.parent.parent) if r.name < run_dir.name]
-        against = older[-1] if older else None
+        against = run_before(run_dir)
     site.parent.mkdir(parents=True, exist_ok=True)
     tmp = site.parent / f".{site.name}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()

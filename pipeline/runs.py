@@ -82,6 +82,24 @@ def resolve_run(ref: str | Path, out_dir: Path = Path("output")) -> Path:
     raise RunError(f"{ref}: ambiguous, matches {[d.name for d in matches]}")
 
 
+def chosen_run(out_dir: Path, ref: str | Path | None = None) -> Path:
+    """The run ``ref`` or, without one, the newest complete run of ``out_dir``."""
+    if ref:
+        return resolve_run(ref, out_dir)
+    runs = complete_runs(out_dir)
+    if not runs:
+        raise RunError(f"{out_dir}: no complete run in {Path(out_dir) / RUNS_DIR} "
+                       f"(run `gongkai run --out {out_dir}` first)")
+    return runs[-1]
+
+
+def run_before(run_dir: Path) -> Path | None:
+    """The complete run before ``run_dir`` in its history (``OUT/runs/``), if any."""
+    run_dir = Path(run_dir)
+    older = [r for r in complete_runs(run_dir.parent.parent) if r.name < run_dir.name]
+    return older[-1] if older else None
+
+
 def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)

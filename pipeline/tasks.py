@@ -14,7 +14,7 @@ from pipeline.harvest_extract import StoredDocument
 from pipeline.sources import Site
 from pipeline.store import RawStore
 from pipeline.parts import DocRef, Plan
-from pipeline.workers import on_workers
+from pipeline.workers import here, on_workers
 from pipeline.writer import OutputWriter, TableWriter
 from schemas.validation import ValidationReport
 
@@ -47,8 +47,13 @@ def write_part(part: int, plan: Plan, work_dir: str | Path, keep_texts: bool = T
 
 
 @task(name="commit-run", cache_policy=NO_CACHE, persist_result=False)
-def commit_run(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict) -> ValidationReport:
+def commit_run(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict,
+               workers: int = 1) -> ValidationReport:
     """Append the parts in order, then validate-or-abort and publish the run atomically."""
+    return here(workers, _commit, run, written, settings, timings)
+
+
+def _commit(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict) -> ValidationReport:
     for part in written:
         run.add_part(part)
     return run.commit(settings, timings)

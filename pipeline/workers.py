@@ -13,7 +13,7 @@ import multiprocessing
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -36,10 +36,16 @@ class _Crew:
     while the others start, and no place idles while work waits."""
 
     def __init__(self, workers: int):
-        self.pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_warm)
-        for _ in range(workers - 1):
-            self.pool.submit(int)                 # start the processes now, not at the first real work
+        # this process's share runs on one thread of its own, not on whichever thread Prefect
+        # gave the task: memory freed by a thread stays with that thread's malloc arena, so
+        # work spread over many threads would hold the peak of each
+        self.here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-work")
+        self.pool = None
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(max_workers=workers - 1, initializer=_warm,
+                                            mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(workers - 1):
+                self.pool.submit(int)             # start the processes now, not at the first real work
         self.places: queue.SimpleQueue[str] = queue.SimpleQueue()
         for place in ["here"] + ["pool"] * (workers - 1):
             self.places.put(place)
@@ -47,7 +53,7 @@ class _Crew:
     def run(self, fn: Callable[..., T], *args) -> T:
         place = self.places.get()
         try:
-            return fn(*args) if place == "here" else self.pool.submit(fn, *args).result()
+            return (self.here if place == "here" else self.pool).submit(fn, *args).result()
         finally:
             self.places.put(place)
 
@@ -55,22 +61,29 @@ class _Crew:
 def start(workers: int) -> None:
     """Start the processes of ``--workers N`` (the CLI calls this before Prefect's start-up,
     so they warm up meanwhile)."""
-    if workers > 1:
-        with _lock:
-            if workers not in _crews:
-                _crews[workers] = _Crew(workers)
+    with _lock:
+        if workers not in _crews:
+            _crews[workers] = _Crew(max(1, workers))
 
 
 def on_workers(workers: int, fn: Callable[..., T], *args) -> T:
     """``fn(*args)`` in one of ``workers`` processes: this one or a spawned one, whichever
-    is free first (always this one when workers is 1)."""
-    if workers <= 1:
-        return fn(*args)
+    is free first. At most ``workers`` run at once, however many task threads Prefect
+    runs: one part at a time per process keeps memory flat."""
     start(workers)
     return _crews[workers].run(fn, *args)
+
+
+def here(workers: int, fn: Callable[..., T], *args) -> T:
+    """``fn(*args)`` in this process, on the thread its share of the work runs on (one
+    malloc arena for all of it)."""
+    start(workers)
+    return _crews[workers].here.submit(fn, *args).result()
 
 
 @atexit.register
 def _shutdown() -> None:
     for crew in _crews.values():
-        crew.pool.shutdown(cancel_futures=True)
+        crew.here.shutdown(cancel_futures=True)
+        if crew.pool is not None:
+            crew.pool.shutdown(cancel_futures=True)

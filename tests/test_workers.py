@@ -9,7 +9,7 @@ from prefect.testing.utilities import prefect_test_harness
 from extractors.extract import extract_path
 from pipeline.cli import main
 from pipeline.flows import SMALL_RUN, batch_size_for
-from pipeline.parts import extract_part, load_part
+from pipeline.parts import extract_part, spilled
 from pipeline.workers import on_workers
 from tests.conftest import FIXTURES, SEED
 
@@ -22,10 +22,10 @@ def _facts(exs):
 
 def test_worker_processes_extract_the_same(tmp_path):
     refs = on_workers(2, extract_part, DOCS, 0, tmp_path)
-    spilled = load_part(tmp_path, 0)
+    spilled_here = list(spilled(tmp_path, 0))
     here = [extract_path(p) for p in DOCS]
     assert [r.doc_id for r in refs] == [e.doc_id for e in here]
-    assert _facts(spilled) == _facts(here)
+    assert _facts(spilled_here) == _facts(here)
 
 
 @pytest.mark.parametrize("n, workers, expected", [
