@@ -54,14 +54,17 @@ def measure(fn, paths: list[Path]) -> tuple[int, float, float]:
     return pages, seconds, peak
 
 
+def compare(paths: list[Path], rounds: int = 3) -> tuple[tuple[int, float, float], tuple[int, float, float]]:
+    """(pages, seconds, peak MiB) of bare pdfplumber and of ours: the best of ``rounds``
+    interleaved rounds, so the machine's noise hits both."""
+    ours(paths[:1])   # warm up: imports, vocabulary, jieba dictionary, spaCy
+    measured = [(measure(bare_pdfplumber, paths), measure(ours, paths)) for _ in range(rounds)]
+    return (min((r[0] for r in measured), key=lambda m: m[1]), min((r[1] for r in measured), key=lambda m: m[1]))
+
+
 def main(argv: list[str]) -> None:
     paths = [Path(a) for a in argv] or sorted({p.resolve() for p in (ROOT / "tests" / "fixtures").rglob("*.pdf")})
-    ours(paths[:1])   # warm up: imports, vocabulary, jieba dictionary, spaCy
-    rounds = []
-    for _ in range(3):   # interleaved rounds, best of each: the machine's noise hits both
-        rounds.append((measure(bare_pdfplumber, paths), measure(ours, paths)))
-    (bare_pages, bare_s, bare_mem) = min((r[0] for r in rounds), key=lambda m: m[1])
-    (our_pages, our_s, our_mem) = min((r[1] for r in rounds), key=lambda m: m[1])
+    (bare_pages, bare_s, bare_mem), (our_pages, our_s, our_mem) = compare(paths)
     print(f"{len(paths)} PDFs, {bare_pages} pages")
     print(f"bare pdfplumber extract_text : {bare_pages / bare_s:7.1f} pages/s  peak {bare_mem:6.1f} MiB")
     print(f"gongkai whole extraction     : {our_pages / our_s:7.1f} pages/s  peak {our_mem:6.1f} MiB")

@@ -6,16 +6,18 @@ processes (``--workers``) or machines (``--dask``).
 2. ``plan_parts``: from the references alone, which documents must be checked together
    (a prose file and the tables of the same disclosure; a web page and its attachments)
    and which are repeats of content already in the run.
-3. ``write_part``: each part reloads its documents (and, for cross-file checks, the other
-   members of their disclosure from other parts), runs the cross-file checks, writes the
-   stored texts and its rows as validated parquet tables.
+3. ``write_part``: each part reads its documents back one at a time (and, for cross-file
+   checks, the other files of their disclosure, from whichever part holds them), runs the
+   cross-file checks, writes the stored texts and its rows as validated parquet tables.
 4. The run's ``OutputWriter.add_part`` appends the parts' tables in part order.
+
+The spill and the parts live in the run's staging directory, or in a shared work area
+(an fsspec URL) when the tasks run on other machines.
 
 The result is the same tables an in-memory run writes (tests/test_parts.py).
 """
 from __future__ import annotations
 
-import io
 import pickle
 import shutil
 import tempfile
@@ -168,13 +170,18 @@ def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True)
     directory = Path(tempfile.mkdtemp(prefix="gongkai-part-")) if remote else Path(root) / "parts" / str(part)
     (directory / "texts").mkdir(parents=True, exist_ok=True)
     tables = TableWriter(directory)
+    checked: dict[Key, Extraction] = {}     # later documents of this part, already checked with their disclosure
     for i, ex in enumerate(spilled(work, part)):
-        if (part, i) in plan.repeats:
-            continue
-        members = plan.together.get((part, i), ((part, i),))
-        # alone, too: a page with links still becomes a disclosure
-        check_companions([ex if k == (part, i) else _load_one(work, k, plan.offsets[k]) for k in members])
-        tables.add(ex, write_text(ex, directory) if keep_texts else None)
+        key = (part, i)
+        if key in checked:
+            ex = checked.pop(key)
+        else:
+            members = plan.together.get(key, (key,))
+            group = [ex if k == key else _load_one(work, k, plan.offsets[k]) for k in members]
+            check_companions(group)              # alone, too: a page with links still becomes a disclosure
+            checked.update((k, e) for k, e in zip(members, group) if k[0] == part and k[1] > i)
+        if key not in plan.repeats:
+            tables.add(ex, write_text(ex, directory) if keep_texts else None)
     tables.close()
     if remote:
         for f in sorted(directory.rglob("*")):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 SUMMARY_ROWS = [
     ("一、一般公共预算拨款收入", 1234.56, "一、一般公共服务支出", 1000.5),
@@ -88,3 +89,17 @@ def xls_bytes() -> bytes | None:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def page_with_attachment(directory: Path) -> list[Path]:
+    """A web page of the seed's disclosure linking to a spreadsheet of its tables (both
+    written into ``directory``): one disclosure in two files."""
+    page = directory / "page.html"
+    page.write_text("""<html><head><meta charset="utf-8"></head><body><div class="content">
+<h2>怀化市政务服务中心2024年部门预算说明</h2>
+<p>一、部门收支总体情况。支出预算1094.8万元，其中基本支出439.56万元，项目支出655.24万元。</p>
+<p>附件：<a href="/files/2024%E5%B9%B4%E5%85%AC%E5%BC%80%E8%A1%A8.xlsx">2024年公开表</a></p>
+</div></body></html>""", encoding="utf-8")
+    sheet = directory / "2024年公开表.xlsx"
+    sheet.write_bytes(xlsx_bytes())
+    return [page, sheet]

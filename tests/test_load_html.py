@@ -167,16 +167,9 @@ def test_a_page_and_its_attachments_are_one_disclosure(tmp_path):
     """The tables file a page links to joins the page's disclosure and is checked against it."""
     from extractors.disclosures import check_companions
     from extractors.extract import extract_path
-    from tests.sheet_fixtures import xlsx_bytes
+    from tests.sheet_fixtures import page_with_attachment
 
-    page = tmp_path / "page.html"
-    page.write_text("""<html><head><meta charset="utf-8"></head><body><div class="content">
-<h2>怀化市政务服务中心2024年部门预算说明</h2>
-<p>一、部门收支总体情况。支出预算1094.8万元，其中基本支出439.56万元，项目支出655.24万元。</p>
-<p>附件：<a href="/files/2024%E5%B9%B4%E5%85%AC%E5%BC%80%E8%A1%A8.xlsx">2024年公开表</a></p>
-</div></body></html>""", encoding="utf-8")
-    sheet = tmp_path / "2024年公开表.xlsx"
-    sheet.write_bytes(xlsx_bytes())
+    page, sheet = page_with_attachment(tmp_path)
     exs = [extract_path(page), extract_path(sheet)]
     assert exs[0].attachments and exs[0].attachments[0][1] == "2024年公开表"
     check_companions(exs)

@@ -9,27 +9,15 @@ import pytest
 
 from pipeline.parts import DocRef, plan_parts, run_in_process
 from tests.conftest import FIXTURES, SEED, extract_into
-from tests.sheet_fixtures import xlsx_bytes
+from tests.sheet_fixtures import page_with_attachment
 
 PDF_GOLD = FIXTURES / "pdf_gold"
-
-
-def _page_with_attachment(tmp_path: Path) -> list[Path]:
-    page = tmp_path / "page.html"
-    page.write_text("""<html><head><meta charset="utf-8"></head><body><div class="content">
-<h2>怀化市政务服务中心2024年部门预算说明</h2>
-<p>一、部门收支总体情况。支出预算1094.8万元，其中基本支出439.56万元，项目支出655.24万元。</p>
-<p>附件：<a href="/files/2024%E5%B9%B4%E5%85%AC%E5%BC%80%E8%A1%A8.xlsx">2024年公开表</a></p>
-</div></body></html>""", encoding="utf-8")
-    sheet = tmp_path / "2024年公开表.xlsx"
-    sheet.write_bytes(xlsx_bytes())
-    return [page, sheet]
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> list[Path]:
     tmp = tmp_path_factory.mktemp("corpus")
-    page, sheet = _page_with_attachment(tmp)
+    page, sheet = page_with_attachment(tmp)
     broken = tmp / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7 this is not a PDF")
     repeat = tmp / "seed-copy.txt"
