@@ -42,7 +42,7 @@ def run(
                                                 "s3://bucket/tmp) for the run's parts; default: the run's "
                                                 "staging directory.")] = None,
 ) -> None:
-    """Extract every document with a Prefect flow (one task per document) into OUT."""
+    """Extract every document with a Prefect flow (in parts: pipeline/parts.py) into OUT."""
     quiet_prefect()
     inputs = discover(list(paths or [Path("raw")]))
     from pipeline.remote import is_url, push_run
