@@ -53,6 +53,25 @@ CREATE INDEX IF NOT EXISTS versions_pending ON versions (extracted_at);
 
 OUTCOMES = ("new", "changed", "unchanged", "failed")
 
+# Columns added to a table after manifests were first written. A manifest without them gets
+# them when it is opened (SQLite adds a column in place; rows written before read NULL).
+# Add a column here whenever SCHEMA gains one.
+ADDED_COLUMNS = {
+    "runs": ("new INTEGER", "changed INTEGER", "unchanged INTEGER", "failed INTEGER"),
+}
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Add the columns of ``ADDED_COLUMNS`` a manifest lacks; the ones added."""
+    added = []
+    for table, columns in ADDED_COLUMNS.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+                added.append(f"{table}.{column.split()[0]}")
+    return added
+
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -80,6 +99,7 @@ class Manifest:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        migrate(self.db)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -218,3 +218,23 @@ def test_attachment_links_and_type_mismatch():
     assert discover.type_mismatch("http://s/a.pdf", "text/html")
     assert not discover.type_mismatch("http://s/a.pdf", "application/pdf")
     assert not discover.type_mismatch("http://s/t.htm", "application/pdf")   # a page may be a PDF
+
+
+def test_a_manifest_from_before_the_run_counts_is_migrated(tmp_path):
+    """A manifest written before ``runs`` kept its counts opens, gains the columns, keeps its rows."""
+    path = tmp_path / "manifest.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE runs (run_id TEXT NOT NULL, site TEXT NOT NULL, started TEXT NOT NULL, "
+                      "finished TEXT, status TEXT NOT NULL, PRIMARY KEY (run_id, site));"
+                      "INSERT INTO runs VALUES ('r1', 'fixture', '2026-01-01T00:00:00+00:00', NULL, 'running');")
+    old.commit()
+    old.close()
+    with Manifest(path) as manifest:
+        run_id, resumed = manifest.start_run("fixture")
+        assert (run_id, resumed) == ("r1", True)            # the interrupted run is resumed
+        assert manifest.finish_run(run_id, "fixture") == {"new": 0, "changed": 0, "unchanged": 0, "failed": 0}
+        row = manifest._one("SELECT status, new, failed FROM runs WHERE run_id = 'r1'")
+        assert tuple(row) == ("complete", 0, 0)
+    with Manifest(path) as manifest:                          # opening again adds nothing twice
+        columns = [r[1] for r in manifest.db.execute("PRAGMA table_info(runs)")]
+        assert columns.count("new") == 1
