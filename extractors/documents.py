@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 from extractors.gazetteer import (Region, gazetteer, match_region_name, match_region_prefix,
                                   resolve_region, resolve_region_in_text)
+from extractors.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PAREN_CN, PART
 from extractors.normalize import Normalized, normalize
 
 # --- patterns (data) ------------------------------------------------------------------
@@ -67,10 +68,10 @@ TITLES = (TITLE, TITLE_YEAR_AFTER)
 # Words before a title that are not part of the agency: 关于怀化市民政局2024年部门预算的说明.
 TITLE_LEAD = re.compile(r"^(?:关于|公开|发布)")
 # Lines that end the cover: a table of contents or the first heading.
-HEAD_STOP = re.compile(r"^(?:目录|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十]+[)）])")
+HEAD_STOP = re.compile(rf"^(?:目录|{PART}|{CN_ITEM}|{PAREN_CN})")
 HEAD_LINES = 8          # the cover is within the first lines that have text
 HEAD_WINDOW = 4         # a title may be wrapped over up to this many lines
-TOC_PREFIX = re.compile(r"^第[一二三四五六七八九十]+部分")
+TOC_PREFIX = re.compile(rf"^{PART}")
 
 # Cover and table labels at the start of a line, longest role first. The name runs to the
 # end of the line or to a following "单位：" (部门：中共江苏省委办公厅 单位：万元).
@@ -98,7 +99,7 @@ DETAIL_UNITS_CONTEXT = re.compile(r"预算单位|决算单位|下属单位")
 # Headings that name the agency: 怀化市政务服务中心部门职责, 上海市普陀区司法局主要职能,
 # 上海市普陀区人民政府万里街道办事处（部门）机构设置, 第一部分 上海市普陀区规划和自然资源局概况.
 HEADING = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十]+[)）])?(?P<agency>[^\d\n，。；：:]{3,50}?)(?:[（(](?:部门|单位)[)）])?"
+    rf"^(?:{PART}|{CN_ITEM}|{PAREN_CN})?(?P<agency>[^\d\n，。；：:]{{3,50}}?)(?:[（(](?:部门|单位)[)）])?"
     r"(?:部门|单位)?(?:主要|基本)?(?:职责|职能|概况|机构设置|基本情况)$", re.M)
 
 # Parent agency, most specific first.
@@ -131,7 +132,7 @@ INTERNAL_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十][)）]
 # A list item that is a numbered line: "1. 普陀区司法局本部", "2、组织人事处", "（3）教育处".
 NUMBERED = re.compile(r"^(?:(?P<n>\d{1,3})[.、．]|[（(](?P<m>\d{1,3})[)）])\s*(?P<item>.*)$")
 # Where an inline list stops: a line starting a heading or a new item.
-NEW_BLOCK = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、](?!\d)|名词解释)")
+NEW_BLOCK = re.compile(rf"^(?:{PART}|{CN_ITEM}|{PAREN_ANY}|{DIGIT_ITEM}|名词解释)")
 LIST_SPLIT = "、；;，,"
 NOT_A_NAME = re.compile(r"\d|下设|包括|负责|主要|承担|共有|其中|以下|如下|详见|见下表|编制|单位名称|序号|^[本我该各]|^等$")
 # Table cells that are not unit names: headers, funding kinds, numbers, dashes.

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extractors.attribute import Vocabulary, match_concept
+from extractors.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PART
 from extractors.model import Fact
 from extractors.normalize import Normalized
 from extractors.numbers import find_quantities
@@ -64,7 +65,7 @@ NONE_STOP = re.compile(r"[，,。；;：:]|\n\s*\n")
 # List introducers: the figure before them is the parent of the figures after them.
 LIST_INTRO = re.compile(r"其中[:：,，]?|包括(用于)?|具体(为|如下|包括)[:：]?|分别(为|是)[:：]?")
 # Heading markers at the start of a fallback label: （一） 一、 1. (1)
-HEADING_MARK = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.]|\d+[.、](?!\d)|第[一二三四五六七八九十]+部分)")
+HEADING_MARK = re.compile(rf"^\s*({PAREN_ANY}|{CN_ITEM}|{DIGIT_ITEM}|{PART})")
 
 
 @dataclass

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.markers import CN_ITEM, DIGIT_ITEM, NUMERAL, PAREN_ANY
+
 # One-to-one character replacements (full-width forms → ASCII).
 _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(ord("０"), ord("９") + 1)}
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(ord("Ａ"), ord("Ｚ") + 1)})
@@ -77,8 +79,7 @@ def fold(text: str) -> str:
 
 
 # A line that starts like this is a new heading or list item, never a wrapped continuation.
-_NEW_ITEM = re.compile(r"^(第[一二三四五六七八九十]+[部分章节]|[一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十\d]+[)）]"
-                       r"|\d+[.、](?!\d)|[①-⑳]|表\d|附件|单位[:：])")
+_NEW_ITEM = re.compile(rf"^(第{NUMERAL}[部分章节]|{CN_ITEM}|{PAREN_ANY}|{DIGIT_ITEM}|[①-⑳]|表\d|附件|单位[:：])")
 # Lines ending like this end a sentence or introduce what follows.
 _LINE_END = set("。！？!?")   # a full-width line ending in ，；： still wraps
 # A number at the end of a line and its unit at the start of the next: "1446.32\n万元".

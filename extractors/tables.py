@@ -28,6 +28,7 @@ from statistics import median
 from typing import Any, Iterable
 
 from extractors.classification import code_info, compose_code, split_leading_code
+from extractors.markers import PART
 from extractors.normalize import fold
 from extractors.numbers import parse_quantity, parse_unit_header
 
@@ -386,7 +387,7 @@ class _Title:
 
 
 _TOC = re.compile(r"^目录$")
-_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+_PART = re.compile(rf"^{PART}")
 
 
 def _strip_number(text: str) -> tuple[str, str | None]:
