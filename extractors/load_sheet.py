@@ -24,9 +24,8 @@ from extractors.load_text import LoadedDocument, read_bytes, sha256_bytes
 from extractors.normalize import fold
 from extractors.numbers import parse_quantity, parse_unit_header
 from extractors.tables import (
-    _CODE_HEADER, _COLUMN_NUMBERS, _DASH, _INTEGER, _NUMBER_ALONE, _UNIT_IN_HEADER, PdfCell, PdfColumn, PdfRow,
-    PdfTable, _is_numeric, _key_text, _label_of, _strip_number, classify_title, load_table_kinds, measure_key,
-    title_key,
+    CODE_HEADER, COLUMN_NUMBERS, DASH, INTEGER, NUMBER_ALONE, UNIT_IN_HEADER, PdfCell, PdfColumn, PdfRow, PdfTable,
+    classify_title, is_numeric, key_text, label_of, load_table_kinds, measure_key, strip_number, title_key,
 )
 from schemas.reasons import DocumentError, Reason
 
@@ -160,7 +159,7 @@ def _title_of_row(row: list[str], kinds) -> tuple[str, str] | None:
 
 
 def _is_num(text: str) -> bool:
-    return bool(text) and _is_numeric(text)
+    return bool(text) and is_numeric(text)
 
 
 def _tables_of_sheet(sheet: _Sheet, kinds) -> list[PdfTable]:
@@ -181,8 +180,8 @@ def _tables_of_sheet(sheet: _Sheet, kinds) -> list[PdfTable]:
         number_above = None
         if r > 0 and (n == 0 or r - 1 > titles[n - 1][0]):
             above = [c for c in grid[r - 1] if c]
-            if len(above) == 1 and _NUMBER_ALONE.match(_key_text(above[0])):
-                number_above = _key_text(above[0])
+            if len(above) == 1 and NUMBER_ALONE.match(key_text(above[0])):
+                number_above = key_text(above[0])
         table = _table(sheet, r, end, text, kind, number_above, kinds)
         if table is not None:
             tables.append(table)
@@ -193,12 +192,12 @@ def _table(sheet: _Sheet, title_row: int, end: int, title_text: str, kind_name: 
            kinds) -> PdfTable | None:
     kind = kinds.kind(kind_name)
     form = kind is not None and kind.layout == "form"
-    printed, num = _strip_number(title_text)
+    printed, num = strip_number(title_text)
     number = num or number
     if title_row >= 0:
         for c in sheet.grid[title_row]:
-            if c and c != title_text and _NUMBER_ALONE.match(_key_text(c)):
-                number = number or _key_text(c)
+            if c and c != title_text and NUMBER_ALONE.match(key_text(c)):
+                number = number or key_text(c)
     continued = title_key(title_text)[2]
     start = title_row + 1
     # the 单位 line (and 部门 / table-number lines before it)
@@ -211,14 +210,14 @@ def _table(sheet: _Sheet, title_row: int, end: int, title_text: str, kind_name: 
         if u:
             unit = u
             for c in row:
-                if c and _NUMBER_ALONE.match(_key_text(c)):
-                    number = number or _key_text(c)
+                if c and NUMBER_ALONE.match(key_text(c)):
+                    number = number or key_text(c)
             start = r + 1
             break
     rows = list(range(start, end))
     # header rows: before the first row with a number (栏次 rows are header)
     def is_colnum_row(r):
-        return any(c and _COLUMN_NUMBERS.match(_key_text(c)) for c in sheet.grid[r])
+        return any(c and COLUMN_NUMBERS.match(key_text(c)) for c in sheet.grid[r])
 
     first_data = next((i for i, r in enumerate(rows) if not is_colnum_row(r)
                        and any(_is_num(c) for c in sheet.grid[r])), len(rows))
@@ -228,8 +227,8 @@ def _table(sheet: _Sheet, title_row: int, end: int, title_text: str, kind_name: 
     body_rows = [r for r in rows[first_data:] if any(sheet.grid[r]) and not is_colnum_row(r)]
     unit_source = "line"
     if unit is None:
-        m = next((_UNIT_IN_HEADER.search(fold(c)) for r in header_rows for c in sheet.grid[r]
-                  if c and _UNIT_IN_HEADER.search(fold(c))), None)
+        m = next((UNIT_IN_HEADER.search(fold(c)) for r in header_rows for c in sheet.grid[r]
+                  if c and UNIT_IN_HEADER.search(fold(c))), None)
         if m:
             unit, unit_source = m.group(1), "header"
         else:
@@ -255,15 +254,15 @@ def _table(sheet: _Sheet, title_row: int, end: int, title_text: str, kind_name: 
         if not nums:
             continue
         levels = levels_of(col)
-        ints = all(_INTEGER.match(t) for t in nums)
+        ints = all(INTEGER.match(t) for t in nums)
         if form:
             amount_cols.append(col)
             continue
-        if ints and any(_CODE_HEADER.search(_key_text(h)) for h in levels):
+        if ints and any(CODE_HEADER.search(key_text(h)) for h in levels):
             code_cols.add(col)
             continue
         if measure_key(levels, kinds) is None and ints:
-            named = sum(1 for r in body_rows if _INTEGER.match(fold(sheet.grid[r][col]).strip() or "x")
+            named = sum(1 for r in body_rows if INTEGER.match(fold(sheet.grid[r][col]).strip() or "x")
                         and any(c and not _is_num(c) for c in sheet.grid[r][col + 1:]))
             codeish = sum(1 for t in nums if code_info(t) or len(t) <= 2)
             if named >= 0.6 * len(nums) and codeish >= 0.6 * len(nums):
@@ -284,7 +283,7 @@ def _table(sheet: _Sheet, title_row: int, end: int, title_text: str, kind_name: 
             if not text:
                 continue
             cell = PdfCell(text, _ZERO, 1)
-            if col in code_cols and _INTEGER.match(fold(text).strip()):
+            if col in code_cols and INTEGER.match(fold(text).strip()):
                 cell.role = "code"
             elif col in col_index and _is_num(text):
                 q = parse_quantity(fold(text).replace(" ", ""), unit)
@@ -296,7 +295,7 @@ def _table(sheet: _Sheet, title_row: int, end: int, title_text: str, kind_name: 
             cells.append((col, cell))
         if not cells:
             continue
-        if not any(c.role == "amount" for _, c in cells) and all(_DASH.match(c.raw.strip()) for _, c in cells):
+        if not any(c.role == "amount" for _, c in cells) and all(DASH.match(c.raw.strip()) for _, c in cells):
             continue
         _label(cells)
         body.append(PdfRow(len(body), 1, [c for _, c in cells]))
@@ -304,7 +303,7 @@ def _table(sheet: _Sheet, title_row: int, end: int, title_text: str, kind_name: 
     note = None
     if not has_amount:
         region = [c for r in range(title_row + 1, end) for c in sheet.grid[r] if c]
-        note = next((c for c in region for p in kinds.empty if p.search(_key_text(c))), None)
+        note = next((c for c in region for p in kinds.empty if p.search(key_text(c))), None)
         body = []
     return PdfTable(
         kind=kind_name, title=printed, number=number, pages=[1], unit=unit, unit_source=unit_source,
@@ -322,7 +321,7 @@ def _label(cells: list[tuple[int, PdfCell]]) -> None:
             group.append(cell)
             continue
         if group:
-            label, code = _label_of(group)
+            label, code = label_of(group)
             if label is not None or code is not None:
                 last = (label, code)
         group = []

@@ -122,21 +122,21 @@ _NUMBER_PREFIX = re.compile(
     r"^(?P<num>公开\d+表|附表\d+(?:[-—]\d+)*|表\d+(?:[-—]\d+)*|表[一二三四五六七八九十]+(?=[、:：])|"
     r"[一二三四五六七八九十]+[、.]|\d+(?:[.、](?!\d)|[.、]?(?=\d{4}年)|\.(?=\s))|[(][一二三四五六七八九十\d]+[)])[:：、.\s]*")
 # a number standing alone on its own line, or at the end of the unit line
-_NUMBER_ALONE = re.compile(r"^(公开\d+表|附表\d+(?:[-—]\d+)*|表\d+(?:[-—]\d+)*)$")
+NUMBER_ALONE = re.compile(r"^(公开\d+表|附表\d+(?:[-—]\d+)*|表\d+(?:[-—]\d+)*)$")
 _NUMBER_IN_LINE = re.compile(r"(公开\d+表|附表\d+(?:[-—]\d+)*)")
 _TRAILING_NOTE = re.compile(r"\((?P<note>续表?|功能科目|经济科目|按功能分类|按经济分类|(?:\d{4}年度?)|[^()]{0,8}科目)\)$")
 _CONTINUED = re.compile(r"(\(续表?\)|续表)$")
 _NOT_A_TITLE = re.compile(r"(…|\.{4,}|·{3,}|[，。；]|^详见|^见|情况说明|编制说明)")
 
 
-def _key_text(text: str) -> str:
+def key_text(text: str) -> str:
     text = fold(text).replace("（", "(").replace("）", ")")
     return _QUOTES.sub("", _BLANKS.sub("", text))
 
 
 def title_key(text: str) -> tuple[str, str | None, bool]:
     """(key to match, table number as printed or None, continued?) for a title line."""
-    key = _key_text(text)
+    key = key_text(text)
     number = None
     m = _NUMBER_PREFIX.match(key)
     if m and len(key) > m.end():
@@ -177,7 +177,7 @@ def measure_key(levels: Iterable[str], kinds: TableKinds | None = None) -> str |
     kinds = kinds or load_table_kinds()
     found: list[tuple[str, str | None, bool] | None] = []
     for level in levels:
-        text = _YEAR_PREFIX.sub("", _key_text(level))
+        text = _YEAR_PREFIX.sub("", key_text(level))
         hit = None
         for key, patterns, group, by_period in kinds.measures:
             if any(p.search(text) for p in patterns):
@@ -268,8 +268,8 @@ class PdfTable:
 
 # --- words and lines ----------------------------------------------------------------------------
 _NUMERIC = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_INTEGER = re.compile(r"^\d+$")
-_DASH = re.compile(r"^[-—–－/／\\]+$")
+INTEGER = re.compile(r"^\d+$")
+DASH = re.compile(r"^[-—–－/／\\]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPLIT_NUM_CJK = re.compile(r"(?<=\d)(?=[\u3400-\u9fff（(])|(?<=[\u3400-\u9fff）)])(?=-?\d)")
 
@@ -370,7 +370,7 @@ def _lines(words: list[_Word]) -> list[_Line]:
     return sorted(lines, key=lambda l: l.top)
 
 
-def _is_numeric(text: str) -> bool:
+def is_numeric(text: str) -> bool:
     return bool(_NUMERIC.match(fold(text).replace(" ", "")))
 
 
@@ -390,14 +390,14 @@ _TOC = re.compile(r"^目录$")
 _PART = re.compile(rf"^{PART}")
 
 
-def _strip_number(text: str) -> tuple[str, str | None]:
+def strip_number(text: str) -> tuple[str, str | None]:
     """The title as printed without its leading number, and that number."""
     stripped = text.strip()
-    m = _NUMBER_PREFIX.match(_key_text(stripped))
+    m = _NUMBER_PREFIX.match(key_text(stripped))
     if not m:
         return stripped, None
     # cut as many printed characters as the key's prefix holds (blanks don't count)
-    want = len(_key_text(stripped)[:m.end()])
+    want = len(key_text(stripped)[:m.end()])
     seen = 0
     i = 0
     while i < len(stripped) and seen < want:
@@ -408,7 +408,7 @@ def _strip_number(text: str) -> tuple[str, str | None]:
 
 
 def _find_titles(lines: list[_Line], kinds: TableKinds) -> list[_Title]:
-    if any(_TOC.match(_key_text(l.text)) for l in lines[:4]):
+    if any(_TOC.match(key_text(l.text)) for l in lines[:4]):
         return []
     titles = []
     i = 0
@@ -416,9 +416,9 @@ def _find_titles(lines: list[_Line], kinds: TableKinds) -> list[_Title]:
         found = None
         text = lines[i].text
         candidates = [(text, [i])]
-        if i + 1 < len(lines) and not _key_text(text).endswith("表"):
+        if i + 1 < len(lines) and not key_text(text).endswith("表"):
             nxt = lines[i + 1]
-            if len(_key_text(nxt.text)) <= 8 and nxt.top - lines[i].bottom < 1.5 * (lines[i].bottom - lines[i].top):
+            if len(key_text(nxt.text)) <= 8 and nxt.top - lines[i].bottom < 1.5 * (lines[i].bottom - lines[i].top):
                 candidates.append((text + nxt.text.strip(), [i, i + 1]))
         for cand, idx in reversed(candidates):
             kind = classify_title(cand, kinds)
@@ -427,11 +427,11 @@ def _find_titles(lines: list[_Line], kinds: TableKinds) -> list[_Title]:
                 break
         if found:
             cand, idx, kind = found
-            printed, number = _strip_number(cand)
+            printed, number = strip_number(cand)
             # the table number may stand alone on the line above ("公开01表", right-aligned)
-            if i > 0 and _NUMBER_ALONE.match(_key_text(lines[i - 1].text)) and \
+            if i > 0 and NUMBER_ALONE.match(key_text(lines[i - 1].text)) and \
                     lines[i].top - lines[i - 1].bottom < 3 * (lines[i].bottom - lines[i].top):
-                number = number or _key_text(lines[i - 1].text)
+                number = number or key_text(lines[i - 1].text)
                 idx = [i - 1] + idx
             _, _, continued = title_key(cand)
             titles.append(_Title(kind, printed, number, continued, idx,
@@ -560,7 +560,7 @@ def _word_rows(lines: list[_Line]) -> list[list[_Raw]]:
             if cells:
                 prev = cells[-1][-1]
                 gap = w.x0 - prev.x1
-                numeric = _is_numeric(w.text) or _is_numeric(prev.text)
+                numeric = is_numeric(w.text) or is_numeric(prev.text)
                 if not numeric and gap < 1.1 * max(w.size, prev.size):
                     cells[-1].append(w)
                     continue
@@ -571,12 +571,12 @@ def _word_rows(lines: list[_Line]) -> list[list[_Raw]]:
 
 def _is_prose(line: _Line, page_width: float) -> bool:
     text = line.text
-    if re.search(r"[，。；]", text) or _PART.match(_key_text(text)):
+    if re.search(r"[，。；]", text) or _PART.match(key_text(text)):
         return True
     for a, b in zip(line.words, line.words[1:]):
         # a figure run into its unit or the next word ("2018 年度", "33172.15 万元"): running text
         # (a blank typed between them: split words of one printed word are not running text)
-        if _is_numeric(a.text) and 0.1 * a.size < b.x0 - a.x1 < 0.6 * a.size and \
+        if is_numeric(a.text) and 0.1 * a.size < b.x0 - a.x1 < 0.6 * a.size and \
                 re.match(r"(万元|亿元|元|%)", b.text):
             return True
     return len(line.words) <= 2 and (line.x1 - line.x0) > 0.55 * page_width and len(text) > 25
@@ -584,8 +584,8 @@ def _is_prose(line: _Line, page_width: float) -> bool:
 
 _NOTE = re.compile(r"^(注|说明|备注|附注)\s*\d?\s*[:：]")
 _PAGE_NO = re.compile(r"^[-—–\s]*(第?\s*\d{1,3}\s*页?)[-—–\s]*$")
-_COLUMN_NUMBERS = re.compile(r"^栏次$|^行次$")
-_CODE_HEADER = re.compile(r"(编码|代码|编号|^类$|^款$|^项$)")
+COLUMN_NUMBERS = re.compile(r"^栏次$|^行次$")
+CODE_HEADER = re.compile(r"(编码|代码|编号|^类$|^款$|^项$)")
 
 
 def _cluster_columns(cells: list[tuple[float, float]]) -> list[list[int]]:
@@ -614,7 +614,7 @@ def _xr(cell: _Raw) -> tuple[float, float]:
     return box[0], box[2]
 
 
-_UNIT_IN_HEADER = re.compile(r"[(（]\s*(?:单位\s*[:：]?\s*)?(?:人民币)?\s*(万元|千元|亿元|元)\s*[)）]")
+UNIT_IN_HEADER = re.compile(r"[(（]\s*(?:单位\s*[:：]?\s*)?(?:人民币)?\s*(万元|千元|亿元|元)\s*[)）]")
 
 
 def _build_part(
@@ -628,11 +628,11 @@ def _build_part(
     form = kind is not None and kind.layout == "form"
     # 1. which rows are header: those before the first row with a number (栏次 rows are header)
     def numeric_cells(row):
-        return [c for c in row if _is_numeric(c.text)]
+        return [c for c in row if is_numeric(c.text)]
 
     first_data = None
     for i, row in enumerate(rows):
-        if any(_COLUMN_NUMBERS.match(_key_text(c.text)) for c in row):
+        if any(COLUMN_NUMBERS.match(key_text(c.text)) for c in row):
             continue
         nums = numeric_cells(row)
         if nums:
@@ -643,9 +643,9 @@ def _build_part(
     if first_data is None:
         first_data = len(rows)
     header_rows, body_rows = rows[:first_data], rows[first_data:]
-    body_rows = [r for r in body_rows if not any(_COLUMN_NUMBERS.match(_key_text(c.text)) for c in r)]
+    body_rows = [r for r in body_rows if not any(COLUMN_NUMBERS.match(key_text(c.text)) for c in r)]
     # 2. numeric cells of the body → columns; integer-only columns of codes are code columns
-    nums = [(ri, ci) for ri, row in enumerate(body_rows) for ci, c in enumerate(row) if _is_numeric(c.text)]
+    nums = [(ri, ci) for ri, row in enumerate(body_rows) for ci, c in enumerate(row) if is_numeric(c.text)]
     groups = _cluster_columns([_xr(body_rows[ri][ci]) for ri, ci in nums])
     header_cells = [c for row in header_rows for c in row]
 
@@ -659,13 +659,13 @@ def _build_part(
         texts = [fold(body_rows[ri][ci].text).strip() for ri, ci in members]
         x0 = min(_xr(body_rows[ri][ci])[0] for ri, ci in members)
         x1 = max(_xr(body_rows[ri][ci])[1] for ri, ci in members)
-        heads = [_key_text(h.text) for h in header_over(x0, x1)]
+        heads = [key_text(h.text) for h in header_over(x0, x1)]
         # codes are integers (201, 20103, 2010301, or 类/款/项 parts 201 | 03 | 01) printed
         # before the row's name
-        named = sum(1 for ri, ci in members if any(not _is_numeric(c.text) for c in body_rows[ri][ci + 1:]))
-        codeish = all(_INTEGER.match(t) for t in texts) and named >= 0.6 * len(members) and (
+        named = sum(1 for ri, ci in members if any(not is_numeric(c.text) for c in body_rows[ri][ci + 1:]))
+        codeish = all(INTEGER.match(t) for t in texts) and named >= 0.6 * len(members) and (
             sum(1 for t in texts if code_info(t) or len(t) <= 2) >= 0.6 * len(texts))
-        if any(_CODE_HEADER.search(h) for h in heads) and all(_INTEGER.match(t) for t in texts):
+        if any(CODE_HEADER.search(h) for h in heads) and all(INTEGER.match(t) for t in texts):
             codeish = True
         if codeish and not form:
             code_cells.update(members)
@@ -675,13 +675,13 @@ def _build_part(
     for ri, row in enumerate(body_rows):
         for ci, c in enumerate(row[:-1]):
             t = fold(c.text).strip()
-            if (ri, ci) in code_cells or not _INTEGER.match(t) or not code_info(t):
+            if (ri, ci) in code_cells or not INTEGER.match(t) or not code_info(t):
                 continue
             nxt = row[ci + 1]
-            if not _is_numeric(nxt.text) and len(amount_groups) and not form:
+            if not is_numeric(nxt.text) and len(amount_groups) and not form:
                 # an integer right before a text cell, in a column that holds no decimals
                 col = next((g for g in amount_groups if (ri, ci) in g), None)
-                if col is not None and all(_INTEGER.match(fold(body_rows[r][k].text).strip()) for r, k in col):
+                if col is not None and all(INTEGER.match(fold(body_rows[r][k].text).strip()) for r, k in col):
                     code_cells.add((ri, ci))
                     col.remove((ri, ci))
     amount_groups = [g for g in amount_groups if g]
@@ -694,7 +694,7 @@ def _build_part(
     order = sorted(range(len(amount_groups)), key=lambda i: extents[i][0])
     amount_groups = [amount_groups[i] for i in order]
     extents = [extents[i] for i in order]
-    text_cols = [(_xr(c)[0], _xr(c)[1]) for row in body_rows for c in row if not _is_numeric(c.text)]
+    text_cols = [(_xr(c)[0], _xr(c)[1]) for row in body_rows for c in row if not is_numeric(c.text)]
     columns = []
     for k, (x0, x1) in enumerate(extents):
         levels = [] if form else _levels_for(header_rows, x0, x1, extents, k, text_cols, ruled)
@@ -719,7 +719,7 @@ def _build_part(
                     col = columns[col_of[(ri, ci)]]
                     cell.column, cell.measure, cell.measure_key = col.index, col.measure, col.measure_key
             cells.append(cell)
-        if not any(c.role == "amount" for c in cells) and all(_DASH.match(c.raw.strip()) for c in cells):
+        if not any(c.role == "amount" for c in cells) and all(DASH.match(c.raw.strip()) for c in cells):
             continue
         _label_amounts(cells, columns, slots, ruled)
         out_rows.append(PdfRow(len(out_rows), page, cells))
@@ -781,7 +781,7 @@ def _unruled_claims(header_rows: list[list[_Raw]], centers: list[float]) -> dict
                 lo = (cells[i - 1].bbox[2] + hx0) / 2 if i > 0 else float("-inf")
                 hi = (hx1 + cells[i + 1].bbox[0]) / 2 if i + 1 < len(cells) else float("inf")
             over = {k for k, c in enumerate(centers) if hx0 - pad <= c <= hx1 + pad}
-            label = _LABEL_HEADER.search(_key_text(h.text)) and measure_key([h.text]) is None
+            label = _LABEL_HEADER.search(key_text(h.text)) and measure_key([h.text]) is None
             part = set() if label else \
                 {k for k, c in enumerate(centers) if lo <= c <= hi}
             hc = (hx0 + hx1) / 2
@@ -880,15 +880,15 @@ def _label_amounts(cells: list[PdfCell], columns: list[PdfColumn], slots: list[t
         group = [c for c in group if not any(x0 >= c.bbox[2] - 1 and x1 <= cell.bbox[0] + 1 for x0, x1 in between)]
         prev_amount = cell
         if group:
-            label, code = _label_of(group)
+            label, code = label_of(group)
             if label is not None or code is not None:
                 last_label = (label, code)
         cell.label, cell.code = last_label
 
 
-def _label_of(group: list[PdfCell]) -> tuple[str | None, str | None]:
+def label_of(group: list[PdfCell]) -> tuple[str | None, str | None]:
     codes = [fold(c.raw).strip() for c in group if c.role == "code"]
-    names = [c.raw.strip() for c in group if c.role != "code" and c.raw.strip() and not _DASH.match(c.raw.strip())]
+    names = [c.raw.strip() for c in group if c.role != "code" and c.raw.strip() and not DASH.match(c.raw.strip())]
     code = compose_code(codes) if codes else None
     if code is None and names:
         split = split_leading_code(fold(names[0]))
@@ -911,7 +911,7 @@ def _indent_levels(rows: list[PdfRow], kind: TableKind | None) -> None:
         texts = [c for c in row.cells if c.role == "text"]
         if any(c.role == "code" for c in row.cells) or not texts or not row.amounts:
             continue
-        if texts[0].bbox[0] > row.amounts[0].bbox[0] or _TOTAL_LABEL.match(_key_text(texts[0].raw)):
+        if texts[0].bbox[0] > row.amounts[0].bbox[0] or _TOTAL_LABEL.match(key_text(texts[0].raw)):
             continue
         firsts.append((row, texts[0]))
     if len(firsts) < 3:
@@ -992,7 +992,7 @@ def _head_lines(title: _Title | None, region: list[_Line]) -> tuple[set[int], st
     unit = None
     number = title.number if title else None
     for j in range(n_title, min(len(region), n_title + 4)):
-        text = _key_text(region[j].text)
+        text = key_text(region[j].text)
         u = parse_unit_header(region[j].text)
         if u and not unit:
             unit = u
@@ -1000,9 +1000,9 @@ def _head_lines(title: _Title | None, region: list[_Line]) -> tuple[set[int], st
             m = _NUMBER_IN_LINE.search(text)
             number = number or (m.group(1) if m else None)
             continue
-        if _NUMBER_ALONE.match(text) or re.match(r"^(编制)?(部门|单位|预算单位|编制单位)[:：]", text) or \
+        if NUMBER_ALONE.match(text) or re.match(r"^(编制)?(部门|单位|预算单位|编制单位)[:：]", text) or \
                 re.match(r"^\(\d{4}年度?\)$", text):
-            if _NUMBER_ALONE.match(text):
+            if NUMBER_ALONE.match(text):
                 number = number or text
             consumed.add(j)
             continue
@@ -1039,7 +1039,7 @@ def _region_rows(title: _Title | None, content: list[_Line], grids: list[_Grid])
     top = min(l.top for l in content)
     bottom = max(l.bottom for l in content)
     ruled_rows, used = _ruled_rows(grids, words, top - 1, bottom + 1)
-    numeric = [w for w in words if _is_numeric(w.text)]
+    numeric = [w for w in words if is_numeric(w.text)]
     if ruled_rows and sum(1 for w in numeric if id(w) in used) >= 0.9 * len(numeric):
         outside = [w for w in words if id(w) not in used]     # e.g. a header printed above the grid
         rows = ruled_rows + (_word_rows(_lines(outside)) if outside else [])
@@ -1057,7 +1057,7 @@ def _unit_of(title: _Title | None, kind: TableKind | None, unit: str | None,
         return unit, "line"
     for row in rows[:6]:
         for c in row:
-            m = _UNIT_IN_HEADER.search(fold(c.text))
+            m = UNIT_IN_HEADER.search(fold(c.text))
             if m:
                 return m.group(1), "header"
     if title is None or title.continued:
@@ -1076,7 +1076,7 @@ def _table_in_region(title, region, grids, page_number, width, height, kinds) ->
     if found is None:
         return None
     rows, ruled = found
-    if title is None and not any(_is_numeric(c.text) for r in rows for c in r):
+    if title is None and not any(is_numeric(c.text) for r in rows for c in r):
         return None
     unit, unit_source = _unit_of(title, kind, unit, rows)
     header, columns, body, header_raw = _build_part(rows, page=page_number, ruled=ruled, kind=kind, unit=unit,
@@ -1087,7 +1087,7 @@ def _table_in_region(title, region, grids, page_number, width, height, kinds) ->
     notes = [l.text.strip() for i, l in enumerate(tail) if _NOTE.match(fold(l.text.strip())) or i < 3]
     note = " ".join(notes) if notes else None
     if not has_amount:
-        marker = next((l.text.strip() for l in region for p in kinds.empty if p.search(_key_text(l.text))), None)
+        marker = next((l.text.strip() for l in region for p in kinds.empty if p.search(key_text(l.text))), None)
         if marker and (not note or marker not in note):
             note = marker
         body = []
@@ -1106,7 +1106,7 @@ def _table_in_region(title, region, grids, page_number, width, height, kinds) ->
 
 def _merge_wrapped(rows: list[list[_Raw]]) -> list[list[_Raw]]:
     """Unruled tables: a label wrapped onto its own line joins the row with figures nearest to it."""
-    has_num = [any(_is_numeric(c.text) for c in r) for r in rows]
+    has_num = [any(is_numeric(c.text) for c in r) for r in rows]
     if not any(has_num):
         return rows
     first = has_num.index(True)
@@ -1132,7 +1132,7 @@ def _merge_wrapped(rows: list[list[_Raw]]) -> list[list[_Raw]]:
         _, j = min(cands)
         target = merged[j]
         for c in row:
-            host = next((t for t in target if not _is_numeric(t.text)
+            host = next((t for t in target if not is_numeric(t.text)
                          and min(t.bbox[2], c.bbox[2]) - max(t.bbox[0], c.bbox[0]) > 0), None)
             if host is None:
                 target.append(c)
