@@ -70,7 +70,8 @@ class TableWriter:
     (pipeline/parts.py), written on whichever worker extracted it."""
 
     def __init__(self, directory: Path, flush_every: int = FLUSH_EVERY):
-        self.directory = Path(directory)
+        # where the tables are; a part uploaded to a remote work area says its URL instead (a str)
+        self.directory: Path | str = Path(directory)
         self.flush_every = flush_every
         self.rows: dict[str, list[dict]] = {t: [] for t in TABLES}
         self._pending = 0                                  # documents in self.rows
