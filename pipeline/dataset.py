@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -136,15 +136,19 @@ def _write_table(path: Path, parts: _Partitions, out: Path) -> None:
         _write_partitions(source, parts, first, first + OPEN_PARTITIONS, out)
 
 
-def write_dataset(tables_dir: Path, out: Path) -> list[Path]:
+def write_dataset(tables_dir: Path, out: Path, pool: Executor | None = None) -> list[Path]:
     """Partition the tables of ``tables_dir`` into ``out`` (which must not exist yet), the
-    tables side by side on threads (parquet writing releases the GIL). Streaming: tables
-    are read ``BATCH_ROWS`` rows at a time, one pass per ``OPEN_PARTITIONS`` partitions;
-    rows keep their order within a partition."""
+    tables side by side on threads (parquet writing releases the GIL); with ``pool`` (the
+    ``--workers`` processes) the largest table goes there. Streaming: tables are read
+    ``BATCH_ROWS`` rows at a time, one pass per ``OPEN_PARTITIONS`` partitions; rows keep
+    their order within a partition."""
     tables_dir, out = Path(tables_dir), Path(out)
     parts = _Partitions(tables_dir / "documents.parquet")
+    by_size = sorted(TABLES, key=lambda t: -pq.ParquetFile(tables_dir / f"{t}.parquet").metadata.num_rows)
     with ThreadPoolExecutor(max_workers=min(len(TABLES), os.cpu_count() or 1)) as threads:
-        for done in [threads.submit(_write_table, tables_dir / f"{t}.parquet", parts, out / t) for t in TABLES]:
+        running = [(pool if pool is not None and i == 0 else threads).submit(
+            _write_table, tables_dir / f"{t}.parquet", parts, out / t) for i, t in enumerate(by_size)]
+        for done in running:
             done.result()
     return sorted(out.rglob("*.parquet"))
 
@@ -192,10 +196,10 @@ def _primary_key(table: str) -> list[str]:
             "summary": ["doc_id"]}.get(table, [])
 
 
-def write_package(root: Path, run_id: str | None = None) -> Path:
+def write_package(root: Path, run_id: str | None = None, pool: Executor | None = None) -> Path:
     """Partition ``root``'s tables into ``root/dataset`` and describe them in ``root/datapackage.json``."""
     root = Path(root)
-    write_dataset(root, root / DATASET_DIR)
+    write_dataset(root, root / DATASET_DIR, pool)
     path = root / DATAPACKAGE
     path.write_text(json.dumps(datapackage(root, run_id), ensure_ascii=False, indent=1), encoding="utf-8")
     return path

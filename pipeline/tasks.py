@@ -14,7 +14,7 @@ from pipeline.harvest_extract import StoredDocument
 from pipeline.sources import Site
 from pipeline.store import RawStore
 from pipeline.parts import DocRef, Plan
-from pipeline.workers import here, on_workers
+from pipeline.workers import here, on_workers, pool_of
 from pipeline.writer import OutputWriter, TableWriter
 from schemas.validation import ValidationReport
 
@@ -49,14 +49,15 @@ def write_part(part: int, plan: Plan, work_dir: str | Path, keep_texts: bool = T
 @task(name="commit-run", cache_policy=NO_CACHE, persist_result=False)
 def commit_run(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict,
                workers: int = 1) -> ValidationReport:
-    """Append the parts in order, then validate-or-abort and publish the run atomically."""
-    return here(workers, _commit, run, written, settings, timings)
+    """Append the parts in order, then validate-or-abort and publish the run atomically
+    (the other worker processes partition the dataset's largest table meanwhile)."""
+    return here(workers, _commit, run, written, settings, timings, pool_of(workers))
 
 
-def _commit(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict) -> ValidationReport:
+def _commit(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict, pool) -> ValidationReport:
     for part in written:
         run.add_part(part)
-    return run.commit(settings, timings)
+    return run.commit(settings, timings, pool)
 
 
 # -- harvesting ---------------------------------------------------------------------------

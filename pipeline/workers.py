@@ -74,6 +74,12 @@ def on_workers(workers: int, fn: Callable[..., T], *args) -> T:
     return _crews[workers].run(fn, *args)
 
 
+def pool_of(workers: int) -> ProcessPoolExecutor | None:
+    """The other processes of ``--workers N`` (None when N is 1)."""
+    start(workers)
+    return _crews[workers].pool
+
+
 def here(workers: int, fn: Callable[..., T], *args) -> T:
     """``fn(*args)`` in this process, on the thread its share of the work runs on (one
     malloc arena for all of it)."""

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from concurrent.futures import Executor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -272,23 +273,25 @@ class OutputWriter:
         self.doc_ids |= set(carried)
         return len(carried)
 
-    def commit(self, settings: dict | None = None, timings: dict | None = None) -> ValidationReport:
+    def commit(self, settings: dict | None = None, timings: dict | None = None,
+               pool: Executor | None = None) -> ValidationReport:
         """Validate, then write the run and publish it; nothing moves if validation fails.
-        ``settings`` and ``timings`` go into the run's manifest."""
+        ``settings`` and ``timings`` go into the run's manifest; ``pool``: processes that
+        may partition a table of the dataset meanwhile."""
         try:
-            return self._commit(settings or {}, timings or {})
+            return self._commit(settings or {}, timings or {}, pool)
         except BaseException:
             self.abort()
             raise
 
-    def _commit(self, settings: dict, timings: dict) -> ValidationReport:
+    def _commit(self, settings: dict, timings: dict, pool: Executor | None) -> ValidationReport:
         self.tables.close()
         self._remove_work()
         if self.tables.failures:
             self.abort()
             return ValidationReport(pd.concat(self.tables.failures, ignore_index=True), summary=self.tables.summary())
         report = ValidationReport(_NO_FAILURES.copy(), summary=self.tables.summary())
-        write_package(self.staging, self.run_id)     # the partitioned dataset + datapackage.json
+        write_package(self.staging, self.run_id, pool)     # the partitioned dataset + datapackage.json
         manifest = self.manifest(settings, timings)
         (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
                                              encoding="utf-8")

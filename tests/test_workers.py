@@ -44,3 +44,13 @@ def test_flow_with_workers_and_batches_writes_the_same_tables(tmp_path):
         one = pq.read_table(tmp_path / "one" / f"{table}.parquet").drop_columns(["text_path"] if table == "documents" else [])
         two = pq.read_table(tmp_path / "two" / f"{table}.parquet").drop_columns(["text_path"] if table == "documents" else [])
         assert one.sort_by("doc_id").equals(two.sort_by("doc_id")), table
+    # the partitioned dataset too (its largest table is partitioned on the other process)
+    for table in ("documents", "facts", "checks"):
+        one, two = (sorted(p.relative_to(tmp_path / d).as_posix() for p in (tmp_path / d / "dataset" / table).rglob("*.parquet"))
+                    for d in ("one", "two"))
+        assert one == two, table
+        for rel in one:
+            a, b = pq.read_table(tmp_path / "one" / rel), pq.read_table(tmp_path / "two" / rel)
+            if table == "documents":
+                a, b = a.drop_columns(["text_path"]), b.drop_columns(["text_path"])
+            assert a.sort_by("doc_id").equals(b.sort_by("doc_id")), rel
