@@ -64,15 +64,20 @@ def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batc
     batches = [paths[i:i + size] for i in range(0, len(paths), size)]
     run = open_run(out_dir, keep_texts, started, work)
     refs: list[DocRef] = []
-    for future in as_completed([extract_part.submit(b, i, run.work_dir, workers) for i, b in enumerate(batches)]):
-        for ref in future.result():
-            refs.append(ref)
-            progress.notify(ref)
-    extracted = time.time()
-    # quote(): Prefect would otherwise walk every reference looking for futures
-    plan = plan_parts(quote(refs))
-    written = [f.result() for f in [write_part.submit(i, plan, run.work_dir, keep_texts, workers)
-                                    for i in range(len(batches))]]
+    try:
+        for future in as_completed([extract_part.submit(b, i, run.work_dir, workers)
+                                    for i, b in enumerate(batches)]):
+            for ref in future.result():
+                refs.append(ref)
+                progress.notify(ref)
+        extracted = time.time()
+        # quote(): Prefect would otherwise walk every reference looking for futures
+        plan = plan_parts(quote(refs))
+        written = [f.result() for f in [write_part.submit(i, plan, run.work_dir, keep_texts, workers)
+                                        for i in range(len(batches))]]
+    except BaseException:
+        run.abort()            # a task that crashed: drop the staging directory, the previous output stays
+        raise
     settings = {"command": "run", "inputs": [str(p) for p in paths], "batch_size": size, "workers": workers}
     report = commit_run(quote(run), quote(written), settings, {"extract_seconds": round(extracted - started, 3)},
                         workers)

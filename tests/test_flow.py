@@ -105,3 +105,20 @@ def test_a_failed_run_leaves_the_previous_output_whole(run_output, tmp_path, mon
         main(["run", str(SEED), "--out", str(out)])
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
     assert not list(out.glob(".staging-*"))
+
+
+def test_a_part_that_crashes_leaves_the_previous_output_whole(run_output, monkeypatch):
+    """A task that fails outright (not a bad document: those are failed rows) ends the run;
+    its staging directory and spilled parts are removed."""
+    _, out = run_output
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    import pipeline.parts as parts
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(parts, "write_part", crash)
+    with pytest.raises(Exception):
+        main(["run", str(SEED), "--out", str(out)])
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+    assert not list(out.glob(".staging-*"))
