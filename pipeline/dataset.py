@@ -88,9 +88,14 @@ def _equals(schema: pa.Schema, pair: tuple) -> pc.Expression:
     return terms[0] & terms[1]
 
 
+def _file_schema(source: pq.ParquetFile) -> pa.Schema:
+    """A partition file's columns: the table's without the partition keys (they are in its path)."""
+    return pa.schema([f for f in source.schema_arrow if f.name not in PARTITIONS])
+
+
 def _write_partitions(source: pq.ParquetFile, parts: _Partitions, first: int, last: int, out: Path) -> None:
     """One pass over ``source``: the rows of partitions ``first``..``last - 1``, one file each."""
-    schema = pa.schema([f for f in source.schema_arrow if f.name not in PARTITIONS])
+    schema = _file_schema(source)
     writers: dict[int, pq.ParquetWriter] = {}
     waiting: dict[int, list[pa.RecordBatch]] = {}
 
@@ -129,8 +134,7 @@ def _write_table(path: Path, parts: _Partitions, out: Path) -> None:
     if source.metadata.num_rows == 0:   # an empty table still gets one (empty) file, in the layout readers expect
         empty = out / f"fiscal_year={NULL_PARTITION}" / f"province={NULL_PARTITION}"
         empty.mkdir(parents=True)
-        schema = pa.schema([f for f in source.schema_arrow if f.name not in PARTITIONS])
-        pq.write_table(schema.empty_table(), empty / "part-0.parquet")
+        pq.write_table(_file_schema(source).empty_table(), empty / "part-0.parquet")
         return
     for first in range(0, len(parts.dirs), OPEN_PARTITIONS):
         _write_partitions(source, parts, first, first + OPEN_PARTITIONS, out)

@@ -23,8 +23,8 @@ on_document_done = progress.on_document_done     # the CLI's progress bar (pipel
 
 def batch_size_for(n: int, workers: int = 1) -> int:
     """Documents per part: one each for small runs; for large runs about 4 parts per worker,
-    so Prefect's per-task overhead is spread over many documents (at most 500 per part: a
-    part's extractions are in memory together while it is written)."""
+    so Prefect's per-task overhead is spread over many documents while the workers still
+    share the last parts evenly (at most 500 per part)."""
     if n <= SMALL_RUN:
         return 1
     return max(1, min(500, -(-n // (4 * max(1, workers)))))

@@ -27,7 +27,7 @@ from extractors.model import Extraction
 from pipeline.dataset import write_package
 from pipeline.runs import MANIFEST, RUNS_DIR, ensure_published, git_commit, gongkai_version, new_run_id, publish
 from schemas.tables import TABLES, rows_for, schema_for
-from schemas.validation import ValidationReport, validate_tables
+from schemas.validation import FAILURE_COLUMNS, ValidationReport, validate_tables
 
 _PANDAS_TYPES = {
     pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(),
@@ -37,9 +37,6 @@ _PANDAS_TYPES = {
 def to_pandas(table: pa.Table) -> pd.DataFrame:
     """Decimals stay Decimal objects; nullable ints stay ints."""
     return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
-
-
-_NO_FAILURES = pd.DataFrame(columns=["table", "check", "column", "index", "failure_case"])
 
 
 def _iso(t: float) -> str:
@@ -290,7 +287,7 @@ class OutputWriter:
         if self.tables.failures:
             self.abort()
             return ValidationReport(pd.concat(self.tables.failures, ignore_index=True), summary=self.tables.summary())
-        report = ValidationReport(_NO_FAILURES.copy(), summary=self.tables.summary())
+        report = ValidationReport(pd.DataFrame(columns=FAILURE_COLUMNS), summary=self.tables.summary())
         write_package(self.staging, self.run_id, pool)     # the partitioned dataset + datapackage.json
         manifest = self.manifest(settings, timings)
         (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),

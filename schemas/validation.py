@@ -207,6 +207,9 @@ MODELS = {
 }
 
 
+FAILURE_COLUMNS = ["table", "check", "column", "index", "failure_case"]
+
+
 @dataclass
 class ValidationReport:
     failures: pd.DataFrame   # table, check, column, index, failure_case
@@ -228,7 +231,6 @@ def validate_tables(frames: dict[str, pd.DataFrame]) -> ValidationReport:
         except SchemaErrors as exc:
             cases = exc.failure_cases.copy()
             cases.insert(0, "table", table)
-            collected.append(cases[["table", "check", "column", "index", "failure_case"]])
-    failures = pd.concat(collected, ignore_index=True) if collected else pd.DataFrame(
-        columns=["table", "check", "column", "index", "failure_case"])
+            collected.append(cases[FAILURE_COLUMNS])
+    failures = pd.concat(collected, ignore_index=True) if collected else pd.DataFrame(columns=FAILURE_COLUMNS)
     return ValidationReport(failures)
