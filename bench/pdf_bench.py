@@ -18,7 +18,7 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.extract import extract_path  # noqa: E402
+from gongkai.extractors.extract import extract_path  # noqa: E402
 
 
 def bare_pdfplumber(paths: list[Path]) -> int:

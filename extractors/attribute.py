@@ -141,7 +141,7 @@ def parse_vocabulary(data: dict) -> Vocabulary:
 
 @cache
 def load_vocabulary() -> Vocabulary:
-    text = resources.files("schemas").joinpath("concepts.toml").read_text(encoding="utf-8")
+    text = resources.files("gongkai.schemas").joinpath("concepts.toml").read_text(encoding="utf-8")
     return parse_vocabulary(tomllib.loads(text))
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from extractors.model import Check, Fact
+from gongkai.extractors.model import Check, Fact
 
 HALF = Decimal("0.5")
 PCT = Decimal(100)
@@ -52,7 +52,7 @@ ZERO = Interval(Decimal(0), Decimal(0))
 
 @cache
 def load_rules() -> dict:
-    text = resources.files("schemas").joinpath("rules.toml").read_text(encoding="utf-8")
+    text = resources.files("gongkai.schemas").joinpath("rules.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -251,9 +251,9 @@ def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[
 
 
 def run_table_checks(facts: list[Fact], items: list[dict], rules: dict) -> list[Check]:
-    from extractors.attribute import load_vocabulary
-    from extractors.table_checks import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
-    from extractors.table_summary import cells_by_table
+    from gongkai.extractors.attribute import load_vocabulary
+    from gongkai.extractors.table_checks import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
+    from gongkai.extractors.table_summary import cells_by_table
 
     checks: list[Check] = []
     for r in rules.get("table", []):

@@ -8,11 +8,11 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from extractors.attribute import load_vocabulary
-from extractors.checks import load_rules
-from extractors.model import Extraction
-from extractors.table_checks import text_vs_tables
-from extractors.table_summary import summary_from_tables, table_cells
+from gongkai.extractors.attribute import load_vocabulary
+from gongkai.extractors.checks import load_rules
+from gongkai.extractors.model import Extraction
+from gongkai.extractors.table_checks import text_vs_tables
+from gongkai.extractors.table_summary import summary_from_tables, table_cells
 
 
 def link_name(href: str) -> str:

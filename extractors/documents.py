@@ -39,10 +39,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extractors.gazetteer import (Region, gazetteer, match_region_name, match_region_prefix,
+from gongkai.extractors.gazetteer import (Region, gazetteer, match_region_name, match_region_prefix,
                                   resolve_region, resolve_region_in_text)
-from extractors.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PAREN_CN, PART
-from extractors.normalize import Normalized, normalize
+from gongkai.extractors.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PAREN_CN, PART
+from gongkai.extractors.normalize import Normalized, normalize
 
 # --- patterns (data) ------------------------------------------------------------------
 # All patterns run on the normalized view: no blanks between Chinese characters,

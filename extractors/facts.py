@@ -19,13 +19,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extractors.attribute import Vocabulary, match_concept
-from extractors.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PART
-from extractors.model import Fact
-from extractors.normalize import Normalized
-from extractors.numbers import find_quantities
-from extractors.sections import SectionIndex
-from extractors.tokens import trim_label
+from gongkai.extractors.attribute import Vocabulary, match_concept
+from gongkai.extractors.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PART
+from gongkai.extractors.model import Fact
+from gongkai.extractors.normalize import Normalized
+from gongkai.extractors.numbers import find_quantities
+from gongkai.extractors.sections import SectionIndex
+from gongkai.extractors.tokens import trim_label
 
 # --- punctuation ---------------------------------------------------------------
 CLAUSE_BREAKS = set("，,：:、；;。！？!?\n")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 
-from extractors.load_text import LoadedDocument, sha256_bytes
-from schemas.reasons import DocumentError, Reason
+from gongkai.extractors.load_text import LoadedDocument, sha256_bytes
+from gongkai.schemas.reasons import DocumentError, Reason
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _TITLE_LINES = 3          # short paragraphs above a table that may be its title and unit line
@@ -41,7 +41,7 @@ def load_docx(source: str, data: bytes) -> LoadedDocument:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    from extractors.load_sheet import grid_tables
+    from gongkai.extractors.load_sheet import grid_tables
 
     try:
         document = docx.Document(io.BytesIO(data))

@@ -19,8 +19,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
-from extractors.load_text import LoadedDocument, decode_bytes, sha256_bytes
-from schemas.reasons import DocumentError, Reason
+from gongkai.extractors.load_text import LoadedDocument, decode_bytes, sha256_bytes
+from gongkai.schemas.reasons import DocumentError, Reason
 
 __all__ = ["attachment_links", "html_text", "load_html", "main_content", "sniff_charset"]
 
@@ -364,7 +364,7 @@ def _lines_before(table: Node, limit: int = 3) -> list[str]:
 
 def html_table(table: Node) -> list:
     """Standard tables (extractors.tables.PdfTable) of one HTML <table>."""
-    from extractors.load_sheet import grid_tables
+    from gongkai.extractors.load_sheet import grid_tables
 
     grid, merged = _table_grid(table)
     if not any(any(row) for row in grid):

@@ -49,9 +49,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.load_text import LoadedDocument, sha256_bytes
-from extractors.normalize import is_page_number
-from schemas.reasons import DocumentError, Reason
+from gongkai.extractors.load_text import LoadedDocument, sha256_bytes
+from gongkai.extractors.normalize import is_page_number
+from gongkai.schemas.reasons import DocumentError, Reason
 
 Box = tuple[float, float, float, float]   # x0, top, x1, bottom in PDF points, origin top-left
 OnPage = Callable[[object, int], Iterable]
@@ -828,6 +828,6 @@ def load_pdf(source: str, data: bytes, on_page: OnPage | None = None, ocr: bool 
 
 def load_pdf_path(path: str | Path, **kwargs) -> LoadedDocument:
     """Read a PDF disclosure from disk (see :func:`load_pdf`)."""
-    from extractors.load_text import read_bytes
+    from gongkai.extractors.load_text import read_bytes
 
     return load_pdf(str(path), read_bytes(Path(path)), **kwargs)

@@ -19,15 +19,15 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from extractors.classification import code_info
-from extractors.load_text import LoadedDocument, read_bytes, sha256_bytes
-from extractors.normalize import fold
-from extractors.numbers import parse_quantity, parse_unit_header
-from extractors.tables import (
+from gongkai.extractors.classification import code_info
+from gongkai.extractors.load_text import LoadedDocument, read_bytes, sha256_bytes
+from gongkai.extractors.normalize import fold
+from gongkai.extractors.numbers import parse_quantity, parse_unit_header
+from gongkai.extractors.tables import (
     CODE_HEADER, COLUMN_NUMBERS, DASH, INTEGER, NUMBER_ALONE, UNIT_IN_HEADER, PdfCell, PdfColumn, PdfRow, PdfTable,
     classify_title, is_numeric, key_text, label_of, load_table_kinds, measure_key, strip_number, title_key,
 )
-from schemas.reasons import DocumentError, Reason
+from gongkai.schemas.reasons import DocumentError, Reason
 
 __all__ = ["XLSX_MEDIA_TYPE", "XLS_MEDIA_TYPE", "load_sheet", "load_sheet_file"]
 

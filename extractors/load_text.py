@@ -14,7 +14,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from schemas.reasons import DocumentError, Reason
+from gongkai.schemas.reasons import DocumentError, Reason
 
 # BOMs, longest first (UTF-32 LE starts with the UTF-16 LE BOM).
 _BOMS = (

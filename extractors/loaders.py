@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.load_text import LoadedDocument, read_bytes, text_document
-from schemas.reasons import DocumentError, Reason
+from gongkai.extractors.load_text import LoadedDocument, read_bytes, text_document
+from gongkai.schemas.reasons import DocumentError, Reason
 
 # Formats recognised by their first bytes or suffix but not read by this version.
 MAGIC = (
@@ -23,23 +23,23 @@ def load_document(path: str | Path, content_selector: str | None = None, source:
     data = read_bytes(path)
     name = source or str(path)
     if data.lstrip()[:5] == b"%PDF-":
-        from extractors.load_pdf import load_pdf
-        from extractors.tables import tables_on_page
+        from gongkai.extractors.load_pdf import load_pdf
+        from gongkai.extractors.tables import tables_on_page
 
         return load_pdf(name, data, on_page=tables_on_page)
     if path.suffix.lower() in SHEET_SUFFIXES:
-        from extractors.load_sheet import load_sheet
+        from gongkai.extractors.load_sheet import load_sheet
 
         return load_sheet(name, data)
     if path.suffix.lower() == ".docx":
-        from extractors.load_docx import load_docx
+        from gongkai.extractors.load_docx import load_docx
 
         return load_docx(name, data)
     for magic, format_name in MAGIC:
         if data.startswith(magic):
             raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{name}: {format_name} documents are not supported (save it as .docx or PDF)")
     if path.suffix.lower() in HTML_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
-        from extractors.load_html import load_html
+        from gongkai.extractors.load_html import load_html
 
         return load_html(name, data, content_selector=content_selector)
     if path.suffix.lower() in UNSUPPORTED_SUFFIXES:

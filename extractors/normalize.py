@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.markers import CN_ITEM, DIGIT_ITEM, NUMERAL, PAREN_ANY
+from gongkai.extractors.markers import CN_ITEM, DIGIT_ITEM, NUMERAL, PAREN_ANY
 
 # One-to-one character replacements (full-width forms → ASCII).
 _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(ord("０"), ord("９") + 1)}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 from functools import lru_cache
 
-from extractors.normalize import fold, normalize
+from gongkai.extractors.normalize import fold, normalize
 
 __all__ = [
     "Quantity",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.facts import Mention
-from extractors.model import Fact, Project
-from extractors.normalize import Normalized
+from gongkai.extractors.facts import Mention
+from gongkai.extractors.model import Fact, Project
+from gongkai.extractors.normalize import Normalized
 
 # "，主要用于保障内网机房正常运行；" — the purpose clause after a project's amount.
 PURPOSE = re.compile(r"[，,：:]?\s*(主要|专项)?(用于|用途为|用途是|用途：)(?P<purpose>[^；;。\n]+)")

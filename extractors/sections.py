@@ -36,7 +36,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from extractors.normalize import Normalized, normalize
+from gongkai.extractors.normalize import Normalized, normalize
 
 __all__ = ["Section", "SectionIndex", "build_sections"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from extractors.checks import HALF, Interval, _q, stated
-from extractors.model import Check, Fact
+from gongkai.extractors.checks import HALF, Interval, _q, stated
+from gongkai.extractors.model import Check, Fact
 
 _UNIT_RESOLUTION = {"元": Decimal("0.01"), "千元": Decimal("10"), "万元": Decimal("100"), "亿元": Decimal("1000000")}
 

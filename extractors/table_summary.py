@@ -7,14 +7,14 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from extractors.attribute import Vocabulary
+from gongkai.extractors.attribute import Vocabulary
 
 _BLANKS = re.compile(r"\s+")
 
 
 @cache
 def load_table_rules() -> tuple[dict, ...]:
-    text = resources.files("schemas").joinpath("table_concepts.toml").read_text(encoding="utf-8")
+    text = resources.files("gongkai.schemas").joinpath("table_concepts.toml").read_text(encoding="utf-8")
     rules = []
     for i, rule in enumerate(tomllib.loads(text).get("rule", [])):
         where = f"table_concepts.toml [[rule]] #{i + 1} ({rule.get('concept')})"

@@ -27,10 +27,10 @@ from importlib import resources
 from statistics import median
 from typing import Any, Iterable
 
-from extractors.classification import code_info, compose_code, split_leading_code
-from extractors.markers import PART
-from extractors.normalize import fold
-from extractors.numbers import parse_quantity, parse_unit_header
+from gongkai.extractors.classification import code_info, compose_code, split_leading_code
+from gongkai.extractors.markers import PART
+from gongkai.extractors.normalize import fold
+from gongkai.extractors.numbers import parse_quantity, parse_unit_header
 
 __all__ = [
     "PdfCell",
@@ -110,7 +110,7 @@ def parse_table_kinds(data: dict) -> TableKinds:
 
 @lru_cache(maxsize=1)
 def load_table_kinds() -> TableKinds:
-    text = resources.files("schemas").joinpath("table_kinds.toml").read_text(encoding="utf-8")
+    text = resources.files("gongkai.schemas").joinpath("table_kinds.toml").read_text(encoding="utf-8")
     return parse_table_kinds(tomllib.loads(text))
 
 

@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.attribute import load_vocabulary, vocabulary_terms
+from gongkai.extractors.attribute import load_vocabulary, vocabulary_terms
 
 # Domain words jieba's general dictionary lacks, besides the vocabulary terms.
 EXTRA_WORDS = (

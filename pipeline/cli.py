@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.settings import RunSettings, SettingsError, discover, quiet_prefect
+from gongkai.pipeline.settings import RunSettings, SettingsError, discover, quiet_prefect
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Chinese budget and final-account disclosures → validated parquet tables.")
@@ -25,6 +25,22 @@ console = Console(stderr=False)
 err = Console(stderr=True)
 
 EXIT_OK, EXIT_FAILED_DOCS, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"gongkai {version('gongkai')}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                         help="Print the version and exit.")] = False,
+) -> None:
+    """Chinese budget and final-account disclosures → validated parquet tables."""
 
 
 @app.command()
@@ -45,7 +61,7 @@ def run(
     """Extract every document with a Prefect flow (in parts: pipeline/parts.py) into OUT."""
     quiet_prefect()
     inputs = discover(list(paths or [Path("raw")]))
-    from pipeline.remote import is_url, push_run
+    from gongkai.pipeline.remote import is_url, push_run
 
     remote = out if is_url(out) else None
     local_out = Path(tempfile.mkdtemp(prefix="gongkai-run-")) if remote else Path(out)
@@ -56,8 +72,8 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from pipeline.flows import extract_flow, on_dask, on_document_done
-    from pipeline.workers import start
+    from gongkai.pipeline.flows import extract_flow, on_dask, on_document_done
+    from gongkai.pipeline.workers import start
 
     started = time.perf_counter()
     start(workers)          # the worker processes warm up while Prefect starts
@@ -114,7 +130,7 @@ def extract(
     concept: Annotated[Optional[str], typer.Option(help="Show only facts of this concept.")] = None,
 ) -> None:
     """Extract one file in-process (no Prefect) and print its facts as a table."""
-    from extractors.extract import extract_path
+    from gongkai.extractors.extract import extract_path
 
     ex = extract_path(file)
     if ex.status == "failed":
@@ -149,7 +165,7 @@ def evaluate(
     max_wrong: Annotated[int, typer.Option(help="Exit 1 when more facts than this have a wrong value.")] = 0,
 ) -> None:
     """Recall and precision per document, per concept and overall against gold files."""
-    from pipeline.evaluate import evaluate as run_eval
+    from gongkai.pipeline.evaluate import evaluate as run_eval
 
     if not (out / "facts.parquet").exists():
         err.print(f"[red]error:[/red] {out}: no facts.parquet (run `gongkai run --out {out}` first)")
@@ -197,8 +213,8 @@ def diff(
     fail_on_change: Annotated[bool, typer.Option("--fail-on-change", help="Exit 1 when anything differs.")] = False,
 ) -> None:
     """Figures, checks and document facts added, removed or changed between two runs."""
-    from pipeline import diff as diffs
-    from pipeline.runs import RunError, chosen_run, complete_runs, resolve_run, run_before
+    from gongkai.pipeline import diff as diffs
+    from gongkai.pipeline.runs import RunError, chosen_run, complete_runs, resolve_run, run_before
 
     if fmt not in ("text", *diffs.FORMATS):
         err.print(f"[red]error:[/red] --format {fmt!r}: choose text, markdown, json or html")
@@ -245,8 +261,8 @@ def review(
     against: Annotated[Optional[str], typer.Option(help="Run to diff against (default: the previous one).")] = None,
 ) -> None:
     """Write the review site of a run: every figure highlighted in its source, failed checks, diff."""
-    from pipeline.review import write_site
-    from pipeline.runs import RunError, chosen_run, resolve_run
+    from gongkai.pipeline.review import write_site
+    from gongkai.pipeline.runs import RunError, chosen_run, resolve_run
 
     try:
         run_dir = chosen_run(out, run_ref)
@@ -266,7 +282,7 @@ def snapshot(
     = Path("tests/snapshots/documents.txt"),
 ) -> None:
     """Compare each listed document's extraction with its golden snapshot (exit 1 on drift)."""
-    from pipeline.snapshot import check
+    from gongkai.pipeline.snapshot import check
 
     if not docs.exists():
         err.print(f"[red]error:[/red] {docs}: no such list of documents")
@@ -288,7 +304,7 @@ _HARVEST_OUT = typer.Option("--out", "-o", help="Output directory of the extract
 
 
 def _sites_or_exit(sources: Path, names: list[str] | None):
-    from pipeline.sources import SourcesError, load_sources, select_sites
+    from gongkai.pipeline.sources import SourcesError, load_sources, select_sites
 
     try:
         return select_sites(load_sources(sources), names)
@@ -312,7 +328,7 @@ def harvest(
     """Harvest the sites once (Prefect flow): fetch and store what is new or changed, extract it into OUT."""
     quiet_prefect()
     chosen = _sites_or_exit(sources, site)
-    from pipeline.flows import harvest_flow
+    from gongkai.pipeline.flows import harvest_flow
 
     started = time.perf_counter()
     result = harvest_flow(str(sources), str(raw), str(out), [s.name for s in chosen], timeout=timeout,
@@ -357,7 +373,7 @@ def serve(
     chosen = _sites_or_exit(sources, None)
     from prefect import serve as prefect_serve
 
-    from pipeline.flows import harvest_flow
+    from gongkai.pipeline.flows import harvest_flow
 
     deployments = [harvest_flow.to_deployment(
         name=f"harvest-{s.name}", cron=s.schedule, tags=["gongkai", "harvest"],

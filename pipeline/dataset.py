@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from schemas.tables import TABLES, schema_for
+from gongkai.schemas.tables import TABLES, schema_for
 
 PARTITIONS = ("fiscal_year", "province")
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -50,7 +50,7 @@ FISCAL_TYPES = {
 
 
 def column_descriptions() -> dict[str, dict[str, str]]:
-    text = resources.files("schemas").joinpath("columns.toml").read_text(encoding="utf-8")
+    text = resources.files("gongkai.schemas").joinpath("columns.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

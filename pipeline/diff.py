@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import pyarrow.parquet as pq
 
-from pipeline.runs import read_manifest
+from gongkai.pipeline.runs import read_manifest
 
 DOCUMENT_FIELDS = ("status", "error_reason", "agency", "parent_agency", "fiscal_year", "doc_kind", "province",
                    "city", "county", "region_code", "disclosure_id")

@@ -8,8 +8,8 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from extractors.load_html import decode_html
-from pipeline.store import url_suffix
+from gongkai.extractors.load_html import decode_html
+from gongkai.pipeline.store import url_suffix
 
 _SPACE = re.compile(r"\s+")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")

@@ -8,15 +8,15 @@ from prefect import flow
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
-from extractors.model import Extraction
-from pipeline import progress
-from pipeline.fetch import FetchSettings
-from pipeline.harvest import HarvestSettings, SiteReport
-from pipeline.sources import load_sources, select_sites
-from pipeline.parts import DocRef
-from pipeline.tasks import (bundle_disclosures, commit_run, extract_part, extract_stored, harvest_site, mark_extracted,
+from gongkai.extractors.model import Extraction
+from gongkai.pipeline import progress
+from gongkai.pipeline.fetch import FetchSettings
+from gongkai.pipeline.harvest import HarvestSettings, SiteReport
+from gongkai.pipeline.sources import load_sources, select_sites
+from gongkai.pipeline.parts import DocRef
+from gongkai.pipeline.tasks import (bundle_disclosures, commit_run, extract_part, extract_stored, harvest_site, mark_extracted,
                             open_run, plan_extraction, plan_parts, sweep_store, write_harvest_outputs, write_part)
-from schemas.validation import ValidationReport
+from gongkai.schemas.validation import ValidationReport
 
 on_document_done = progress.on_document_done     # the CLI's progress bar (pipeline/progress.py)
 

@@ -15,11 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import discover
-from pipeline.fetch import Fetcher, FetchReason, FetchResult, FetchSettings, HostLimiter, sniff_type
-from pipeline.manifest import Manifest
-from pipeline.sources import Site
-from pipeline.store import RawStore
+from gongkai.pipeline import discover
+from gongkai.pipeline.fetch import Fetcher, FetchReason, FetchResult, FetchSettings, HostLimiter, sniff_type
+from gongkai.pipeline.manifest import Manifest
+from gongkai.pipeline.sources import Site
+from gongkai.pipeline.store import RawStore
 
 MANIFEST_NAME = "manifest.sqlite"
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.disclosures import inherit
-from extractors.extract import extract_path
-from extractors.gazetteer import region_for_code, resolve_region
-from extractors.model import Extraction
-from pipeline.harvest import HarvestSettings
-from pipeline.manifest import Manifest
-from pipeline.sources import Site
-from pipeline.writer import OutputWriter
-from schemas.validation import ValidationReport
+from gongkai.extractors.disclosures import inherit
+from gongkai.extractors.extract import extract_path
+from gongkai.extractors.gazetteer import region_for_code, resolve_region
+from gongkai.extractors.model import Extraction
+from gongkai.pipeline.harvest import HarvestSettings
+from gongkai.pipeline.manifest import Manifest
+from gongkai.pipeline.sources import Site
+from gongkai.pipeline.writer import OutputWriter
+from gongkai.schemas.validation import ValidationReport
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from extractors.disclosures import check_companions, link_name
-from extractors.extract import extract_path
-from extractors.model import Extraction
-from pipeline.writer import TableWriter, write_text
+from gongkai.extractors.disclosures import check_companions, link_name
+from gongkai.extractors.extract import extract_path
+from gongkai.extractors.model import Extraction
+from gongkai.pipeline.writer import TableWriter, write_text
 
 Key = tuple[int, int]      # (part, position in the part): where a document's extraction is spilled
 
@@ -196,7 +196,7 @@ def run_in_process(paths: list[Path], out_dir: Path, batch_size: int = 200, keep
                    settings: dict | None = None, work: str | None = None):
     """The extract flow's steps without Prefect, on this process: the benchmark's baseline
     and the tests' reference. Returns the ValidationReport of the committed run."""
-    from pipeline.writer import OutputWriter
+    from gongkai.pipeline.writer import OutputWriter
 
     run = OutputWriter(out_dir, keep_texts=keep_texts, work=work)
     batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.runs import LATEST, MANIFEST, complete_runs
+from gongkai.pipeline.runs import LATEST, MANIFEST, complete_runs
 
 TOP_LEVEL = ("datapackage.json",)       # besides the *.parquet tables and dataset/
 

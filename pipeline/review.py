@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipeline import diff as diffs
-from pipeline.diff import file_name
-from pipeline.runs import read_manifest, run_before
+from gongkai.pipeline import diff as diffs
+from gongkai.pipeline.diff import file_name
+from gongkai.pipeline.runs import read_manifest, run_before
 
 e = html.escape
 MAX_LINE_ITEMS = 3000
@@ -32,7 +32,7 @@ MAX_PAGE_IMAGES = 40
 
 
 def _asset(name: str) -> str:
-    return resources.files("pipeline").joinpath("review_assets", name).read_text(encoding="utf-8")
+    return resources.files("gongkai.pipeline").joinpath("review_assets", name).read_text(encoding="utf-8")
 
 
 def concept_colour(concept: str) -> str:

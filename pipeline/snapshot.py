@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from extractors.model import Extraction
+from gongkai.extractors.model import Extraction
 
 LIST_FILE = Path("tests/snapshots/documents.txt")
 
@@ -77,7 +77,7 @@ class Drift:
 
 def check(list_file: Path = LIST_FILE, update: bool = False) -> list[Drift]:
     """Compare (or with ``update`` rewrite) every snapshot; returns the drifted ones."""
-    from extractors.extract import extract_path
+    from gongkai.extractors.extract import extract_path
 
     drifts = []
     for entry in entries(list_file):

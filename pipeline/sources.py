@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.fetch import allowed
+from gongkai.pipeline.fetch import allowed
 
 _KEYS = {"name", "province", "city", "listing_urls", "next_page", "disclosure_links", "attachments",
          "allowed_hosts", "requests_per_second", "concurrency_per_host", "schedule", "content_selector"}

@@ -6,17 +6,17 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from extractors.disclosures import check_companions
-from extractors.model import Extraction
-from pipeline import harvest, harvest_extract, parts
-from pipeline.harvest import HarvestSettings, SiteReport
-from pipeline.harvest_extract import StoredDocument
-from pipeline.sources import Site
-from pipeline.store import RawStore
-from pipeline.parts import DocRef, Plan
-from pipeline.workers import here, on_workers, pool_of
-from pipeline.writer import OutputWriter, TableWriter
-from schemas.validation import ValidationReport
+from gongkai.extractors.disclosures import check_companions
+from gongkai.extractors.model import Extraction
+from gongkai.pipeline import harvest, harvest_extract, parts
+from gongkai.pipeline.harvest import HarvestSettings, SiteReport
+from gongkai.pipeline.harvest_extract import StoredDocument
+from gongkai.pipeline.sources import Site
+from gongkai.pipeline.store import RawStore
+from gongkai.pipeline.parts import DocRef, Plan
+from gongkai.pipeline.workers import here, on_workers, pool_of
+from gongkai.pipeline.writer import OutputWriter, TableWriter
+from gongkai.schemas.validation import ValidationReport
 
 
 @task(name="open-run", cache_policy=NO_CACHE, persist_result=False)

@@ -24,8 +24,8 @@ _crews: dict[int, "_Crew"] = {}
 
 def _warm() -> None:
     """Load the tokenizer dictionary and vocabularies before the first real document."""
-    from extractors.extract import extract_loaded
-    from extractors.load_text import text_document
+    from gongkai.extractors.extract import extract_loaded
+    from gongkai.extractors.load_text import text_document
 
     extract_loaded(text_document("warm-up", "某局2024年部门预算：收入预算100万元。".encode()))
 

@@ -23,11 +23,11 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.parquet as pq
 
-from extractors.model import Extraction
-from pipeline.dataset import write_package
-from pipeline.runs import MANIFEST, RUNS_DIR, ensure_published, git_commit, gongkai_version, new_run_id, publish
-from schemas.tables import TABLES, rows_for, schema_for
-from schemas.validation import FAILURE_COLUMNS, ValidationReport, validate_tables
+from gongkai.extractors.model import Extraction
+from gongkai.pipeline.dataset import write_package
+from gongkai.pipeline.runs import MANIFEST, RUNS_DIR, ensure_published, git_commit, gongkai_version, new_run_id, publish
+from gongkai.schemas.tables import TABLES, rows_for, schema_for
+from gongkai.schemas.validation import FAILURE_COLUMNS, ValidationReport, validate_tables
 
 _PANDAS_TYPES = {
     pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(),

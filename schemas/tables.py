@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import pyarrow as pa
 
-from extractors.attribute import load_vocabulary
-from extractors.model import Extraction
+from gongkai.extractors.attribute import load_vocabulary
+from gongkai.extractors.model import Extraction
 
 VALUE = pa.decimal128(28, 6)     # facts.value: yuan, percent or count
 YUAN = pa.decimal128(22, 2)      # amounts in yuan

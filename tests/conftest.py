@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.settings import quiet_prefect
+from gongkai.pipeline.settings import quiet_prefect
 
 quiet_prefect()
 os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
@@ -34,16 +34,16 @@ def seed_gold() -> dict:
 
 @pytest.fixture(scope="session")
 def seed_extraction():
-    from extractors.extract import extract_path
+    from gongkai.extractors.extract import extract_path
 
     return extract_path(SEED)
 
 
 def extract_into(out: Path, paths, companions: bool = False) -> list:
     """Extract documents in-process (as the flow's task does) and write one validated output."""
-    from extractors.disclosures import check_companions
-    from extractors.extract import extract_path
-    from pipeline.writer import OutputWriter
+    from gongkai.extractors.disclosures import check_companions
+    from gongkai.extractors.extract import extract_path
+    from gongkai.pipeline.writer import OutputWriter
 
     extractions = [extract_path(p) for p in paths]
     if companions:

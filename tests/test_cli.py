@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.cli import main
+from gongkai.pipeline.cli import main
 from tests.conftest import SEED, SEED_GOLD
 
 

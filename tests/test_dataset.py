@@ -10,8 +10,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.dataset import column_descriptions
-from schemas.tables import TABLES, schema_for
+from gongkai.pipeline.dataset import column_descriptions
+from gongkai.schemas.tables import TABLES, schema_for
 from tests.conftest import FIXTURES, SEED, extract_into
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")

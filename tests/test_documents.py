@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.documents import DocumentFacts, extract_document_facts
-from extractors.gazetteer import Region, region_for_code, resolve_region, resolve_region_in_text
+from gongkai.extractors.documents import DocumentFacts, extract_document_facts
+from gongkai.extractors.gazetteer import Region, region_for_code, resolve_region, resolve_region_in_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCS = FIXTURES / "documents"

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.evaluate import evaluate
+from gongkai.pipeline.cli import main
+from gongkai.pipeline.evaluate import evaluate
 from tests.conftest import FIXTURES, SEED_GOLD, extract_into
 
 GOLD_DIR = FIXTURES / "gold"

@@ -30,7 +30,7 @@ def test_web_page_gold_is_consistent(path, tmp_path):
     """Web-page gold offsets index the page's stored text (what extractors/load_html.py keeps)."""
     import json
 
-    from extractors.load_html import load_html
+    from gongkai.extractors.load_html import load_html
 
     gold = json.loads(path.read_text(encoding="utf-8"))
     page = path.with_name(gold["source"])

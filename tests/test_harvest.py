@@ -7,12 +7,12 @@ import sqlite3
 
 import pytest
 
-from pipeline import discover
-from pipeline.fetch import FetchSettings
-from pipeline.harvest import HarvestSettings, harvest_site
-from pipeline.manifest import Manifest
-from pipeline.sources import parse_sources
-from pipeline.store import RawStore
+from gongkai.pipeline import discover
+from gongkai.pipeline.fetch import FetchSettings
+from gongkai.pipeline.harvest import HarvestSettings, harvest_site
+from gongkai.pipeline.manifest import Manifest
+from gongkai.pipeline.sources import parse_sources
+from gongkai.pipeline.store import RawStore
 from tests.harvest_site import (CHANGING_PAGE, FAULTY_ATTACHMENTS, FAULTY_PAGES, FLAKY_PAGE, GBK_PAGE, PAGES,
                                 PDF_PATH, SiteServer)
 
@@ -172,7 +172,7 @@ def test_a_site_that_is_down_is_reported(tmp_path):
     ("http://x/a.sh", b"\x00\x01binary", ".bin"),
 ])
 def test_store_path_comes_from_the_content(tmp_path, url, data, suffix):
-    from pipeline.fetch import sniff_type
+    from gongkai.pipeline.fetch import sniff_type
 
     store = RawStore(tmp_path)
     stored = store.put(data, sniff_type(data), url)

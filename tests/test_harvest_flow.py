@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from pipeline.cli import EXIT_FAILED_DOCS, main
-from pipeline.settings import PREFECT_DEFAULTS
+from gongkai.pipeline.cli import EXIT_FAILED_DOCS, main
+from gongkai.pipeline.settings import PREFECT_DEFAULTS
 from tests.harvest_site import CHANGED_FIGURE, CHANGING_PAGE, FAULTY_ATTACHMENTS, FAULTY_PAGES, PAGES, SiteServer
 
 FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.05", "--max-mb", "1"]
@@ -139,7 +139,7 @@ def test_killed_harvest_resumes_without_loss_or_duplicates(harness, tmp_path, ca
         (tmp_path / "sources.toml").write_text(server.sources(concurrency=2), encoding="utf-8")
         args = ["harvest", "--sources", str(tmp_path / "sources.toml"), "--raw", str(tmp_path / "raw"),
                 "--out", str(tmp_path / "out"), *FAST]
-        proc = subprocess.Popen([sys.executable, "-c", "from pipeline.cli import run_console; run_console()", *args],
+        proc = subprocess.Popen([sys.executable, "-c", "from gongkai.pipeline.cli import run_console; run_console()", *args],
                                 env=_quiet_env(), start_new_session=True, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
@@ -203,7 +203,7 @@ def test_serve_runs_a_scheduled_harvest_on_a_local_prefect_server(tmp_path):
         with SiteServer() as server:
             (tmp_path / "sources.toml").write_text(server.sources(), encoding="utf-8")   # schedule "* * * * *"
             procs.append(subprocess.Popen(
-                [sys.executable, "-c", "from pipeline.cli import run_console; run_console()", "serve",
+                [sys.executable, "-c", "from gongkai.pipeline.cli import run_console; run_console()", "serve",
                  "--sources", str(tmp_path / "sources.toml"), "--raw", str(tmp_path / "raw"),
                  "--out", str(tmp_path / "out")],
                 env={**env, "PREFECT_API_URL": api}, cwd=tmp_path, start_new_session=True,

@@ -7,9 +7,9 @@ from decimal import Decimal
 import docx
 import pytest
 
-from extractors.extract import extract_path
-from extractors.loaders import load_document
-from schemas.reasons import DocumentError, Reason
+from gongkai.extractors.extract import extract_path
+from gongkai.extractors.loaders import load_document
+from gongkai.schemas.reasons import DocumentError, Reason
 
 
 def _docx() -> bytes:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.load_html import attachment_links, load_html
+from gongkai.extractors.load_html import attachment_links, load_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 
@@ -120,7 +120,7 @@ def test_uppercase_word_markup_page():
 def test_pages_extract_with_their_document_facts(name, agency, year, kind):
     """The article title above the body is part of the stored text, so the page knows its
     agency, year and kind; the figures are found in the body."""
-    from extractors.extract import extract_path
+    from gongkai.extractors.extract import extract_path
 
     ex = extract_path(Path(__file__).parent / "fixtures" / "html" / name)
     assert ex.status == "ok" and ex.media_type == "text/html"
@@ -149,7 +149,7 @@ def test_html_standard_tables_become_line_items(tmp_path, charset, codec):
     summary takes its exact values, and the prose is checked against it."""
     from decimal import Decimal
 
-    from extractors.extract import extract_path
+    from gongkai.extractors.extract import extract_path
 
     path = tmp_path / f"page-{charset}.html"
     path.write_bytes(STANDARD_TABLE_PAGE.format(charset=charset).encode(codec))
@@ -165,8 +165,8 @@ def test_html_standard_tables_become_line_items(tmp_path, charset, codec):
 
 def test_a_page_and_its_attachments_are_one_disclosure(tmp_path):
     """The tables file a page links to joins the page's disclosure and is checked against it."""
-    from extractors.disclosures import check_companions
-    from extractors.extract import extract_path
+    from gongkai.extractors.disclosures import check_companions
+    from gongkai.extractors.extract import extract_path
     from tests.sheet_fixtures import page_with_attachment
 
     page, sheet = page_with_attachment(tmp_path)

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from extractors.load_sheet import XLS_MEDIA_TYPE, XLSX_MEDIA_TYPE, load_sheet
-from extractors.tables import line_items, merge_continued
-from schemas.reasons import DocumentError, Reason
+from gongkai.extractors.load_sheet import XLS_MEDIA_TYPE, XLSX_MEDIA_TYPE, load_sheet
+from gongkai.extractors.tables import line_items, merge_continued
+from gongkai.schemas.reasons import DocumentError, Reason
 from tests.sheet_fixtures import EXPENDITURE_ROWS, SUMMARY_ROWS, xls_bytes, xlsx_bytes
 
 
@@ -105,7 +105,7 @@ def test_errors(data, reason):
 
 def test_a_workbook_goes_through_the_pipeline(tmp_path):
     """gongkai extracts a spreadsheet like any disclosure: its tables land in line_items."""
-    from extractors.extract import extract_path
+    from gongkai.extractors.extract import extract_path
     from tests.sheet_fixtures import xlsx_bytes
 
     path = tmp_path / "2024年部门预算公开表.xlsx"

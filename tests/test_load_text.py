@@ -5,9 +5,9 @@ import codecs
 
 import pytest
 
-from extractors.load_text import decode_bytes, load_text
-from extractors.loaders import load_document
-from schemas.reasons import DocumentError, Reason
+from gongkai.extractors.load_text import decode_bytes, load_text
+from gongkai.extractors.loaders import load_document
+from gongkai.schemas.reasons import DocumentError, Reason
 
 SAMPLE = " 一、部门基本概况\n收入预算，2024年年初预算数1094.8万元，全部为一般公共预算拨款。\n"
 
@@ -30,7 +30,7 @@ def test_every_encoding_decodes_to_the_same_text(name, data):
 
 @pytest.mark.parametrize("name,data", ENCODINGS, ids=[e[0] for e in ENCODINGS])
 def test_facts_identical_whatever_the_encoding(tmp_path, name, data, seed_text):
-    from extractors.extract import extract_path
+    from gongkai.extractors.extract import extract_path
 
     reference = extract_path(_write(tmp_path / "ref.txt", seed_text.encode("utf-8")))
     other = extract_path(_write(tmp_path / "doc.txt", codecs.BOM_UTF8 + seed_text.encode("utf-8") if "BOM" in name and "8" in name

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.normalize import normalize
-from extractors.numbers import (
+from gongkai.extractors.normalize import normalize
+from gongkai.extractors.numbers import (
     Quantity,
     QuantityMatch,
     find_quantities,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.parts import DocRef, plan_parts, run_in_process
+from gongkai.pipeline.parts import DocRef, plan_parts, run_in_process
 from tests.conftest import FIXTURES, SEED, extract_into
 from tests.sheet_fixtures import page_with_attachment
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from extractors.extract import extract_loaded
-from extractors.load_pdf import load_pdf
-from schemas.reasons import DocumentError, Reason
+from gongkai.extractors.extract import extract_loaded
+from gongkai.extractors.load_pdf import load_pdf
+from gongkai.schemas.reasons import DocumentError, Reason
 from tests.conftest import FIXTURES, SEED, SEED_GOLD
 from tests.pdf_fixtures import SEED_HEADER as HEADER
 from tests.pdf_fixtures import scanned_pdf, seed_pdf, text_page_pdf
@@ -100,7 +100,7 @@ def test_corrupt_pdf_names_file_and_reason(data):
 
 
 def test_real_pdf_pages_and_boxes():
-    from extractors.loaders import load_document
+    from gongkai.extractors.loaders import load_document
 
     path = FIXTURES / "pdf_gold" / "sh_pt_zfb_2025_dept_budget.pdf"
     doc = load_document(path)

@@ -6,9 +6,9 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.cli import main
-from pipeline.review import Span, highlight, write_site
-from pipeline.runs import complete_runs
+from gongkai.pipeline.cli import main
+from gongkai.pipeline.review import Span, highlight, write_site
+from gongkai.pipeline.runs import complete_runs
 from tests.conftest import SEED, extract_into
 
 

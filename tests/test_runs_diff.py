@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import runs
-from pipeline.cli import main
+from gongkai.pipeline import runs
+from gongkai.pipeline.cli import main
 from tests.conftest import SEED, extract_into
 
 OLD_FIGURE, NEW_FIGURE = "1.15万元", "1.25万元"      # 培训费, printed once in the seed
@@ -60,7 +60,7 @@ def test_an_interrupted_run_never_becomes_the_newest(two_runs, tmp_path, monkeyp
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing")
 
-    monkeypatch.setattr("pipeline.writer.pq.write_table", crash)
+    monkeypatch.setattr("gongkai.pipeline.writer.pq.write_table", crash)
     with pytest.raises(KeyboardInterrupt):
         extract_into(out, [SEED])
     monkeypatch.undo()

@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from pipeline.cli import main
+from gongkai.pipeline.cli import main
 from tests.conftest import FIXTURES, SEED
 
 DOCS = [SEED, *sorted((FIXTURES / "heldout").glob("*.txt"))]
@@ -61,7 +61,7 @@ def s3(monkeypatch):
 
 
 def test_run_writes_to_s3(harness, s3, tmp_path):
-    from pipeline.remote import remote_runs
+    from gongkai.pipeline.remote import remote_runs
 
     url = "s3://gongkai-test/disclosures"
     assert main(["run", *map(str, DOCS), "--out", url]) == 0
@@ -86,8 +86,8 @@ def test_run_writes_to_s3(harness, s3, tmp_path):
 # -- the parts of a run in a shared work area (s3://), as workers on other machines need ------
 
 def test_parts_in_an_s3_work_area(s3, tmp_path):
-    from pipeline import parts
-    from pipeline.writer import OutputWriter
+    from gongkai.pipeline import parts
+    from gongkai.pipeline.writer import OutputWriter
 
     run = OutputWriter(tmp_path / "out", work="s3://gongkai-test/work")
     work = f"gongkai-test/work/{run.run_id}"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.sections import Section, SectionIndex, build_sections
+from gongkai.extractors.sections import Section, SectionIndex, build_sections
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "huaihua-zwfwzx-2024-budget.txt"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from extractors.classification import code_info, compose_code, split_leading_code
-from extractors.tables import (
+from gongkai.extractors.classification import code_info, compose_code, split_leading_code
+from gongkai.extractors.tables import (
     PdfTable,
     classify_title,
     line_items,
@@ -334,7 +334,7 @@ def test_synthetic_levels_from_indentation(synthetic):
 
 
 def test_line_item_columns_match_the_output_schema(synthetic):
-    from schemas.tables import LINE_ITEMS
+    from gongkai.schemas.tables import LINE_ITEMS
 
     _, items = synthetic
     wanted = [n for n in LINE_ITEMS.names if n not in ("doc_id", "item_id")]
@@ -492,7 +492,7 @@ def test_sh_final_accounts(sh_final):
 def test_js_read_as_unruled_finds_the_same_figures(js, monkeypatch):
     """The word-position path (no ruling lines at all) on the real Jiangsu layout: the same
     tables, figures and codes as the ruled path, and the same single-level headers."""
-    import extractors.tables as tables_module
+    import gongkai.extractors.tables as tables_module
 
     monkeypatch.setattr(tables_module, "_ruled_grids", lambda page: [])
     words = extract(JS)

@@ -1,9 +1,9 @@
 """Every output table is validated lazily: all failures come back as one table."""
 from __future__ import annotations
 
-from extractors.extract import extract_path
-from pipeline.writer import OutputWriter, to_pandas
-from schemas.validation import validate_tables
+from gongkai.extractors.extract import extract_path
+from gongkai.pipeline.writer import OutputWriter, to_pandas
+from gongkai.schemas.validation import validate_tables
 from tests.conftest import SEED
 
 

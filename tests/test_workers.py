@@ -6,11 +6,11 @@ import pyarrow.parquet as pq
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from extractors.extract import extract_path
-from pipeline.cli import main
-from pipeline.flows import SMALL_RUN, batch_size_for
-from pipeline.parts import extract_part, spilled
-from pipeline.workers import on_workers
+from gongkai.extractors.extract import extract_path
+from gongkai.pipeline.cli import main
+from gongkai.pipeline.flows import SMALL_RUN, batch_size_for
+from gongkai.pipeline.parts import extract_part, spilled
+from gongkai.pipeline.workers import on_workers
 from tests.conftest import FIXTURES, SEED
 
 DOCS = [SEED, *sorted((FIXTURES / "heldout").glob("*.txt")), *sorted((FIXTURES / "html").glob("*.html"))]

@@ -6,9 +6,9 @@ import copy
 
 import pyarrow.parquet as pq
 
-from extractors.extract import extract_path
-from pipeline.runs import complete_runs
-from pipeline.writer import OutputWriter
+from gongkai.extractors.extract import extract_path
+from gongkai.pipeline.runs import complete_runs
+from gongkai.pipeline.writer import OutputWriter
 from tests.conftest import FIXTURES
 
 DOCS = sorted((FIXTURES / "heldout").glob("*.txt")) + sorted((FIXTURES / "html").glob("*.html"))
