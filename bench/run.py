@@ -37,8 +37,8 @@ import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from gongkai.pipeline.flows import batch_size_for, extract_flow
-from gongkai.pipeline.parts import run_in_process
-from gongkai.pipeline.settings import quiet_prefect
+from gongkai.pipeline.run.parts import run_in_process
+from gongkai.pipeline.run.settings import quiet_prefect
 paths = sorted(Path({corpus!r}).glob("*.txt"))[:{n}]
 if {flow!r}:
     quiet_prefect()
@@ -64,7 +64,7 @@ def in_process(paths: list[Path]) -> float:
 def in_process_with_write(paths: list[Path], out: Path) -> float:
     """The flow's steps (extract in parts, plan, write parts, commit) without Prefect."""
     from gongkai.pipeline.flows import batch_size_for
-    from gongkai.pipeline.parts import run_in_process
+    from gongkai.pipeline.run.parts import run_in_process
 
     start = time.perf_counter()
     assert run_in_process(paths, out, batch_size_for(len(paths))).ok
@@ -76,8 +76,8 @@ def flow(paths: list[Path], out: Path, workers: int, prestart: bool = False) -> 
     ``prestart``: the worker processes are started (and warmed) before the flow, as
     ``gongkai run`` does while Prefect's server starts."""
     from gongkai.pipeline.flows import extract_flow
-    from gongkai.pipeline.runs import complete_runs, read_manifest
-    from gongkai.pipeline.workers import start as start_workers
+    from gongkai.pipeline.run.history import complete_runs, read_manifest
+    from gongkai.pipeline.run.workers import start as start_workers
 
     if prestart:
         start_workers(workers)
@@ -99,7 +99,7 @@ def peak_rss_mib(corpus: Path, n: int, out: Path, flow: bool = False) -> float:
 
 
 def accuracy(corpus: Path, out: Path) -> dict:
-    from gongkai.pipeline.evaluate import evaluate
+    from gongkai.pipeline.review.evaluate import evaluate
 
     report = evaluate(out, corpus)
     return {"gold": report._sum("gold"), "recall": report.recall, "precision": report.precision,
@@ -114,7 +114,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
 
-    from gongkai.pipeline.settings import quiet_prefect
+    from gongkai.pipeline.run.settings import quiet_prefect
 
     quiet_prefect()
     figures: dict = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"}

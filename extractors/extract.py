@@ -8,16 +8,16 @@ import traceback
 from decimal import Decimal
 from pathlib import Path
 
-from gongkai.extractors.attribute import Vocabulary, load_vocabulary
-from gongkai.extractors.checks import run_checks, stated
-from gongkai.extractors.documents import extract_document_facts
-from gongkai.extractors.facts import attribute, find_mentions
-from gongkai.extractors.loaders import load_document
-from gongkai.extractors.load_text import LoadedDocument
+from gongkai.extractors.facts.attribute import Vocabulary, load_vocabulary
+from gongkai.extractors.checks.rules import run_checks, stated
+from gongkai.extractors.facts.document import extract_document_facts
+from gongkai.extractors.facts.figures import attribute, find_mentions
+from gongkai.extractors.load.dispatch import load_document
+from gongkai.extractors.load.text import LoadedDocument
 from gongkai.extractors.model import Extraction, Fact
-from gongkai.extractors.normalize import normalize
-from gongkai.extractors.projects import extract_projects
-from gongkai.extractors.sections import build_sections
+from gongkai.extractors.text.normalize import normalize
+from gongkai.extractors.facts.projects import extract_projects
+from gongkai.extractors.text.sections import build_sections
 from gongkai.schemas.reasons import DocumentError, Reason
 
 
@@ -77,7 +77,7 @@ def extract_loaded(doc: LoadedDocument) -> Extraction:
     sources = {c: "text" for c, v in summary.items() if v is not None}
     items, empty_kinds = table_line_items(doc)
     if items or empty_kinds:
-        from gongkai.extractors.table_summary import summary_from_tables
+        from gongkai.extractors.tables.summary import summary_from_tables
 
         for concept, value in summary_from_tables(items, vocab, empty_kinds).items():
             summary[concept], sources[concept] = value, "table"
@@ -105,7 +105,7 @@ def table_line_items(doc: LoadedDocument) -> tuple[list[dict], set[str]]:
     and the kinds of the tables printed empty (本表为空)."""
     if not doc.tables:
         return [], set()
-    from gongkai.extractors.tables import line_items, merge_continued
+    from gongkai.extractors.tables.core import line_items, merge_continued
 
     tables = merge_continued(list(doc.tables))
     return line_items(tables), {t.kind for t in tables if t.empty and t.kind}

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gongkai.pipeline.settings import RunSettings, SettingsError, discover, quiet_prefect
+from gongkai.pipeline.run.settings import RunSettings, SettingsError, discover, quiet_prefect
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Chinese budget and final-account disclosures → validated parquet tables.")
@@ -58,10 +58,10 @@ def run(
                                                 "s3://bucket/tmp) for the run's parts; default: the run's "
                                                 "staging directory.")] = None,
 ) -> None:
-    """Extract every document with a Prefect flow (in parts: pipeline/parts.py) into OUT."""
+    """Extract every document with a Prefect flow (in parts: pipeline/run/parts.py) into OUT."""
     quiet_prefect()
     inputs = discover(list(paths or [Path("raw")]))
-    from gongkai.pipeline.remote import is_url, push_run
+    from gongkai.pipeline.run.remote import is_url, push_run
 
     remote = out if is_url(out) else None
     local_out = Path(tempfile.mkdtemp(prefix="gongkai-run-")) if remote else Path(out)
@@ -73,7 +73,7 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from gongkai.pipeline.flows import extract_flow, on_dask, on_document_done
-    from gongkai.pipeline.workers import start
+    from gongkai.pipeline.run.workers import start
 
     started = time.perf_counter()
     start(workers)          # the worker processes warm up while Prefect starts
@@ -165,7 +165,7 @@ def evaluate(
     max_wrong: Annotated[int, typer.Option(help="Exit 1 when more facts than this have a wrong value.")] = 0,
 ) -> None:
     """Recall and precision per document, per concept and overall against gold files."""
-    from gongkai.pipeline.evaluate import evaluate as run_eval
+    from gongkai.pipeline.review.evaluate import evaluate as run_eval
 
     if not (out / "facts.parquet").exists():
         err.print(f"[red]error:[/red] {out}: no facts.parquet (run `gongkai run --out {out}` first)")
@@ -213,8 +213,8 @@ def diff(
     fail_on_change: Annotated[bool, typer.Option("--fail-on-change", help="Exit 1 when anything differs.")] = False,
 ) -> None:
     """Figures, checks and document facts added, removed or changed between two runs."""
-    from gongkai.pipeline import diff as diffs
-    from gongkai.pipeline.runs import RunError, chosen_run, complete_runs, resolve_run, run_before
+    from gongkai.pipeline.review import diff as diffs
+    from gongkai.pipeline.run.history import RunError, chosen_run, complete_runs, resolve_run, run_before
 
     if fmt not in ("text", *diffs.FORMATS):
         err.print(f"[red]error:[/red] --format {fmt!r}: choose text, markdown, json or html")
@@ -261,8 +261,8 @@ def review(
     against: Annotated[Optional[str], typer.Option(help="Run to diff against (default: the previous one).")] = None,
 ) -> None:
     """Write the review site of a run: every figure highlighted in its source, failed checks, diff."""
-    from gongkai.pipeline.review import write_site
-    from gongkai.pipeline.runs import RunError, chosen_run, resolve_run
+    from gongkai.pipeline.review.site import write_site
+    from gongkai.pipeline.run.history import RunError, chosen_run, resolve_run
 
     try:
         run_dir = chosen_run(out, run_ref)
@@ -282,7 +282,7 @@ def snapshot(
     = Path("tests/snapshots/documents.txt"),
 ) -> None:
     """Compare each listed document's extraction with its golden snapshot (exit 1 on drift)."""
-    from gongkai.pipeline.snapshot import check
+    from gongkai.pipeline.review.snapshot import check
 
     if not docs.exists():
         err.print(f"[red]error:[/red] {docs}: no such list of documents")
@@ -304,7 +304,7 @@ _HARVEST_OUT = typer.Option("--out", "-o", help="Output directory of the extract
 
 
 def _sites_or_exit(sources: Path, names: list[str] | None):
-    from gongkai.pipeline.sources import SourcesError, load_sources, select_sites
+    from gongkai.pipeline.harvest.sources import SourcesError, load_sources, select_sites
 
     try:
         return select_sites(load_sources(sources), names)

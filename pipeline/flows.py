@@ -9,16 +9,16 @@ from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from gongkai.extractors.model import Extraction
-from gongkai.pipeline import progress
-from gongkai.pipeline.fetch import FetchSettings
-from gongkai.pipeline.harvest import HarvestSettings, SiteReport
-from gongkai.pipeline.sources import load_sources, select_sites
-from gongkai.pipeline.parts import DocRef
+from gongkai.pipeline.run import progress
+from gongkai.pipeline.harvest.fetch import FetchSettings
+from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
+from gongkai.pipeline.harvest.sources import load_sources, select_sites
+from gongkai.pipeline.run.parts import DocRef
 from gongkai.pipeline.tasks import (bundle_disclosures, commit_run, extract_part, extract_stored, harvest_site, mark_extracted,
                             open_run, plan_extraction, plan_parts, sweep_store, write_harvest_outputs, write_part)
 from gongkai.schemas.validation import ValidationReport
 
-on_document_done = progress.on_document_done     # the CLI's progress bar (pipeline/progress.py)
+on_document_done = progress.on_document_done     # the CLI's progress bar (pipeline/run/progress.py)
 
 
 def batch_size_for(n: int, workers: int = 1) -> int:
@@ -55,7 +55,7 @@ def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batc
                  workers: int = 1, work: str | None = None) -> RunOutput:
     """Extract in parts (one document per part in small runs, batches in large ones),
     plan the cross-file checks, write each part, then commit the run in one step
-    (pipeline/parts.py). ``workers`` > 1: parts run on that many processes. Only small
+    (pipeline/run/parts.py). ``workers`` > 1: parts run on that many processes. Only small
     references reach this process, so memory does not grow with the corpus. ``work``: a
     work area every task can reach (fsspec URL) for the parts, when tasks run on other
     machines (``on_dask``); by default the parts live in the run's staging directory."""

@@ -6,16 +6,18 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from gongkai.extractors.disclosures import check_companions
+from gongkai.extractors.checks.disclosures import check_companions
 from gongkai.extractors.model import Extraction
-from gongkai.pipeline import harvest, harvest_extract, parts
-from gongkai.pipeline.harvest import HarvestSettings, SiteReport
-from gongkai.pipeline.harvest_extract import StoredDocument
-from gongkai.pipeline.sources import Site
-from gongkai.pipeline.store import RawStore
-from gongkai.pipeline.parts import DocRef, Plan
-from gongkai.pipeline.workers import here, on_workers, pool_of
-from gongkai.pipeline.writer import OutputWriter, TableWriter
+from gongkai.pipeline.harvest import extract as harvest_extract
+from gongkai.pipeline.harvest import crawl as harvest
+from gongkai.pipeline.run import parts
+from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
+from gongkai.pipeline.harvest.extract import StoredDocument
+from gongkai.pipeline.harvest.sources import Site
+from gongkai.pipeline.harvest.store import RawStore
+from gongkai.pipeline.run.parts import DocRef, Plan
+from gongkai.pipeline.run.workers import here, on_workers, pool_of
+from gongkai.pipeline.run.writer import OutputWriter, TableWriter
 from gongkai.schemas.validation import ValidationReport
 
 
@@ -103,5 +105,5 @@ def write_harvest_outputs(extractions: list[Extraction], out_dir: Path, settings
 
 @task(name="mark-extracted", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)
 def mark_extracted(settings: HarvestSettings, docs: list[StoredDocument], extractions: list[Extraction]) -> None:
-    """Record in the manifest which versions are extracted (after the outputs are written)."""
+    """Record in the ledger which versions are extracted (after the outputs are written)."""
     harvest_extract.mark_extracted(settings, docs, extractions)

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import pyarrow as pa
 
-from gongkai.extractors.attribute import load_vocabulary
+from gongkai.extractors.facts.attribute import load_vocabulary
 from gongkai.extractors.model import Extraction
 
 VALUE = pa.decimal128(28, 6)     # facts.value: yuan, percent or count

@@ -13,7 +13,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 from pandera.typing import Series
 
-from gongkai.extractors.attribute import load_vocabulary
+from gongkai.extractors.facts.attribute import load_vocabulary
 
 KINDS = ["amount", "change", "rate", "share", "count", "threshold"]
 UNITS = ["yuan", "percent", "count"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.pipeline.settings import quiet_prefect
+from gongkai.pipeline.run.settings import quiet_prefect
 
 quiet_prefect()
 os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
@@ -41,9 +41,9 @@ def seed_extraction():
 
 def extract_into(out: Path, paths, companions: bool = False) -> list:
     """Extract documents in-process (as the flow's task does) and write one validated output."""
-    from gongkai.extractors.disclosures import check_companions
+    from gongkai.extractors.checks.disclosures import check_companions
     from gongkai.extractors.extract import extract_path
-    from gongkai.pipeline.writer import OutputWriter
+    from gongkai.pipeline.run.writer import OutputWriter
 
     extractions = [extract_path(p) for p in paths]
     if companions:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from gongkai.extractors.checks import check_lists, check_shares, check_sum
+from gongkai.extractors.checks.rules import check_lists, check_shares, check_sum
 from gongkai.extractors.model import Fact
 
 
@@ -75,7 +75,7 @@ def test_share_uses_interval_arithmetic():
 
 
 def test_tables_that_disagree_fail():
-    from gongkai.extractors.table_checks import tables_agree
+    from gongkai.extractors.checks.tables import tables_agree
 
     items = [{"table_title": "收支总表", "raw": "10,948,000.00", "amount": D("10948000"), "unit": "元"},
              {"table_title": "收入总表", "raw": "10,948,100.00", "amount": D("10948100"), "unit": "元"},

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from gongkai.pipeline.dataset import column_descriptions
+from gongkai.pipeline.run.dataset import column_descriptions
 from gongkai.schemas.tables import TABLES, schema_for
 from tests.conftest import FIXTURES, SEED, extract_into
 

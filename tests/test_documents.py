@@ -1,4 +1,4 @@
-"""Document facts (extractors/documents.py) and the gazetteer (extractors/gazetteer.py).
+"""Document facts (extractors/facts/document.py) and the gazetteer (extractors/facts/gazetteer.py).
 
 The fixtures in tests/fixtures/documents/ are excerpts of real disclosures (see
 build_fixtures.py there): the first pages of 15 Shanghai / Jiangsu PDFs and the article of
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.extractors.documents import DocumentFacts, extract_document_facts
-from gongkai.extractors.gazetteer import Region, region_for_code, resolve_region, resolve_region_in_text
+from gongkai.extractors.facts.document import DocumentFacts, extract_document_facts
+from gongkai.extractors.facts.gazetteer import Region, region_for_code, resolve_region, resolve_region_in_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCS = FIXTURES / "documents"

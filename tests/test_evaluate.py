@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from gongkai.pipeline.cli import main
-from gongkai.pipeline.evaluate import evaluate
+from gongkai.pipeline.review.evaluate import evaluate
 from tests.conftest import FIXTURES, SEED_GOLD, extract_into
 
 GOLD_DIR = FIXTURES / "gold"

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gongkai.pipeline.fetch import FetchReason, Fetcher, FetchSettings
+from gongkai.pipeline.harvest.fetch import FetchReason, Fetcher, FetchSettings
 
 PAGE = "<html><head><meta charset='utf-8'></head><body>2024年部门预算</body></html>".encode()
 PDF = b"%PDF-1.4 tiny"
@@ -120,7 +120,7 @@ def test_only_allowed_hosts_and_http(fetcher):
 # -- politeness -----------------------------------------------------------------------------
 
 def test_host_limiter_paces_request_starts_per_host():
-    from gongkai.pipeline.fetch import HostLimiter
+    from gongkai.pipeline.harvest.fetch import HostLimiter
 
     limiter = HostLimiter(rate=20.0, concurrency=4)
     starts: list[float] = []
@@ -137,7 +137,7 @@ def test_host_limiter_paces_request_starts_per_host():
 def test_host_limiter_caps_requests_in_flight():
     from concurrent.futures import ThreadPoolExecutor
 
-    from gongkai.pipeline.fetch import HostLimiter
+    from gongkai.pipeline.harvest.fetch import HostLimiter
 
     limiter = HostLimiter(rate=1000.0, concurrency=2)
     state = {"now": 0, "max": 0}
@@ -158,7 +158,7 @@ def test_host_limiter_caps_requests_in_flight():
 
 
 def test_host_limiter_rejects_bad_settings():
-    from gongkai.pipeline.fetch import HostLimiter
+    from gongkai.pipeline.harvest.fetch import HostLimiter
 
     with pytest.raises(ValueError, match="rate=0"):
         HostLimiter(rate=0)

@@ -95,7 +95,7 @@ def test_evaluate_on_the_run(run_output, capsys):
 def test_a_failed_run_leaves_the_previous_output_whole(run_output, tmp_path, monkeypatch):
     _, out = run_output
     before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
-    import gongkai.pipeline.writer as writer
+    import gongkai.pipeline.run.writer as writer
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
@@ -112,7 +112,7 @@ def test_a_part_that_crashes_leaves_the_previous_output_whole(run_output, monkey
     its staging directory and spilled parts are removed."""
     _, out = run_output
     before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
-    import gongkai.pipeline.parts as parts
+    import gongkai.pipeline.run.parts as parts
 
     def crash(*args, **kwargs):
         raise OSError("disk full")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bench.generate import generate
-from gongkai.pipeline.evaluate import evaluate
+from gongkai.pipeline.review.evaluate import evaluate
 from tests.conftest import extract_into
 
 

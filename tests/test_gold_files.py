@@ -27,10 +27,10 @@ HTML_GOLD = sorted((FIXTURES / "html_gold").glob("*.gold.json"))
 
 @pytest.mark.parametrize("path", HTML_GOLD, ids=[p.name for p in HTML_GOLD])
 def test_web_page_gold_is_consistent(path, tmp_path):
-    """Web-page gold offsets index the page's stored text (what extractors/load_html.py keeps)."""
+    """Web-page gold offsets index the page's stored text (what extractors/load/html.py keeps)."""
     import json
 
-    from gongkai.extractors.load_html import load_html
+    from gongkai.extractors.load.html import load_html
 
     gold = json.loads(path.read_text(encoding="utf-8"))
     page = path.with_name(gold["source"])

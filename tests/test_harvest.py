@@ -1,5 +1,5 @@
 """Harvesting against the fixture site on 127.0.0.1 (tests/harvest_site.py), without
-Prefect: the task body ``harvest_site`` twice, the store, the manifest and link discovery."""
+Prefect: the task body ``harvest_site`` twice, the store, the ledger and link discovery."""
 from __future__ import annotations
 
 import hashlib
@@ -7,12 +7,12 @@ import sqlite3
 
 import pytest
 
-from gongkai.pipeline import discover
-from gongkai.pipeline.fetch import FetchSettings
-from gongkai.pipeline.harvest import HarvestSettings, harvest_site
-from gongkai.pipeline.manifest import Manifest
-from gongkai.pipeline.sources import parse_sources
-from gongkai.pipeline.store import RawStore
+from gongkai.pipeline.harvest import discover
+from gongkai.pipeline.harvest.fetch import FetchSettings
+from gongkai.pipeline.harvest.crawl import HarvestSettings, harvest_site
+from gongkai.pipeline.harvest.ledger import Ledger
+from gongkai.pipeline.harvest.sources import parse_sources
+from gongkai.pipeline.harvest.store import RawStore
 from tests.harvest_site import (CHANGING_PAGE, FAULTY_ATTACHMENTS, FAULTY_PAGES, FLAKY_PAGE, GBK_PAGE, PAGES,
                                 PDF_PATH, SiteServer)
 
@@ -39,7 +39,7 @@ def _path(url: str) -> str:
 
 
 def _db(settings) -> sqlite3.Connection:
-    db = sqlite3.connect(settings.manifest_path)
+    db = sqlite3.connect(settings.ledger_path)
     db.row_factory = sqlite3.Row
     return db
 
@@ -56,7 +56,7 @@ def test_first_run_stores_every_reachable_document_once(two_runs):
     assert {_path(stored[p]["disclosure_url"]) for p in attachments} == set(PAGES)
     assert first.new == len(stored) and first.changed == 0
     # one version per URL (two for the page changed before the second run), and the file
-    # in the store is the content the manifest names
+    # in the store is the content the ledger names
     versions = db.execute("SELECT url, sha256, path FROM versions").fetchall()
     assert len(versions) == len(stored) + 1
     for v in versions:
@@ -127,8 +127,8 @@ def test_failing_urls_are_retried_and_counted(two_runs):
 
 def test_pending_extraction_groups_a_page_with_its_attachments(two_runs):
     _, settings, *_ = two_runs
-    with Manifest(settings.manifest_path) as manifest:
-        groups = manifest.pending_disclosures()
+    with Ledger(settings.ledger_path) as ledger:
+        groups = ledger.pending_disclosures()
     # nothing extracted yet: every disclosure waits, each page with its attachments
     assert {_path(d) for d in groups} == set(PAGES) | {PDF_PATH}
     renda = next(m for d, m in groups.items() if d.endswith(CHANGING_PAGE))
@@ -136,12 +136,12 @@ def test_pending_extraction_groups_a_page_with_its_attachments(two_runs):
 
 
 def test_failed_retry_not_linked_any_more_is_still_tried(tmp_path):
-    """A URL that failed stays in the manifest and is tried on the next run even when no
+    """A URL that failed stays in the ledger and is tried on the next run even when no
     listing links it."""
     settings = HarvestSettings(tmp_path / "raw", FAST)
     with SiteServer() as server:
         site, = parse_sources(server.sources())
-        with Manifest(settings.manifest_path) as m:
+        with Ledger(settings.ledger_path) as m:
             run_id, _ = m.start_run(site.name)
             m.record_failure(server.url + "/list/t20200220_1.htm", site.name, "page", None, run_id,
                              "timeout", "timed out")
@@ -172,7 +172,7 @@ def test_a_site_that_is_down_is_reported(tmp_path):
     ("http://x/a.sh", b"\x00\x01binary", ".bin"),
 ])
 def test_store_path_comes_from_the_content(tmp_path, url, data, suffix):
-    from gongkai.pipeline.fetch import sniff_type
+    from gongkai.pipeline.harvest.fetch import sniff_type
 
     store = RawStore(tmp_path)
     stored = store.put(data, sniff_type(data), url)
@@ -229,12 +229,12 @@ def test_a_manifest_from_before_the_run_counts_is_migrated(tmp_path):
                       "INSERT INTO runs VALUES ('r1', 'fixture', '2026-01-01T00:00:00+00:00', NULL, 'running');")
     old.commit()
     old.close()
-    with Manifest(path) as manifest:
-        run_id, resumed = manifest.start_run("fixture")
+    with Ledger(path) as ledger:
+        run_id, resumed = ledger.start_run("fixture")
         assert (run_id, resumed) == ("r1", True)            # the interrupted run is resumed
-        assert manifest.finish_run(run_id, "fixture") == {"new": 0, "changed": 0, "unchanged": 0, "failed": 0}
-        row = manifest._one("SELECT status, new, failed FROM runs WHERE run_id = 'r1'")
+        assert ledger.finish_run(run_id, "fixture") == {"new": 0, "changed": 0, "unchanged": 0, "failed": 0}
+        row = ledger._one("SELECT status, new, failed FROM runs WHERE run_id = 'r1'")
         assert tuple(row) == ("complete", 0, 0)
-    with Manifest(path) as manifest:                          # opening again adds nothing twice
-        columns = [r[1] for r in manifest.db.execute("PRAGMA table_info(runs)")]
+    with Ledger(path) as ledger:                          # opening again adds nothing twice
+        columns = [r[1] for r in ledger.db.execute("PRAGMA table_info(runs)")]
         assert columns.count("new") == 1

@@ -17,7 +17,7 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from gongkai.pipeline.cli import EXIT_FAILED_DOCS, main
-from gongkai.pipeline.settings import PREFECT_DEFAULTS
+from gongkai.pipeline.run.settings import PREFECT_DEFAULTS
 from tests.harvest_site import CHANGED_FIGURE, CHANGING_PAGE, FAULTY_ATTACHMENTS, FAULTY_PAGES, PAGES, SiteServer
 
 FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.05", "--max-mb", "1"]

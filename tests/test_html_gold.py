@@ -1,7 +1,7 @@
 """`gongkai evaluate` on hand-labeled Fujian web pages (offsets index the pages' stored text)."""
 from __future__ import annotations
 
-from gongkai.pipeline.evaluate import evaluate
+from gongkai.pipeline.review.evaluate import evaluate
 from tests.conftest import FIXTURES, extract_into
 
 HTML_GOLD = FIXTURES / "html_gold"

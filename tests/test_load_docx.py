@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from gongkai.extractors.extract import extract_path
-from gongkai.extractors.loaders import load_document
+from gongkai.extractors.load.dispatch import load_document
 from gongkai.schemas.reasons import DocumentError, Reason
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.extractors.load_html import attachment_links, load_html
+from gongkai.extractors.load.html import attachment_links, load_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 
@@ -165,7 +165,7 @@ def test_html_standard_tables_become_line_items(tmp_path, charset, codec):
 
 def test_a_page_and_its_attachments_are_one_disclosure(tmp_path):
     """The tables file a page links to joins the page's disclosure and is checked against it."""
-    from gongkai.extractors.disclosures import check_companions
+    from gongkai.extractors.checks.disclosures import check_companions
     from gongkai.extractors.extract import extract_path
     from tests.sheet_fixtures import page_with_attachment
 

@@ -15,7 +15,7 @@ import pytest
 from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
-from gongkai.extractors.load_pdf import (
+from gongkai.extractors.load.pdf import (
     Line, PageText, PdfSettings, find_furniture, is_page_number, is_scanned, load_pdf,
     ocr_available, ocr_line,
 )
@@ -207,7 +207,7 @@ def test_scanned_page_without_ocr_is_partial(scan):
 
 
 def test_scanned_message_names_every_page():
-    from gongkai.extractors.load_pdf import scanned_message
+    from gongkai.extractors.load.pdf import scanned_message
 
     assert scanned_message("x.pdf", [3, 4]).startswith("x.pdf: pages 3, 4 have no text layer")
 
@@ -241,7 +241,7 @@ def test_scanned_page_read_by_ocr(scan):
 
 
 def test_ocr_true_without_engine_is_an_error(monkeypatch, scan):
-    import gongkai.extractors.load_pdf as lp
+    import gongkai.extractors.load.pdf as lp
 
     monkeypatch.setattr(lp, "ocr_available", lambda: False)
     with pytest.raises(RuntimeError, match="no OCR engine"):

@@ -5,8 +5,8 @@ import codecs
 
 import pytest
 
-from gongkai.extractors.load_text import decode_bytes, load_text
-from gongkai.extractors.loaders import load_document
+from gongkai.extractors.load.text import decode_bytes, load_text
+from gongkai.extractors.load.dispatch import load_document
 from gongkai.schemas.reasons import DocumentError, Reason
 
 SAMPLE = " 一、部门基本概况\n收入预算，2024年年初预算数1094.8万元，全部为一般公共预算拨款。\n"

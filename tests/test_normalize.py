@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongkai.extractors.normalize import fold, normalize
+from gongkai.extractors.text.normalize import fold, normalize
 
 CASES = [
     # (stored text, normalized text)

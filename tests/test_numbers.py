@@ -1,4 +1,4 @@
-"""Table-driven tests of extractors/numbers.py, grouped by provenance.
+"""Table-driven tests of extractors/text/numbers.py, grouped by provenance.
 
 Like price-parser's tests/test_price_parsing.py: every case is one row, and
 one parametrized test runs them all. REAL rows are copied verbatim from
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.extractors.normalize import normalize
-from gongkai.extractors.numbers import (
+from gongkai.extractors.text.normalize import normalize
+from gongkai.extractors.text.numbers import (
     Quantity,
     QuantityMatch,
     find_quantities,

@@ -10,8 +10,8 @@ from decimal import Decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from gongkai.extractors.normalize import normalize
-from gongkai.extractors.numbers import find_quantities, parse_quantity
+from gongkai.extractors.text.normalize import normalize
+from gongkai.extractors.text.numbers import find_quantities, parse_quantity
 
 LOWER = "零一二三四五六七八九"
 UPPER = "零壹贰叁肆伍陆柒捌玖"

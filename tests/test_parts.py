@@ -1,4 +1,4 @@
-"""A run in parts (pipeline/parts.py) writes the same tables as one pass in memory, with
+"""A run in parts (pipeline/run/parts.py) writes the same tables as one pass in memory, with
 the cross-file checks of disclosures whose files land in different parts."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from gongkai.pipeline.parts import DocRef, plan_parts, run_in_process
+from gongkai.pipeline.run.parts import DocRef, plan_parts, run_in_process
 from tests.conftest import FIXTURES, SEED, extract_into
 from tests.sheet_fixtures import page_with_attachment
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from gongkai.extractors.extract import extract_loaded
-from gongkai.extractors.load_pdf import load_pdf
+from gongkai.extractors.load.pdf import load_pdf
 from gongkai.schemas.reasons import DocumentError, Reason
 from tests.conftest import FIXTURES, SEED, SEED_GOLD
 from tests.pdf_fixtures import SEED_HEADER as HEADER
@@ -100,7 +100,7 @@ def test_corrupt_pdf_names_file_and_reason(data):
 
 
 def test_real_pdf_pages_and_boxes():
-    from gongkai.extractors.loaders import load_document
+    from gongkai.extractors.load.dispatch import load_document
 
     path = FIXTURES / "pdf_gold" / "sh_pt_zfb_2025_dept_budget.pdf"
     doc = load_document(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.pipeline.evaluate import evaluate
+from gongkai.pipeline.review.evaluate import evaluate
 from tests.conftest import FIXTURES, extract_into
 
 PDF_GOLD = FIXTURES / "pdf_gold"

@@ -32,8 +32,8 @@ def test_the_two_opening_commands():
 
 
 def test_harvest_vocabularies_are_documented():
-    from gongkai.pipeline.fetch import FetchReason
-    from gongkai.pipeline.manifest import SCHEMA
+    from gongkai.pipeline.harvest.fetch import FetchReason
+    from gongkai.pipeline.harvest.ledger import SCHEMA
 
     assert all(f"`{r.value}`" in README for r in FetchReason)
     columns = re.findall(r"^\s+(\w+) (?:TEXT|INTEGER)", SCHEMA, re.M)
@@ -41,7 +41,7 @@ def test_harvest_vocabularies_are_documented():
 
 
 def test_every_sources_key_is_documented():
-    from gongkai.pipeline.sources import _KEYS
+    from gongkai.pipeline.harvest.sources import _KEYS
 
     example = (Path(__file__).parents[1] / "sources" / "example.toml").read_text(encoding="utf-8")
     assert all(f"`{k}`" in README and f"#   {k}" in example for k in _KEYS)

@@ -7,8 +7,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from gongkai.pipeline.cli import main
-from gongkai.pipeline.review import Span, highlight, write_site
-from gongkai.pipeline.runs import complete_runs
+from gongkai.pipeline.review.site import Span, highlight, write_site
+from gongkai.pipeline.run.history import complete_runs
 from tests.conftest import SEED, extract_into
 
 

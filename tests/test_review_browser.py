@@ -13,8 +13,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from gongkai.pipeline.review import write_site
-from gongkai.pipeline.runs import complete_runs
+from gongkai.pipeline.review.site import write_site
+from gongkai.pipeline.run.history import complete_runs
 from tests.conftest import FIXTURES, SEED, extract_into
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from gongkai.pipeline import runs
+from gongkai.pipeline.run import history as runs
 from gongkai.pipeline.cli import main
 from tests.conftest import SEED, extract_into
 
@@ -60,7 +60,7 @@ def test_an_interrupted_run_never_becomes_the_newest(two_runs, tmp_path, monkeyp
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing")
 
-    monkeypatch.setattr("gongkai.pipeline.writer.pq.write_table", crash)
+    monkeypatch.setattr("gongkai.pipeline.run.writer.pq.write_table", crash)
     with pytest.raises(KeyboardInterrupt):
         extract_into(out, [SEED])
     monkeypatch.undo()

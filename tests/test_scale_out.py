@@ -61,7 +61,7 @@ def s3(monkeypatch):
 
 
 def test_run_writes_to_s3(harness, s3, tmp_path):
-    from gongkai.pipeline.remote import remote_runs
+    from gongkai.pipeline.run.remote import remote_runs
 
     url = "s3://gongkai-test/disclosures"
     assert main(["run", *map(str, DOCS), "--out", url]) == 0
@@ -86,8 +86,8 @@ def test_run_writes_to_s3(harness, s3, tmp_path):
 # -- the parts of a run in a shared work area (s3://), as workers on other machines need ------
 
 def test_parts_in_an_s3_work_area(s3, tmp_path):
-    from gongkai.pipeline import parts
-    from gongkai.pipeline.writer import OutputWriter
+    from gongkai.pipeline.run import parts
+    from gongkai.pipeline.run.writer import OutputWriter
 
     run = OutputWriter(tmp_path / "out", work="s3://gongkai-test/work")
     work = f"gongkai-test/work/{run.run_id}"

@@ -1,4 +1,4 @@
-"""The heading tree of disclosure texts (extractors/sections.py)."""
+"""The heading tree of disclosure texts (extractors/text/sections.py)."""
 from __future__ import annotations
 
 import bisect
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.extractors.sections import Section, SectionIndex, build_sections
+from gongkai.extractors.text.sections import Section, SectionIndex, build_sections
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "huaihua-zwfwzx-2024-budget.txt"

@@ -9,7 +9,7 @@ import pytest
 
 from gongkai.extractors.extract import extract_path
 from gongkai.pipeline.cli import main
-from gongkai.pipeline.snapshot import entries, snapshot_name, snapshot_text
+from gongkai.pipeline.review.snapshot import entries, snapshot_name, snapshot_text
 
 LIST = Path(__file__).parent / "snapshots" / "documents.txt"
 ENTRIES = entries(LIST)
@@ -41,7 +41,7 @@ def _copy_of_seed(tmp_path: Path) -> Path:
 def test_snapshot_command_catches_an_extractor_change(tmp_path, monkeypatch, capsys, request):
     listing = _copy_of_seed(tmp_path)
     assert main(["snapshot", "--list", str(listing)]) == 0
-    import gongkai.extractors.numbers as numbers
+    import gongkai.extractors.text.numbers as numbers
 
     def clear_caches():      # the parser caches quantities: start and leave clean
         for f in vars(numbers).values():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.pipeline.sources import SourcesError, load_sources, parse_sources
+from gongkai.pipeline.harvest.sources import SourcesError, load_sources, parse_sources
 
 EXAMPLE = Path(__file__).parents[1] / "sources" / "example.toml"
 GOOD = '''[[site]]

@@ -15,8 +15,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from gongkai.extractors.classification import code_info, compose_code, split_leading_code
-from gongkai.extractors.tables import (
+from gongkai.extractors.tables.classification import code_info, compose_code, split_leading_code
+from gongkai.extractors.tables.core import (
     PdfTable,
     classify_title,
     line_items,
@@ -492,7 +492,7 @@ def test_sh_final_accounts(sh_final):
 def test_js_read_as_unruled_finds_the_same_figures(js, monkeypatch):
     """The word-position path (no ruling lines at all) on the real Jiangsu layout: the same
     tables, figures and codes as the ruled path, and the same single-level headers."""
-    import gongkai.extractors.tables as tables_module
+    import gongkai.extractors.tables.core as tables_module
 
     monkeypatch.setattr(tables_module, "_ruled_grids", lambda page: [])
     words = extract(JS)

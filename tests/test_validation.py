@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from gongkai.extractors.extract import extract_path
-from gongkai.pipeline.writer import OutputWriter, to_pandas
+from gongkai.pipeline.run.writer import OutputWriter, to_pandas
 from gongkai.schemas.validation import validate_tables
 from tests.conftest import SEED
 

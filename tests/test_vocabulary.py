@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.extractors.attribute import VocabularyError, load_vocabulary, match_concept, parse_vocabulary
-from gongkai.extractors.checks import load_rules
+from gongkai.extractors.facts.attribute import VocabularyError, load_vocabulary, match_concept, parse_vocabulary
+from gongkai.extractors.checks.rules import load_rules
 
 ROOT = Path(__file__).parents[1]
 

@@ -9,8 +9,8 @@ from prefect.testing.utilities import prefect_test_harness
 from gongkai.extractors.extract import extract_path
 from gongkai.pipeline.cli import main
 from gongkai.pipeline.flows import SMALL_RUN, batch_size_for
-from gongkai.pipeline.parts import extract_part, spilled
-from gongkai.pipeline.workers import on_workers
+from gongkai.pipeline.run.parts import extract_part, spilled
+from gongkai.pipeline.run.workers import on_workers
 from tests.conftest import FIXTURES, SEED
 
 DOCS = [SEED, *sorted((FIXTURES / "heldout").glob("*.txt")), *sorted((FIXTURES / "html").glob("*.html"))]

@@ -7,8 +7,8 @@ import copy
 import pyarrow.parquet as pq
 
 from gongkai.extractors.extract import extract_path
-from gongkai.pipeline.runs import complete_runs
-from gongkai.pipeline.writer import OutputWriter
+from gongkai.pipeline.run.history import complete_runs
+from gongkai.pipeline.run.writer import OutputWriter
 from tests.conftest import FIXTURES
 
 DOCS = sorted((FIXTURES / "heldout").glob("*.txt")) + sorted((FIXTURES / "html").glob("*.html"))

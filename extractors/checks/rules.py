@@ -1,0 +1,270 @@
+"""Reconciliation of a document's own figures, by the rules in schemas/rules.toml.
+
+Every figure is an interval: its printed value ± half a unit of its last
+printed digit (1094.8万元 is 1094.75–1094.85万元). A rule passes when the
+intervals allow equality, fails when they cannot, and is not_applicable
+when the document does not state what the rule needs.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from gongkai.extractors.model import Check, Fact
+
+HALF = Decimal("0.5")
+PCT = Decimal(100)
+Q = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: Decimal
+    high: Decimal
+
+    @classmethod
+    def of(cls, fact: Fact) -> "Interval":
+        """The values the printed figure may stand for: ± half a unit of its last digit,
+        ± a whole unit for percentages (rounded or truncated)."""
+        half = fact.resolution * (1 if fact.unit == "percent" else HALF)
+        return cls(fact.value - half, fact.value + half)
+
+    def __add__(self, other: "Interval") -> "Interval":
+        return Interval(self.low + other.low, self.high + other.high)
+
+    def overlaps(self, other: "Interval") -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+    @property
+    def mid(self) -> Decimal:
+        return (self.low + self.high) / 2
+
+    @property
+    def half_width(self) -> Decimal:
+        return (self.high - self.low) / 2
+
+
+ZERO = Interval(Decimal(0), Decimal(0))
+
+
+@cache
+def load_rules() -> dict:
+    text = resources.files("gongkai.schemas").joinpath("rules.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def stated(facts: list[Fact], concept: str) -> list[Fact]:
+    """Current-period figures of a concept (amounts and stated absences), in order."""
+    return [f for f in facts if f.concept == concept and f.kind in ("amount", "count") and f.period == "current"]
+
+
+def _part(facts: list[Fact], spec: str) -> tuple[Interval, list[Fact]] | None:
+    spec = spec.rstrip("?")
+    for alternative in spec.split("|"):
+        if alternative.endswith("*"):
+            found = stated(facts, alternative[:-1])
+            if found:
+                return _sum(found), found
+            continue
+        chosen = []
+        for concept in alternative.split("+"):
+            found = stated(facts, concept)
+            if not found:
+                break
+            chosen.append(found[0])
+        else:
+            return _sum(chosen), chosen
+    return None
+
+
+def _sum(facts: list[Fact]) -> Interval:
+    total = ZERO
+    for f in facts:
+        total = total + Interval.of(f)
+    return total
+
+
+def _evidence(facts: list[Fact]) -> list[tuple[int, int]]:
+    return [(f.char_start, f.char_end) for f in facts]
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(Q)
+
+
+def check_sum(facts: list[Fact], rule: dict) -> Check:
+    name = rule["name"]
+    totals = next((found for concept in rule["total"].split("|") if (found := stated(facts, concept))), [])
+    parts = [(spec, _part(facts, spec)) for spec in rule["parts"]]
+    found = [(spec, p) for spec, p in parts if p is not None]
+    required = [spec for spec in rule["parts"] if not spec.endswith("?")]
+    if not totals or not found or (len(found) < 2 and len(required) > 1):
+        return Check(name, "not_applicable", None, None, None,
+                     f"{rule['total']} or its parts are not stated", _evidence(totals[:1]))
+    total = Interval.of(totals[0])
+    summed = ZERO
+    evidence = [totals[0]]
+    for _, (interval, used) in found:
+        summed = summed + interval
+        evidence.extend(used)
+    tolerance = total.half_width + summed.half_width
+    missing = [spec for spec, p in parts if p is None and not spec.endswith("?")]
+    complete = not missing
+    if summed.overlaps(total):
+        status, msg = "pass", "parts add up to the total"
+    elif not complete and summed.high < total.low:
+        status, msg = "not_applicable", f"parts not all stated ({', '.join(missing)}); the sum is below the total"
+    else:
+        status, msg = "fail", f"parts add up to {_q(summed.mid)}, the total is {_q(total.mid)}"
+    return Check(name, status, _q(summed.mid), _q(total.mid), _q(tolerance), msg, _evidence(evidence))
+
+
+def check_lists(facts: list[Fact], rule: dict) -> list[Check]:
+    by_parent: dict[int, list[Fact]] = {}
+    for f in facts:
+        if f.parent is not None and f.kind == "amount":
+            by_parent.setdefault(f.parent, []).append(f)
+    checks = []
+    for parent_id, members in by_parent.items():
+        parent = facts[parent_id]
+        if len(members) < 2 and not members[0].list_open:
+            continue
+        summed = _sum(members)
+        total = Interval.of(parent)
+        tolerance = total.half_width + summed.half_width
+        open_list = any(m.list_open for m in members)
+        label = parent.label or parent.concept
+        if summed.overlaps(total):
+            status, msg = "pass", f"the {len(members)} items under {label} add up to it"
+        elif open_list and summed.high < total.low:
+            status, msg = "not_applicable", f"the items under {label} are not claimed complete (其中/等)"
+        else:
+            status, msg = "fail", f"the {len(members)} items under {label} add up to {_q(summed.mid)}, not {_q(total.mid)}"
+        checks.append(Check(rule["name"], status, _q(summed.mid), _q(total.mid), _q(tolerance), msg,
+                            _evidence([parent, *members])))
+    return checks
+
+
+def _ratio(num: Interval, den: Interval) -> Interval | None:
+    if den.low <= 0:
+        return None
+    return Interval(num.low / den.high * PCT, num.high / den.low * PCT)
+
+
+def check_shares(facts: list[Fact], rule: dict) -> list[Check]:
+    checks = []
+    for share in (f for f in facts if f.kind == "share"):
+        part = facts[share.about] if share.about is not None and facts[share.about].kind == "amount" else None
+        parent = facts[part.parent] if part is not None and part.parent is not None else None
+        if part is None or parent is None:
+            checks.append(Check(rule["name"], "not_applicable", None, share.value, None,
+                                f"share {share.raw} of {share.label or '?'}: no part and whole stated", _evidence([share])))
+            continue
+        computed = _ratio(Interval.of(part), Interval.of(parent))
+        printed = Interval.of(share)
+        if computed is None:
+            continue
+        ok = computed.overlaps(printed)
+        msg = (f"{share.label or part.label} {part.raw} / {parent.raw} = {_q(computed.mid)}%, printed {share.raw}")
+        checks.append(Check(rule["name"], "pass" if ok else "fail", _q(computed.mid), share.value,
+                            _q(computed.half_width + printed.half_width), msg, _evidence([share, part, parent])))
+    return checks
+
+
+def _changed_figure(facts: list[Fact], change: Fact, summary_concepts: set[str]) -> list[Fact]:
+    """The figure a change is about: the one it refers to, else the document's figure of its concept."""
+    if change.about is not None:
+        return [facts[change.about]]
+    if change.concept in summary_concepts:
+        return stated(facts, change.concept)[:1]
+    return []
+
+
+def check_rates(facts: list[Fact], rule: dict, summary_concepts: set[str] = frozenset()) -> list[Check]:
+    checks = []
+    for rate in (f for f in facts if f.kind == "rate" and f.direction in ("increase", "decrease")):
+        # only a rate that refers to a printed change (增加88.87万元，增长8.8%) claims change / previous
+        change = facts[rate.about] if rate.about is not None and facts[rate.about].kind == "change" else None
+        if change is None:
+            continue
+        current = _changed_figure(facts, change, summary_concepts)
+        if not current or change.direction not in ("increase", "decrease"):
+            checks.append(Check(rule["name"], "not_applicable", None, rate.value, None,
+                                f"rate {rate.raw}: no change and current figure stated", _evidence([rate])))
+            continue
+        cur, delta = Interval.of(current[0]), Interval.of(change)
+        if change.direction == "increase":
+            previous = Interval(cur.low - delta.high, cur.high - delta.low)
+        else:
+            previous = Interval(cur.low + delta.low, cur.high + delta.high)
+        computed = _ratio(delta, previous)
+        if computed is None:
+            continue
+        printed = Interval.of(rate)
+        ok = computed.overlaps(printed)
+        msg = f"{change.raw} / ({current[0].raw} {'−' if change.direction == 'increase' else '+'} {change.raw}) = {_q(computed.mid)}%, printed {rate.raw}"
+        checks.append(Check(rule["name"], "pass" if ok else "fail", _q(computed.mid), rate.value,
+                            _q(computed.half_width + printed.half_width), msg, _evidence([rate, change, current[0]])))
+    return checks
+
+
+def check_repeats(facts: list[Fact], rule: dict, concepts: list[str]) -> list[Check]:
+    checks = []
+    for concept in concepts:
+        by_label: dict[str, list[Fact]] = {}
+        for f in stated(facts, concept):
+            if not f.stated_none:
+                by_label.setdefault(f.label, []).append(f)
+        for found in by_label.values():
+            if len(found) >= 2:
+                checks.append(_repeat_check(rule, concept, found))
+    return checks
+
+
+def _repeat_check(rule: dict, concept: str, found: list[Fact]) -> Check:
+    first = Interval.of(found[0])
+    bad = [f for f in found[1:] if not Interval.of(f).overlaps(first)]
+    status = "fail" if bad else "pass"
+    msg = (f"{concept} ({found[0].label}) printed {len(found)} times with one value" if not bad
+           else f"{concept} ({found[0].label}) printed as {', '.join(f.raw for f in found)}")
+    return Check(rule["name"], status, found[0].value, (bad or found)[-1].value,
+                 _q(first.half_width * 2), msg, _evidence(found))
+
+
+def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[dict] | None = None) -> list[Check]:
+    rules = load_rules()
+    checks: list[Check] = [check_sum(facts, r) for r in rules.get("sum", [])]
+    for r in rules.get("list", []):
+        checks.extend(check_lists(facts, r))
+    for r in rules.get("share", []):
+        checks.extend(check_shares(facts, r))
+    for r in rules.get("rate", []):
+        checks.extend(check_rates(facts, r, set(summary_concepts)))
+    for r in rules.get("repeat", []):
+        checks.extend(check_repeats(facts, r, summary_concepts))
+    if line_items:
+        checks.extend(run_table_checks(facts, line_items, rules))
+    return checks
+
+
+def run_table_checks(facts: list[Fact], items: list[dict], rules: dict) -> list[Check]:
+    from gongkai.extractors.facts.attribute import load_vocabulary
+    from gongkai.extractors.checks.tables import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
+    from gongkai.extractors.tables.summary import cells_by_table
+
+    checks: list[Check] = []
+    for r in rules.get("table", []):
+        if r["kind"] == "rows_sum_to_parent":
+            checks.extend(rows_sum_to_parent(items, r["name"]))
+        elif r["kind"] == "row_identity":
+            checks.extend(row_identities(items, r["name"], r["total"], tuple(r["parts"])))
+    per_table = cells_by_table(items, load_vocabulary())
+    first = {concept: cells[0] for concept, cells in per_table.items()}
+    for r in rules.get("text_vs_table", []):
+        checks.extend(text_vs_tables(facts, first, items, r["name"]))
+    for r in rules.get("between_tables", []):
+        checks.extend(tables_agree(items, per_table, r["name"]))
+    return checks

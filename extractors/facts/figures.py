@@ -1,0 +1,382 @@
+"""Figures of a document: found by regex, typed by their context, attributed.
+
+The chain, all on the normalized view (offsets mapped back at the end):
+
+1. ``find_mentions``: every quantity (extractors/text/numbers.py) with its kind
+   (amount, change, rate, share, count, threshold) read from the words right
+   before and after it, plus stated absences ("无政府性基金预算支出").
+2. ``link_lists``: a 其中/包括/分别为 list hangs its members under the figure
+   it breaks down (the parent), and remembers whether the list claims to be
+   complete (it does not when introduced by 其中 or ending in 等).
+3. ``attribute``: the label (the subject as written before the number,
+   cleaned on jieba word boundaries) and the concept from the vocabulary.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gongkai.extractors.facts.attribute import Vocabulary, match_concept
+from gongkai.extractors.text.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PART
+from gongkai.extractors.model import Fact
+from gongkai.extractors.text.normalize import Normalized
+from gongkai.extractors.text.numbers import find_quantities
+from gongkai.extractors.text.sections import SectionIndex
+from gongkai.extractors.text.tokens import trim_label
+
+# --- punctuation ---------------------------------------------------------------
+CLAUSE_BREAKS = set("，,：:、；;。！？!?\n")
+SENTENCE_BREAKS = set("；;。！？!?\n")
+HARD_BREAKS = set("。！？!?\n")
+
+# --- kinds (regexes on the clause text before / after the number) ---------------
+# A direction word right before a money figure makes it a change: 较上年增加88.87万元.
+CHANGE_BEFORE = re.compile(r"((增长|增加|上升|提高|多|下降|减少|降低|节约|压减|缩减|减|增)了?(约|达|为|共)?"
+                           r"|(增加|增长|上升)[(（](减少|下降)[)）])$")   # 增加（减少）0万元: a template, direction by value
+# …or a verb in front of what changed: 增加综合管理费209万元, 原因是增加了…专项经费200万元
+# (not 压减公用经费后安排36万元: what is arranged after a cut is an amount).
+CHANGE_VERB_OBJECT = re.compile(r"(?:^|[^增减])(增加|减少|追加|核减)了?(?![^，,。；;]*后)[^，,。；;\d]{1,40}$")
+PHRASE_BREAKS = set("，,。；;：:\n")
+DIRECTION_WORDS = (
+    (re.compile(r"增长|增加|上升|提高|增幅|增"), "increase"),
+    (re.compile(r"下降|减少|降低|降幅|节约|压减|缩减|减"), "decrease"),
+)
+# What a rate's label may say and still be about the figure before it (增加率为8.8%, 增长);
+# anything else (运转类专项经费统一压减10%) names another subject.
+RATE_SUBJECT = re.compile(r"增长|增加|上升|提高|下降|减少|降低|增幅|降幅|增减|幅度|率|为|了|约|达|比上年|与上年相比|较上年|同比|分别")
+# 占40.15%, 占比、比重 make a percentage a share.
+SHARE_BEFORE = re.compile(r"(占|比重|占比|比例)[^，,。；;]{0,12}$")
+# 单位价值50万元以上: a class boundary, not spending.
+THRESHOLD_AFTER = re.compile(r"^([(（]含[)）])?(及|或)?(以上|以下|以内)")
+# 与上年持平: a change of zero without a number.
+FLAT = re.compile(r"(与|和|同|较|比)(上年|去年|上一?年度?|\d{4}年)[^，,。；;\n]{0,8}?持平")
+PREVIOUS_PERIOD = r"(上年|去年|上一年度?|{prev}年)"
+# In final accounts, what was budgeted (年初预算为2.85万元，支出决算为0.39万元) is not the outturn.
+BUDGETED = re.compile(r"(年初预算|预算数|预算为|预算安排)[^决]{0,4}$")
+# 无/没有 that negates what follows (无偿, 无线, 无论 ... are words, not negations).
+NONE_WORD = re.compile(r"没有|无(?!偿|线|论|法|关|须|需|效|息|形|人|故|疑|限|党派|私)")
+NONE_WINDOW = 18
+# 本部门无此项收入 / 无相关收支项目: an absence of the figure just mentioned or of the section's subject.
+NONE_OF_THIS = re.compile(r"(本部门|本单位|我单位)?(无|没有)(此项|相关)(收支项目|收入|支出|收支|资金|经费|预算)?")
+NONE_STOP = re.compile(r"[，,。；;：:]|\n\s*\n")
+# List introducers: the figure before them is the parent of the figures after them.
+LIST_INTRO = re.compile(r"其中[:：,，]?|包括(用于)?|具体(为|如下|包括)[:：]?|分别(为|是)[:：]?")
+# Heading markers at the start of a fallback label: （一） 一、 1. (1)
+HEADING_MARK = re.compile(rf"^\s*({PAREN_ANY}|{CN_ITEM}|{DIGIT_ITEM}|{PART})")
+
+
+@dataclass
+class Mention:
+    """A figure on the normalized view, before attribution."""
+
+    start: int
+    end: int
+    kind: str
+    value: Decimal
+    unit: str
+    unit_text: str
+    resolution: Decimal
+    direction: str | None = None
+    stated_none: bool = False
+    concept: str | None = None       # set directly for stated absences
+    label: str | None = None
+    clause_start: int = 0
+    explicit_share: bool = False     # 占40.15%: a share of the figure before it (checked)
+
+
+def _direction(text: str) -> str | None:
+    found = None
+    for pattern, direction in DIRECTION_WORDS:
+        for m in pattern.finditer(text):
+            if found is None or m.start() >= found[0]:
+                found = (m.start(), direction)
+    return found[1] if found else None
+
+
+def _phrase_before(text: str, pos: int, floor: int) -> str:
+    """The text before ``pos`` back to the last comma-level break (a 、 list stays whole)."""
+    return text[_back_to(text, pos, floor, PHRASE_BREAKS): pos]
+
+
+def _clause_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] not in CLAUSE_BREAKS:
+        pos += 1
+    return pos
+
+
+def _back_to(text: str, pos: int, floor: int, breaks: set[str]) -> int:
+    """Where the run of text ending at ``pos`` starts: after the last of ``breaks`` (not before ``floor``)."""
+    i = pos - 1
+    while i >= floor and text[i] not in breaks:
+        i -= 1
+    return i + 1
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    return _back_to(text, pos, floor, CLAUSE_BREAKS)
+
+
+def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
+    text = norm.text
+    out: list[Mention] = []
+    rules = [r for r in vocab.rules if "threshold" not in r.kinds]
+    for m in NONE_WORD.finditer(text):
+        window = text[m.end(): m.end() + NONE_WINDOW]
+        stop = NONE_STOP.search(window)
+        if stop:
+            window = window[: stop.start()]
+        best = None
+        sentence = _sentence_of(text, m.start())
+        for rule in rules:
+            if rule.context is not None and not rule.context.search(sentence):
+                continue
+            t = rule.terms.search(window)
+            if t and t.end() > t.start():
+                # the first thing named after 无; at one start, a concept that can be absent wins
+                key = (-t.start(), rule.stated_none, t.end() - t.start(), rule.priority)
+                if best is None or key > best[0]:
+                    best = (key, rule, t)
+        if best is None or not best[1].stated_none:
+            continue
+        rule, t = best[1], best[2]
+        end = m.end() + t.end()
+        # 无…预算 / 无…支出 / 无…经费 / 无…计划 keep their trailing noun.
+        tail = re.match(r"(财政)?(拨款)?(收入和支出|收入及支出|收支|预算|支出|收入|经费|费用|计划|安排)?", text[end:])
+        end += tail.end() if tail else 0
+        unit = "count" if rule.kinds == ("count",) else "yuan"
+        out.append(Mention(m.start(), end, "amount", Decimal(0), unit, "", Decimal(0),
+                           stated_none=True, concept=rule.name, label=text[m.end() + t.start(): m.end() + t.end()]))
+    for m in NONE_OF_THIS.finditer(text):
+        out.append(Mention(m.start(), m.end(), "amount", Decimal(0), "yuan", "", Decimal(0), stated_none=True))
+    return out
+
+
+def _sentence_of(text: str, pos: int) -> str:
+    i = _back_to(text, pos, 0, SENTENCE_BREAKS) - 1
+    j = pos
+    while j < len(text) and text[j] not in SENTENCE_BREAKS:
+        j += 1
+    return text[i + 1: j]
+
+
+def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
+    """Every figure of the text with its kind, in text order."""
+    text = norm.text
+    mentions: list[Mention] = []
+    prev_end = 0
+    for q in find_quantities(text):
+        if q.range_high is not None:      # 2-3次, 10-20万元: no single figure
+            prev_end = q.end
+            continue
+        qty = q.quantity
+        clause_start = _clause_start(text, q.start, prev_end)
+        before = text[clause_start: q.start]
+        after = text[q.end: q.end + 8]
+        direction = None
+        if qty.unit == "count":
+            kind = "count"
+        elif qty.unit == "percent":
+            explicit_share = bool(SHARE_BEFORE.search(before))
+            direction = None if explicit_share else _direction(before)
+            # a percentage is a rate of change only with a direction word (增长8.8%);
+            # otherwise it is a share of something (占40.15%, 完成年初预算的95.45%, chart labels)
+            kind = "rate" if direction else "share"
+        elif THRESHOLD_AFTER.search(after):
+            kind = "threshold"
+        elif CHANGE_BEFORE.search(before):
+            kind = "change"
+            direction = _direction(before[-6:])
+        elif verb := CHANGE_VERB_OBJECT.search(_phrase_before(text, q.start, prev_end)):
+            kind = "change"
+            direction = _direction(verb.group(1))
+        else:
+            kind = "amount"
+        if kind in ("change", "rate") and qty.value == 0:
+            direction = "flat"      # 增加（减少）0万元, 增长0%: no change, whatever the wording
+        value = -qty.value if qty.negative else qty.value
+        mentions.append(Mention(q.start, q.end, kind, value, qty.unit, qty.unit_text, qty.resolution,
+                                direction=direction, clause_start=clause_start,
+                                explicit_share=qty.unit == "percent" and explicit_share))
+        prev_end = q.end
+    for m in FLAT.finditer(text):
+        mentions.append(Mention(m.start(), m.end(), "change", Decimal(0), "yuan", "", Decimal(0),
+                                direction="flat", clause_start=_clause_start(text, m.start(), 0)))
+    mentions.extend(_stated_none(norm, vocab))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def link_lists(text: str, mentions: list[Mention]) -> tuple[list[int | None], list[bool]]:
+    """Parent index and "list not claimed complete" flag for every mention."""
+    parents: list[int | None] = [None] * len(mentions)
+    open_flags = [False] * len(mentions)
+    starts = [m.start for m in mentions]
+    for intro in LIST_INTRO.finditer(text):
+        p = intro.start()
+        end = p
+        while end < len(text) and text[end] not in HARD_BREAKS:
+            end += 1
+        first = bisect_right(starts, p)
+        parent = None
+        for k in range(first - 1, -1, -1):
+            m = mentions[k]
+            if "\n" in text[m.end: p]:
+                break
+            if m.kind == "amount" and not m.stated_none:
+                parent = k
+                break
+        if parent is None:
+            continue
+        members = [k for k in range(first, len(mentions))
+                   if mentions[k].start < end and mentions[k].kind == "amount"]
+        if not members:
+            continue
+        last_end = mentions[members[-1]].end
+        claims_complete = not intro.group().startswith("其中") and "等" not in text[last_end: last_end + 3]
+        for k in members:
+            parents[k] = parent
+            open_flags[k] = not claims_complete
+    return parents, open_flags
+
+
+def clean_label(raw: str, vocab: Vocabulary, agency: str | None = None) -> str:
+    """The subject as written, without list words, years, agency name or copulas."""
+    label = HEADING_MARK.sub("", raw)
+    if agency:
+        label = label.replace(agency, "")
+    return trim_label(label.strip(" ，,：:、；;\"'（）()"))
+
+
+def _fallback_label(text: str, sentence_start: int, clause_start: int, vocab: Vocabulary,
+                    agency: str | None, mention_spans: list[tuple[int, int]]) -> str:
+    """The nearest earlier clause of the sentence without a figure (收入预算，…数1094.8万元)."""
+    pos = clause_start - 1
+    while pos > sentence_start:
+        start = _clause_start(text, pos, sentence_start)
+        if not any(start <= s < pos for s, _ in mention_spans):
+            label = clean_label(text[start:pos], vocab, agency)
+            if label and label not in vocab.generic_labels:
+                return label
+        pos = start - 1
+    return ""
+
+
+def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sections: SectionIndex,
+              fiscal_year: int | None = None, agency: str | None = None, doc_kind: str | None = None,
+              page_at=lambda offset: 1) -> list[Fact]:
+    """Facts with label, concept, period, section and list linkage."""
+    text = norm.text
+    parents, open_flags = link_lists(text, mentions)
+    previous_period = re.compile(PREVIOUS_PERIOD.format(prev=(fiscal_year - 1) if fiscal_year else "@@"))
+    spans = [(m.start, m.end) for m in mentions]
+    facts: list[Fact] = []
+    also: list[tuple[Fact, str]] = []   # figures that state a second concept too
+    sentence_ids = _sentence_ids(text)
+    for i, m in enumerate(mentions):
+        start, end = norm.span(m.start, m.end)
+        section = sections.at(start)
+        sid = sentence_ids[m.start]
+        sentence_start = _sentence_start(text, m.start)
+        sentence = _sentence_of(text, m.start)
+        context = sentence + "\n" + (section.title or "")
+        fact = Fact(
+            fact_id=i, kind=m.kind, value=m.value, unit=m.unit, raw="", char_start=start, char_end=end,
+            page=page_at(start), direction=m.direction, stated_none=m.stated_none,
+            section=" > ".join(section.path), section_title=section.title, unit_text=m.unit_text,
+            resolution=m.resolution, sentence=sid, parent=parents[i], list_open=open_flags[i],
+        )
+        same_sentence = [f for f in facts if f.sentence == sid]
+        if m.stated_none:
+            ref = None if m.concept else (same_sentence[-1] if same_sentence else _previous_figure(facts, fact))
+            by_title = None if m.concept or ref else match_concept(section.title or "", "amount", context, vocab)
+            fact.concept = m.concept or (ref.concept if ref else by_title.concept if by_title else "unknown")
+            fact.label = m.label or (ref.label if ref else section.title if by_title else "")
+            facts.append(fact)
+            continue
+        before = text[m.clause_start: m.start]
+        label = clean_label(before, vocab, agency)
+        if m.kind == "share":   # 占…的40%: what follows 占 is the denominator, not the subject
+            label = re.sub(r"占.*$", "", label)
+        if m.kind == "threshold":
+            fact.label = label + text[m.start:m.end] + (THRESHOLD_AFTER.search(text[m.end:m.end + 8]).group())
+        parent_concept = facts[fact.parent].concept if fact.parent is not None else None
+        forced = vocab.children_of(parent_concept)
+        adjusted = next((a for a in vocab.adjustments if a.pattern.search(label)), None)
+        earlier = next((f for f in reversed(same_sentence) if f.kind == "amount" and not f.stated_none), None)
+        if adjusted and earlier is not None and m.kind == "amount":
+            fact.concept = earlier.concept
+            if not earlier.concept.endswith(adjusted.earlier_suffix):
+                earlier.concept += adjusted.earlier_suffix
+        elif forced and m.kind == "amount":
+            fact.concept = forced
+        else:
+            found = match_concept(label, m.kind, context, vocab, parent_concept)
+            ref = same_sentence[-1] if same_sentence else _previous_figure(facts, fact)
+            if found is None and m.kind in ("share", "rate", "change") and ref is not None:
+                fact.concept = ref.concept
+                # only 占x% (a share) or a bare 增长x% (a rate) speaks of the figure before it;
+                # 完成年初预算的95.45% or a chart label does not claim part / whole
+                if (m.kind == "share" and m.explicit_share) or (m.kind == "rate" and not RATE_SUBJECT.sub("", label)):
+                    fact.about = ref.fact_id
+                if m.kind == "share" and not label:
+                    label = ref.label
+            elif found is None and m.kind == "count":   # 共0个项目实行绩效目标管理: the subject follows
+                after = text[m.end: _clause_end(text, m.end)]
+                found = match_concept(after, m.kind, context, vocab, parent_concept)
+                if found is not None:
+                    label = clean_label(after, vocab, agency)
+            elif found is None and (not label or label in vocab.generic_labels):
+                label = _fallback_label(text, sentence_start, m.clause_start, vocab, agency, spans) or section.title
+                found = match_concept(label, m.kind, context, vocab, parent_concept)
+            if found is not None and found.rule.generic and section.title:
+                titled = match_concept(section.title, m.kind, context, vocab, parent_concept)
+                if titled is not None and titled.rule.priority > found.rule.priority:
+                    found = titled
+            if found is not None:
+                fact.concept = found.concept
+                also.extend((fact, concept) for concept in found.rule.also)
+        if not fact.label:
+            fact.label = label
+        if m.kind == "amount" and previous_period.search(before):
+            fact.period = "previous"
+        elif m.kind == "amount" and doc_kind == "final_accounts" and BUDGETED.search(before):
+            fact.period = "budgeted"
+        facts.append(fact)
+    for fact, concept in also:
+        facts.append(dataclasses.replace(fact, fact_id=len(facts), concept=concept))
+    return facts
+
+
+# How far back (stored characters) "与上年相比增加…" may refer to a figure of an earlier sentence.
+PREVIOUS_FIGURE_REACH = 200
+
+
+def _previous_figure(facts: list[Fact], fact: Fact) -> Fact | None:
+    """The last amount of the same section shortly before: the subject of a subject-less sentence."""
+    for f in reversed(facts):
+        if fact.char_start - f.char_end > PREVIOUS_FIGURE_REACH or f.section != fact.section:
+            return None
+        if f.kind == "amount" and not f.stated_none:
+            return f
+    return None
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return _back_to(text, pos, 0, SENTENCE_BREAKS)
+
+
+def _sentence_ids(text: str) -> "SentenceIds":
+    return SentenceIds([i for i, ch in enumerate(text) if ch in SENTENCE_BREAKS])
+
+
+class SentenceIds:
+    """Sentence number of a position: how many sentence breaks come before it."""
+
+    def __init__(self, breaks: list[int]):
+        self.breaks = breaks
+
+    def __getitem__(self, pos: int) -> int:
+        return bisect_right(self.breaks, pos - 1)

@@ -1,0 +1,207 @@
+"""A run in parts, so memory does not grow with the corpus and the work spreads over
+processes (``--workers``) or machines (``--dask``).
+
+1. ``extract_part``: a batch of documents is extracted and spilled to
+   ``<staging>/.parts/spill/<part>.pkl``; only a small ``DocRef`` per document comes back.
+2. ``plan_parts``: from the references alone, which documents must be checked together
+   (a prose file and the tables of the same disclosure; a web page and its attachments)
+   and which are repeats of content already in the run.
+3. ``write_part``: each part reads its documents back one at a time (and, for cross-file
+   checks, the other files of their disclosure, from whichever part holds them), runs the
+   cross-file checks, writes the stored texts and its rows as validated parquet tables.
+4. The run's ``OutputWriter.add_part`` appends the parts' tables in part order.
+
+The spill and the parts live in the run's staging directory, or in a shared work area
+(an fsspec URL) when the tasks run on other machines.
+
+The result is the same tables an in-memory run writes (tests/test_parts.py).
+"""
+from __future__ import annotations
+
+import pickle
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from gongkai.extractors.checks.disclosures import check_companions, link_name
+from gongkai.extractors.extract import extract_path
+from gongkai.extractors.model import Extraction
+from gongkai.pipeline.run.writer import TableWriter, write_text
+
+Key = tuple[int, int]      # (part, position in the part): where a document's extraction is spilled
+
+
+@dataclass(frozen=True, slots=True)
+class DocRef:
+    """What the plan needs of one extracted document (and the progress bar shows)."""
+
+    part: int
+    index: int
+    doc_id: str
+    source: str
+    status: str
+    disclosure_id: str | None
+    links: tuple[str, ...]       # file names of the attachments a web page links to
+    offset: int = 0              # where its pickled extraction starts in the part's spill file
+
+    @property
+    def key(self) -> Key:
+        return self.part, self.index
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.source.replace("\\", "/")).name
+
+
+class Plan:
+    """A plain class, not a dataclass: Prefect passes it to the write tasks as it is
+    (it walks dataclasses looking for futures, and task runners such as Dask's do not
+    unwrap ``quote``)."""
+
+    __slots__ = ("together", "repeats", "offsets")
+
+    def __init__(self, together: dict[Key, tuple[Key, ...]], repeats: frozenset[Key], offsets: dict[Key, int]):
+        self.together = together     # a document → every document it is checked with (itself included)
+        self.repeats = repeats       # content already in the run at an earlier place: not written again
+        self.offsets = offsets       # where the documents checked together are in their spill files
+
+
+def work_fs(work: str | Path):
+    """The filesystem and root of a work area: a local directory (the run's staging) or
+    an fsspec URL every worker can reach (``--work s3://bucket/tmp`` for Dask workers on
+    other machines)."""
+    import fsspec
+
+    return fsspec.core.url_to_fs(str(work))
+
+
+def is_local(fs) -> bool:
+    return "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
+
+
+def _spill(root: str, part: int) -> str:
+    return f"{root}/spill/{part}.pkl"
+
+
+def extract_part(paths: list[Path], part: int, work: str | Path) -> list[DocRef]:
+    """Extract ``paths`` and spill the extractions to the work area (one pickle each, back
+    to back, so one can be read alone); their references."""
+    fs, root = work_fs(work)
+    fs.makedirs(f"{root}/spill", exist_ok=True)
+    refs = []
+    with fs.open(_spill(root, part), "wb") as fh:
+        for i, p in enumerate(paths):
+            ex = extract_path(p)
+            refs.append(DocRef(part, i, ex.doc_id, ex.source, ex.status, ex.disclosure_id,
+                               tuple(link_name(h) for h, _ in ex.attachments) if ex.status != "failed" else (),
+                               fh.tell()))
+            pickle.dump(ex, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return refs
+
+
+def plan_parts(refs: list[DocRef]) -> Plan:
+    """Documents that share a disclosure, or a page and the files named like its links,
+    end up in one group (transitively); ``check_companions`` then sees each group whole."""
+    refs = sorted(refs, key=lambda r: r.key)
+    parent = {r.key: r.key for r in refs}
+
+    def root(k: Key) -> Key:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def join(a: Key, b: Key) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    first_of: dict[str, Key] = {}
+    by_name: dict[str, list[Key]] = defaultdict(list)
+    for r in refs:
+        by_name[r.name].append(r.key)
+        if r.disclosure_id and r.status != "failed":
+            join(first_of.setdefault(r.disclosure_id, r.key), r.key)
+    for r in refs:
+        for link in r.links:
+            for other in by_name.get(link, []):
+                join(r.key, other)
+    groups: dict[Key, list[Key]] = defaultdict(list)
+    for r in refs:
+        groups[root(r.key)].append(r.key)
+    together = {k: tuple(members) for members in groups.values() if len(members) > 1 for k in members}
+    seen: set[str] = set()
+    repeats = set()
+    for r in refs:
+        if r.doc_id in seen:
+            repeats.add(r.key)
+        seen.add(r.doc_id)
+    offsets = {r.key: r.offset for r in refs if r.key in together}
+    return Plan(together, frozenset(repeats), offsets)
+
+
+def spilled(work: str | Path, part: int) -> Iterator[Extraction]:
+    """The spilled extractions of one part, one at a time."""
+    fs, root = work_fs(work)
+    with fs.open(_spill(root, part), "rb") as fh:
+        size = fs.size(_spill(root, part))
+        while fh.tell() < size:
+            yield pickle.load(fh)
+
+
+def _load_one(work: str | Path, key: Key, offset: int) -> Extraction:
+    fs, root = work_fs(work)
+    with fs.open(_spill(root, key[0]), "rb") as fh:
+        fh.seek(offset)
+        return pickle.load(fh)
+
+
+def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True) -> TableWriter:
+    """Check the part's documents with the other files of their disclosures, then write
+    their rows as validated tables and their texts (``texts/``) into
+    ``<work>/parts/<part>/``; written locally and uploaded when the work area is a URL.
+    One document is in memory at a time (with the other files of its disclosure). The
+    closed ``TableWriter`` carries the counts, failures and where the part is."""
+    fs, root = work_fs(work)
+    remote = not is_local(fs)
+    directory = Path(tempfile.mkdtemp(prefix="gongkai-part-")) if remote else Path(root) / "parts" / str(part)
+    (directory / "texts").mkdir(parents=True, exist_ok=True)
+    tables = TableWriter(directory)
+    checked: dict[Key, Extraction] = {}     # later documents of this part, already checked with their disclosure
+    for i, ex in enumerate(spilled(work, part)):
+        key = (part, i)
+        if key in checked:
+            ex = checked.pop(key)
+        else:
+            members = plan.together.get(key, (key,))
+            group = [ex if k == key else _load_one(work, k, plan.offsets[k]) for k in members]
+            check_companions(group)              # alone, too: a page with links still becomes a disclosure
+            checked.update((k, e) for k, e in zip(members, group) if k[0] == part and k[1] > i)
+        if key not in plan.repeats:
+            tables.add(ex, write_text(ex, directory) if keep_texts else None)
+    tables.close()
+    if remote:
+        for f in sorted(directory.rglob("*")):
+            if f.is_file():
+                fs.put_file(str(f), f"{root}/parts/{part}/{f.relative_to(directory).as_posix()}")
+        shutil.rmtree(directory, ignore_errors=True)
+        tables.directory = f"{str(work).rstrip('/')}/parts/{part}"
+    return tables
+
+
+def run_in_process(paths: list[Path], out_dir: Path, batch_size: int = 200, keep_texts: bool = True,
+                   settings: dict | None = None, work: str | None = None):
+    """The extract flow's steps without Prefect, on this process: the benchmark's baseline
+    and the tests' reference. Returns the ValidationReport of the committed run."""
+    from gongkai.pipeline.run.writer import OutputWriter
+
+    run = OutputWriter(out_dir, keep_texts=keep_texts, work=work)
+    batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
+    refs = [ref for i, batch in enumerate(batches) for ref in extract_part(batch, i, run.work_dir)]
+    plan = plan_parts(refs)
+    for i in range(len(batches)):
+        run.add_part(write_part(i, plan, run.work_dir, keep_texts))
+    return run.commit(settings)
