@@ -105,7 +105,8 @@ def table_line_items(doc: LoadedDocument) -> tuple[list[dict], set[str]]:
     and the kinds of the tables printed empty (本表为空)."""
     if not doc.tables:
         return [], set()
-    from gongkai.extractors.tables.core import line_items, merge_continued
+    from gongkai.extractors.tables.continued import merge_continued
+    from gongkai.extractors.tables.line_items import line_items
 
     tables = merge_continued(list(doc.tables))
     return line_items(tables), {t.kind for t in tables if t.empty and t.kind}

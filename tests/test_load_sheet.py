@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 
 from gongkai.extractors.load.sheet import XLS_MEDIA_TYPE, XLSX_MEDIA_TYPE, load_sheet
-from gongkai.extractors.tables.core import line_items, merge_continued
+from gongkai.extractors.tables.continued import merge_continued
+from gongkai.extractors.tables.line_items import line_items
 from gongkai.schemas.reasons import DocumentError, Reason
 from tests.sheet_fixtures import EXPENDITURE_ROWS, SUMMARY_ROWS, xls_bytes, xlsx_bytes
 

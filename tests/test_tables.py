@@ -16,16 +16,12 @@ import pdfplumber
 import pytest
 
 from gongkai.extractors.tables.classification import code_info, compose_code, split_leading_code
-from gongkai.extractors.tables.core import (
-    PdfTable,
-    classify_title,
-    line_items,
-    load_table_kinds,
-    measure_key,
-    merge_continued,
-    tables_on_page,
-    title_key,
-)
+from gongkai.extractors.tables.continued import merge_continued
+from gongkai.extractors.tables.kinds import load_table_kinds
+from gongkai.extractors.tables.line_items import line_items
+from gongkai.extractors.tables.model import Table
+from gongkai.extractors.tables.page import tables_on_page
+from gongkai.extractors.tables.titles import classify_title, measure_key, title_key
 from tests.table_fixtures import BASIC_ROWS, FUNCTION_ROWS, FUNCTION_ROWS_ON_FIRST_PAGE, STATE_ROWS, SUMMARY, \
     build_tables_pdf, yuan
 
@@ -35,9 +31,9 @@ SH = REAL / "sh_pt_zfb_2025_dept_budget.pdf"          # Shanghai Putuo 2025 budg
 SH_FINAL = REAL / "sh_pt_shgzb_2024_final.pdf"        # Shanghai Putuo 2024 final accounts (决算), 万元
 
 
-def extract(path: Path) -> list[PdfTable]:
+def extract(path: Path) -> list[Table]:
     """As the PDF loader does: one page at a time, then the continued tables merged."""
-    parts: list[PdfTable] = []
+    parts: list[Table] = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             parts.extend(tables_on_page(page, number))
@@ -45,7 +41,7 @@ def extract(path: Path) -> list[PdfTable]:
     return merge_continued(parts)
 
 
-def by_kind(tables: list[PdfTable]) -> dict[str, PdfTable]:
+def by_kind(tables: list[Table]) -> dict[str, Table]:
     return {t.kind: t for t in tables}
 
 
@@ -216,7 +212,7 @@ def test_classification_codes():
 
 # --- synthetic tables ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory) -> tuple[list[PdfTable], list[dict]]:
+def synthetic(tmp_path_factory) -> tuple[list[Table], list[dict]]:
     path = build_tables_pdf(tmp_path_factory.mktemp("tables") / "synthetic_tables.pdf")
     tables = extract(path)
     return tables, line_items(tables)
@@ -355,19 +351,19 @@ def test_tables_on_page_is_per_page(synthetic, tmp_path):
 
 # --- real disclosures ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def js() -> tuple[list[PdfTable], list[dict]]:
+def js() -> tuple[list[Table], list[dict]]:
     tables = extract(JS)
     return tables, line_items(tables)
 
 
 @pytest.fixture(scope="module")
-def sh() -> tuple[list[PdfTable], list[dict]]:
+def sh() -> tuple[list[Table], list[dict]]:
     tables = extract(SH)
     return tables, line_items(tables)
 
 
 @pytest.fixture(scope="module")
-def sh_final() -> tuple[list[PdfTable], list[dict]]:
+def sh_final() -> tuple[list[Table], list[dict]]:
     tables = extract(SH_FINAL)
     return tables, line_items(tables)
 
@@ -492,9 +488,9 @@ def test_sh_final_accounts(sh_final):
 def test_js_read_as_unruled_finds_the_same_figures(js, monkeypatch):
     """The word-position path (no ruling lines at all) on the real Jiangsu layout: the same
     tables, figures and codes as the ruled path, and the same single-level headers."""
-    import gongkai.extractors.tables.core as tables_module
+    import gongkai.extractors.tables.page as page_module
 
-    monkeypatch.setattr(tables_module, "_ruled_grids", lambda page: [])
+    monkeypatch.setattr(page_module, "ruled_grids", lambda page: [])
     words = extract(JS)
     ruled, ruled_items = js
     assert not any(t.ruled for t in words)

@@ -24,7 +24,7 @@ def load_document(path: str | Path, content_selector: str | None = None, source:
     name = source or str(path)
     if data.lstrip()[:5] == b"%PDF-":
         from gongkai.extractors.load.pdf import load_pdf
-        from gongkai.extractors.tables.core import tables_on_page
+        from gongkai.extractors.tables.page import tables_on_page
 
         return load_pdf(name, data, on_page=tables_on_page)
     if path.suffix.lower() in SHEET_SUFFIXES:

@@ -2,7 +2,7 @@
 
 The stored text is the paragraphs (one per line) with every table's rows in place (cells
 joined by tabs); each table goes through the same grid reader as spreadsheets and HTML
-tables (``extractors.load_sheet.grid_tables``), with the short paragraphs printed just above
+tables (``extractors.tables.grid.grid_tables``), with the short paragraphs printed just above
 it (its title, 单位：万元) as its first rows. Legacy .doc is not read: it fails with
 ``unsupported_format`` and a message saying so.
 """
@@ -41,7 +41,7 @@ def load_docx(source: str, data: bytes) -> LoadedDocument:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    from gongkai.extractors.load.sheet import grid_tables
+    from gongkai.extractors.tables.grid import grid_tables
 
     try:
         document = docx.Document(io.BytesIO(data))

@@ -363,8 +363,8 @@ def _lines_before(table: Node, limit: int = 3) -> list[str]:
 
 
 def html_table(table: Node) -> list:
-    """Standard tables (extractors.tables.PdfTable) of one HTML <table>."""
-    from gongkai.extractors.load.sheet import grid_tables
+    """Standard tables (extractors.tables.model.Table) of one HTML <table>."""
+    from gongkai.extractors.tables.grid import grid_tables
 
     grid, merged = _table_grid(table)
     if not any(any(row) for row in grid):

@@ -1,0 +1,109 @@
+"""Table titles and header levels: the key of a title, its kind, its number, the measure of a column."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from gongkai.extractors.tables.kinds import TableKinds, load_table_kinds
+from gongkai.extractors.text.normalize import fold
+
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+
+
+_BLANKS = re.compile(r"\s+")
+
+
+# The table number printed before the title: 公开01表, 附表1-1, 表1, 表一, 一、, 1., （一）
+NUMBER_PREFIX = re.compile(
+    r"^(?P<num>公开\d+表|附表\d+(?:[-—]\d+)*|表\d+(?:[-—]\d+)*|表[一二三四五六七八九十]+(?=[、:：])|"
+    r"[一二三四五六七八九十]+[、.]|\d+(?:[.、](?!\d)|[.、]?(?=\d{4}年)|\.(?=\s))|[(][一二三四五六七八九十\d]+[)])[:：、.\s]*")
+
+
+# a number standing alone on its own line, or at the end of the unit line
+NUMBER_ALONE = re.compile(r"^(公开\d+表|附表\d+(?:[-—]\d+)*|表\d+(?:[-—]\d+)*)$")
+
+
+NUMBER_IN_LINE = re.compile(r"(公开\d+表|附表\d+(?:[-—]\d+)*)")
+
+
+_TRAILING_NOTE = re.compile(r"\((?P<note>续表?|功能科目|经济科目|按功能分类|按经济分类|(?:\d{4}年度?)|[^()]{0,8}科目)\)$")
+
+
+_CONTINUED = re.compile(r"(\(续表?\)|续表)$")
+
+
+_NOT_A_TITLE = re.compile(r"(…|\.{4,}|·{3,}|[，。；]|^详见|^见|情况说明|编制说明)")
+
+
+def key_text(text: str) -> str:
+    text = fold(text).replace("（", "(").replace("）", ")")
+    return _QUOTES.sub("", _BLANKS.sub("", text))
+
+
+def title_key(text: str) -> tuple[str, str | None, bool]:
+    """(key to match, table number as printed or None, continued?) for a title line."""
+    key = key_text(text)
+    number = None
+    m = NUMBER_PREFIX.match(key)
+    if m and len(key) > m.end():
+        number = m.group("num")
+        key = key[m.end():]
+    continued = bool(_CONTINUED.search(key))
+    key = _CONTINUED.sub("", key)
+    for _ in range(2):
+        key = _TRAILING_NOTE.sub("", key)
+    return key, number, continued
+
+
+def classify_title(text: str, kinds: TableKinds | None = None) -> str | None:
+    """The kind whose pattern matches a title line, or None (first kind wins)."""
+    kinds = kinds or load_table_kinds()
+    if _NOT_A_TITLE.search(text):
+        return None
+    key, _, _ = title_key(text)
+    if not key.endswith("表") or len(key) > 60:
+        return None
+    for kind in kinds.kinds:
+        if any(p.search(key) for p in kind.patterns):
+            return kind.name
+    return None
+
+
+_PERIODS = ("budget", "final", "budget_initial", "budget_previous")
+
+
+_YEAR_PREFIX = re.compile(r"^20\d\d年度?")
+
+
+def measure_key(levels: Iterable[str], kinds: TableKinds | None = None) -> str | None:
+    """Canonical key of a column from its header levels (top to bottom).
+
+    The deepest level with a key wins; 合计/小计 under a header with a `group` takes the
+    group (公务用车购置及运行费 / 小计 → vehicle); 预算数/决算数 under a header marked
+    `by_period` gets it appended (因公出国(境)费 / 决算数 → overseas_travel_final).
+    """
+    kinds = kinds or load_table_kinds()
+    found: list[tuple[str, str | None, bool] | None] = []
+    for level in levels:
+        text = _YEAR_PREFIX.sub("", key_text(level))
+        hit = None
+        for key, patterns, group, by_period in kinds.measures:
+            if any(p.search(text) for p in patterns):
+                hit = (key, group, by_period)
+                break
+        found.append(hit)
+    keyed = [k for k in found if k is not None]
+    if not keyed:
+        return None
+    key = keyed[-1][0]
+    above = keyed[:-1]
+    if key in _PERIODS:
+        # the nearest keyed header above that is not a generic total
+        base = next((k for k in reversed(above) if k[0] != "total"), None)
+        return f"{base[0]}_{key}" if base is not None and base[2] else key
+    if key == "total":
+        group = next((k[1] for k in reversed(above) if k[1]), None)
+        if group:
+            return group
+    return key
+
