@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import io
 
+from gongkai.extractors.load.formats import format_named
 from gongkai.extractors.load.text import LoadedDocument, sha256_bytes
 from gongkai.schemas.reasons import DocumentError, Reason
 
-DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_MEDIA_TYPE = format_named("docx").media_type
 _TITLE_LINES = 3          # short paragraphs above a table that may be its title and unit line
 _MAX_TITLE = 80
 

@@ -19,6 +19,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from gongkai.extractors.load.formats import format_named
 from gongkai.extractors.load.text import LoadedDocument, read_bytes, sha256_bytes
 from gongkai.extractors.tables.grid import CellGrid, tables_of_grid
 from gongkai.extractors.tables.kinds import load_table_kinds
@@ -27,9 +28,9 @@ from gongkai.schemas.reasons import DocumentError, Reason
 
 __all__ = ["XLSX_MEDIA_TYPE", "XLS_MEDIA_TYPE", "load_sheet", "load_sheet_file"]
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLS_MEDIA_TYPE = "application/vnd.ms-excel"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+XLSX_MEDIA_TYPE = format_named("xlsx").media_type
+XLS_MEDIA_TYPE = format_named("xls").media_type
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # the full OLE2 signature (formats.MAGIC checks its first half)
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 

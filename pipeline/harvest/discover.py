@@ -8,6 +8,7 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
+from gongkai.extractors.load import formats
 from gongkai.extractors.load.html import decode_html
 from gongkai.pipeline.harvest.store import url_suffix
 
@@ -83,17 +84,8 @@ def attachment_links(data: bytes, url: str, suffixes: tuple[str, ...]) -> list[L
     return [link for link in links(data, url) if url_suffix(link.url) in wanted]
 
 
-# What a linked file's suffix promises about its bytes (a sniffed media type).
-EXPECTED_TYPES = {
-    ".pdf": {"application/pdf"},
-    ".xlsx": {"application/zip"}, ".docx": {"application/zip"},
-    ".xls": {"application/x-ole-storage", "application/zip"},
-    ".doc": {"application/x-ole-storage", "application/zip"},
-}
-
-
 def type_mismatch(url: str, media_type: str) -> bool:
     """True when the bytes are not what the link's suffix promises (an HTML error page
     served for a .pdf link, say)."""
-    expected = EXPECTED_TYPES.get(url_suffix(url))
-    return expected is not None and media_type not in expected
+    expected = formats.accepted_containers(url_suffix(url))
+    return bool(expected) and media_type not in expected

@@ -22,6 +22,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from gongkai.extractors.load import formats
+
 USER_AGENT = "gongkai/0.1 (+https://github.com/gongkai; fiscal-transparency harvester)"
 
 
@@ -73,25 +75,14 @@ class FetchResult:
         return self.error is None
 
 
-_MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"PK\x03\x04", "application/zip"),
-    (b"\xd0\xcf\x11\xe0", "application/x-ole-storage"),
-)
 
 
 _REDIRECTS = {301, 302, 303, 307, 308}   # (httpx counts 304 Not Modified as a redirect)
 
 
 def sniff_type(data: bytes) -> str:
-    head = data[:512].lstrip()
-    for magic, media in _MAGIC:
-        if head.startswith(magic):
-            return media
-    lowered = head[:256].lower()
-    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered or b"<head" in lowered:
-        return "text/html"
-    return "text/plain" if b"\x00" not in head else "application/octet-stream"
+    """The container the bytes are (extractors/load/formats.py): never what the server claims."""
+    return formats.sniff_container(data)
 
 
 def allowed(url: str, hosts: tuple[str, ...]) -> bool:

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-# Suffix for a stored file: (sniffed media type, suffix of the URL) → suffix. The URL's
-# suffix only chooses between formats that share a container (zip, OLE2).
-_BY_TYPE = {"application/pdf": ".pdf", "text/html": ".html", "text/plain": ".txt"}
-_ZIP_MEMBERS = (("xl/", ".xlsx"), ("word/", ".docx"))
-_OLE_SUFFIXES = {".xls", ".doc"}
+from gongkai.extractors.load import formats
+
+# A stored file's suffix comes from its sniffed container (extractors/load/formats.py); the
+# URL's suffix only chooses between formats that share a container (zip members decide for
+# zip; for OLE2 the URL's suffix when it names an OLE2 format, else .xls).
+_OLE_SUFFIXES = {s for f in formats.FORMATS if f.container == formats.OLE for s in f.suffixes}
 
 
 def url_suffix(url: str) -> str:
@@ -29,18 +30,16 @@ def url_suffix(url: str) -> str:
 
 
 def stored_suffix(data: bytes, media_type: str, url: str) -> str:
-    if media_type in _BY_TYPE:
-        return _BY_TYPE[media_type]
-    if media_type == "application/zip":
+    if media_type in (formats.PDF, formats.HTML, formats.TEXT):
+        return next(f.suffixes[0] for f in formats.FORMATS if f.container == media_type)
+    if media_type == formats.ZIP:
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except zipfile.BadZipFile:
             return ".bin"
-        for prefix, suffix in _ZIP_MEMBERS:
-            if any(n.startswith(prefix) for n in names):
-                return suffix
-        return ".zip"
-    if media_type == "application/x-ole-storage":
+        fmt = formats.zip_format(names)
+        return fmt.suffixes[0] if fmt else ".zip"
+    if media_type == formats.OLE:
         suffix = url_suffix(url)
         return suffix if suffix in _OLE_SUFFIXES else ".xls"
     return ".bin"

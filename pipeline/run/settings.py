@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from gongkai.extractors.load import formats
+
 # Prefect stays quiet and never phones home unless the user says otherwise.
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -16,8 +18,8 @@ PREFECT_DEFAULTS = {
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
 }
 
-# Files a run picks up from a directory.
-DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".pdf", ".html", ".htm", ".xls", ".xlsx", ".doc", ".docx")
+# Files a run picks up from a directory: every suffix of a known format (extractors/load/formats.py).
+DOCUMENT_SUFFIXES = formats.DOCUMENT_SUFFIXES
 
 
 def quiet_prefect() -> None:
