@@ -356,7 +356,7 @@ def _report_harvest(result, out: Path, seconds: float) -> int:
     if result.report is None:
         console.print("nothing new to extract")
         return exit_code
-    code = _report_run(result.report, out, seconds, failed=sum(1 for e in result.extractions if e.status == "failed"))
+    code = _report_run(result.report, out, seconds, failed=sum(1 for d in result.documents if d.status == "failed"))
     return code if code != EXIT_OK else exit_code
 
 

@@ -8,14 +8,13 @@ from prefect import flow
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
-from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run import progress
 from gongkai.pipeline.harvest.fetch import FetchSettings
 from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
 from gongkai.pipeline.harvest.sources import load_sources, select_sites
-from gongkai.pipeline.run.parts import DocRef
-from gongkai.pipeline.tasks import (bundle_disclosures, commit_run, extract_part, extract_stored, harvest_site, mark_extracted,
-                            open_run, plan_extraction, plan_parts, sweep_store, write_harvest_outputs, write_part)
+from gongkai.pipeline.run.parts import Carry, DocRef, Input
+from gongkai.pipeline.tasks import (commit_run, current_documents, extract_part, harvest_site, mark_extracted, open_run,
+                                    plan_extraction, plan_parts, sweep_store, write_part)
 from gongkai.schemas.validation import ValidationReport
 
 on_document_done = progress.on_document_done     # the CLI's progress bar (pipeline/run/progress.py)
@@ -51,14 +50,17 @@ class RunOutput:
 
 
 @flow(name="gongkai-extract", validate_parameters=False)
-def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batch_size: int | None = None,
-                 workers: int = 1, work: str | None = None) -> RunOutput:
+def extract_flow(paths: list[Path | Input], out_dir: Path, keep_texts: bool = True, batch_size: int | None = None,
+                 workers: int = 1, work: str | None = None, keep: frozenset[str] | None = None,
+                 settings: dict | None = None) -> RunOutput:
     """Extract in parts (one document per part in small runs, batches in large ones),
     plan the cross-file checks, write each part, then commit the run in one step
     (pipeline/run/parts.py). ``workers`` > 1: parts run on that many processes. Only small
     references reach this process, so memory does not grow with the corpus. ``work``: a
     work area every task can reach (fsspec URL) for the parts, when tasks run on other
-    machines (``on_dask``); by default the parts live in the run's staging directory."""
+    machines (``on_dask``); by default the parts live in the run's staging directory.
+    ``keep``: an incremental run (a harvest, as a subflow): the earlier rows of these
+    contents (sha256) stay in the output. ``settings``: more for the run's manifest."""
     started = time.time()
     size = batch_size or batch_size_for(len(paths), workers)
     batches = [paths[i:i + size] for i in range(0, len(paths), size)]
@@ -78,10 +80,16 @@ def extract_flow(paths: list[Path], out_dir: Path, keep_texts: bool = True, batc
     except BaseException:
         run.abort()            # a task that crashed: drop the staging directory, the previous output stays
         raise
-    settings = {"command": "run", "inputs": [str(p) for p in paths], "batch_size": size, "workers": workers}
-    report = commit_run(quote(run), quote(written), settings, {"extract_seconds": round(extracted - started, 3)},
-                        workers)
+    recorded = {"command": "run", "inputs": [_name(p) for p in paths], "batch_size": size, "workers": workers,
+                **(settings or {})}
+    carry = Carry({r.doc_id for r in refs}, keep) if keep is not None else None
+    report = commit_run(quote(run), quote(written), recorded, {"extract_seconds": round(extracted - started, 3)},
+                        workers, quote(carry))
     return RunOutput(refs, report)
+
+
+def _name(item: Path | Input) -> str:
+    return item.source or str(item.path) if isinstance(item, Input) else str(item)
 
 
 def on_dask(address: str):
@@ -99,12 +107,13 @@ def on_dask(address: str):
 
 
 class HarvestResult:
-    """Per-site reports, the extractions and the validation report (None when nothing
-    needed extracting). A plain class: Prefect does not walk it (see RunOutput)."""
+    """Per-site reports, a reference per extracted document (DocRef) and the validation
+    report (None when nothing needed extracting). A plain class: Prefect does not walk it
+    (see RunOutput)."""
 
-    def __init__(self, sites: list[SiteReport], extractions: list[Extraction] | None = None,
+    def __init__(self, sites: list[SiteReport], documents: list[DocRef] | None = None,
                  report: ValidationReport | None = None):
-        self.sites, self.extractions, self.report = sites, extractions or [], report
+        self.sites, self.documents, self.report = sites, documents or [], report
 
 
 @flow(name="gongkai-harvest", validate_parameters=False)
@@ -112,8 +121,9 @@ def harvest_flow(sources: str, raw_dir: str = "raw", out_dir: str = "output/harv
                  timeout: float = 20.0, retries: int = 3, backoff: float = 1.0, max_bytes: int = 50 * 2**20,
                  extract: bool = True) -> HarvestResult:
     """discover → fetch → store (one task per site, concurrently) → extract what is new or
-    changed (one task per document) → one atomic write. Parameters are plain values so a
-    deployment can carry them."""
+    changed with the extract flow as a subflow (in parts, as ``gongkai run`` does; the
+    earlier rows of documents still current are kept) → record what was extracted.
+    Parameters are plain values so a deployment can carry them."""
     chosen = select_sites(load_sources(sources), sites)
     settings = HarvestSettings(Path(raw_dir), FetchSettings(timeout=timeout, retries=retries, backoff=backoff,
                                                            max_bytes=max_bytes))
@@ -125,12 +135,10 @@ def harvest_flow(sources: str, raw_dir: str = "raw", out_dir: str = "output/harv
     docs = plan_extraction(settings, chosen)
     if not docs:
         return result
-    futures = [extract_stored.submit(doc) for doc in docs]
-    extractions = [f.result() for f in futures]
-    for ex in extractions:
-        progress.notify(ex)
-    extractions = bundle_disclosures(quote(docs), quote(extractions))
-    result.extractions, result.report = extractions, write_harvest_outputs(quote(extractions), Path(out_dir), settings)
-    if result.report.ok:
-        mark_extracted(settings, quote(docs), quote(extractions))
+    keep = current_documents(settings)
+    refs, report = extract_flow([d.as_input() for d in docs], Path(out_dir), keep=keep,
+                                settings={"command": "harvest", "raw_dir": str(settings.raw_dir)})
+    result.documents, result.report = refs, report
+    if report.ok:
+        mark_extracted(settings, quote(docs), quote(refs), Path(out_dir))
     return result

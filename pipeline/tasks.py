@@ -6,8 +6,6 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from gongkai.extractors.checks.disclosures import check_companions
-from gongkai.extractors.model import Extraction
 from gongkai.pipeline.harvest import extract as harvest_extract
 from gongkai.pipeline.harvest import crawl as harvest
 from gongkai.pipeline.run import parts
@@ -15,7 +13,7 @@ from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
 from gongkai.pipeline.harvest.extract import StoredDocument
 from gongkai.pipeline.harvest.sources import Site
 from gongkai.pipeline.harvest.store import RawStore
-from gongkai.pipeline.run.parts import DocRef, Plan
+from gongkai.pipeline.run.parts import Carry, DocRef, Plan
 from gongkai.pipeline.run.workers import here, on_workers, pool_of
 from gongkai.pipeline.run.writer import OutputWriter, TableWriter
 from gongkai.schemas.validation import ValidationReport
@@ -50,15 +48,20 @@ def write_part(part: int, plan: Plan, work_dir: str | Path, keep_texts: bool = T
 
 @task(name="commit-run", cache_policy=NO_CACHE, persist_result=False)
 def commit_run(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict,
-               workers: int = 1) -> ValidationReport:
-    """Append the parts in order, then validate-or-abort and publish the run atomically
-    (the other worker processes partition the dataset's largest table meanwhile)."""
-    return here(workers, _commit, run, written, settings, timings, pool_of(workers))
+               workers: int = 1, carry: Carry | None = None) -> ValidationReport:
+    """Append the parts in order, carry over the earlier rows of ``carry`` (an incremental
+    harvest), then validate-or-abort and publish the run atomically (the other worker
+    processes partition the dataset's largest table meanwhile)."""
+    return here(workers, _commit, run, written, settings, timings, pool_of(workers), carry)
 
 
-def _commit(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict, pool) -> ValidationReport:
+def _commit(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict, pool,
+            carry: Carry | None = None) -> ValidationReport:
     for part in written:
         run.add_part(part)
+    if carry is not None:
+        run.doc_ids |= carry.extracted
+        timings = {**timings, "extracted": len(carry.extracted), "carried_over": run.carry_over(set(carry.keep))}
     return run.commit(settings, timings, pool)
 
 
@@ -82,28 +85,13 @@ def plan_extraction(settings: HarvestSettings, sites: tuple[Site, ...]) -> list[
     return harvest_extract.plan_extraction(settings, sites)
 
 
-@task(name="extract-stored", cache_policy=NO_CACHE, persist_result=False,
-      task_run_name="extract {doc.url}")
-def extract_stored(doc: StoredDocument) -> Extraction:
-    """Extract one stored file (its source is the URL it came from)."""
-    return harvest_extract.extract_stored(doc)
-
-
-@task(name="bundle-disclosures", cache_policy=NO_CACHE, persist_result=False)
-def bundle_disclosures(docs: list[StoredDocument], extractions: list[Extraction]) -> list[Extraction]:
-    """A page and its attachments share a disclosure and are checked against each other."""
-    harvest_extract.bundle(docs, extractions)
-    check_companions(extractions)
-    return extractions
-
-
-@task(name="write-harvest-outputs", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)
-def write_harvest_outputs(extractions: list[Extraction], out_dir: Path, settings: HarvestSettings) -> ValidationReport:
-    """Bundle pages with their attachments, check them across, write every table atomically."""
-    return harvest_extract.write_outputs(extractions, out_dir, settings)
+@task(name="current-documents", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)
+def current_documents(settings: HarvestSettings) -> frozenset[str]:
+    """The contents (sha256) of every document still current (their earlier rows are kept)."""
+    return harvest_extract.current_shas(settings)
 
 
 @task(name="mark-extracted", cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)
-def mark_extracted(settings: HarvestSettings, docs: list[StoredDocument], extractions: list[Extraction]) -> None:
+def mark_extracted(settings: HarvestSettings, docs: list[StoredDocument], refs: list[DocRef], out_dir: Path) -> None:
     """Record in the ledger which versions are extracted (after the outputs are written)."""
-    harvest_extract.mark_extracted(settings, docs, extractions)
+    harvest_extract.mark_extracted(settings, docs, refs, out_dir)

@@ -48,8 +48,8 @@ def test_parts_write_what_one_pass_writes(corpus, tmp_path, batch_size):
     assert not list((tmp_path / "parts").glob(".staging-*")) and not list((tmp_path / "parts").rglob(".parts"))
 
 
-def _ref(part, index, doc_id, name, disclosure=None, links=(), status="ok"):
-    return DocRef(part, index, doc_id, f"/in/{name}", status, disclosure, tuple(links))
+def _ref(part, index, doc_id, name, disclosure=None, links=(), status="ok", page=None):
+    return DocRef(part, index, doc_id, f"/in/{name}", status, disclosure, tuple(links), page=page and f"/in/{page}")
 
 
 @pytest.mark.parametrize("refs, together, repeats", [
@@ -62,6 +62,13 @@ def _ref(part, index, doc_id, name, disclosure=None, links=(), status="ok"):
     # a failed document joins no disclosure; the same content twice is written once
     ([_ref(0, 0, "a", "a.pdf", "D"), _ref(0, 1, "b", "b.pdf", "D", status="failed"), _ref(1, 0, "a", "a2.pdf", "D")],
      [{(0, 0), (1, 0)}], {(1, 0)}),
+    # a harvested attachment joins the page the ledger says it was found on, whatever its name
+    ([_ref(0, 0, "p", "page.html", "P"), _ref(1, 0, "s", "download-17", None, page="page.html"),
+      _ref(2, 0, "o", "other.html", "Q")],
+     [{(0, 0), (1, 0)}], set()),
+    # … but not a failed page
+    ([_ref(0, 0, "p", "page.html", "P", status="failed"), _ref(1, 0, "s", "download-17", None, page="page.html")],
+     [], set()),
     # nothing shared
     ([_ref(0, 0, "a", "a.txt", "D"), _ref(0, 1, "b", "b.txt", "E"), _ref(1, 0, "c", "c.html", None, ["missing.xls"])],
      [], set()),
@@ -72,3 +79,4 @@ def test_plan(refs, together, repeats):
     assert groups == {frozenset(g) for g in together}
     assert all(plan.together[k] == tuple(sorted(plan.together[k])) for k in plan.together)
     assert plan.repeats == repeats
+    assert set(plan.pages) <= set(plan.together)            # an attachment is always checked with its page

@@ -26,12 +26,49 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gongkai.extractors.checks.disclosures import check_companions, link_name
+from gongkai.extractors.checks.disclosures import check_companions, inherit, link_name
 from gongkai.extractors.extract import extract_path
+from gongkai.extractors.facts.gazetteer import region_for_code
 from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run.writer import TableWriter, write_text
 
 Key = tuple[int, int]      # (part, position in the part): where a document's extraction is spilled
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One document to extract: its file, and what a harvest knows of it that the file
+    does not say (``gongkai run`` passes plain paths)."""
+
+    path: Path
+    source: str | None = None              # what its record calls it (a harvested file's URL); default: the path
+    content_selector: str | None = None    # a web page's main content (the harvested site's setting)
+    page: str | None = None                # the source of the page it is attached to (the harvest ledger's link)
+    is_page: bool = False                  # a harvested disclosure page: a disclosure even without attachments
+    region_code: str | None = None         # the region when the document names none (the harvested site's)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def as_input(item: Path | Input) -> Input:
+    return item if isinstance(item, Input) else Input(Path(item))
+
+
+def extract_input(inp: Input) -> Extraction:
+    """Extract one document and apply what its input knows: the site's region where the
+    document names none; a harvested page is a disclosure of its own."""
+    ex = extract_path(inp.path, inp.content_selector, source=inp.source)
+    if ex.status == "failed":
+        return ex
+    if inp.region_code and not ex.document.get("region_code"):
+        region = region_for_code(inp.region_code)
+        ex.document.update(province=region.province, city=region.city, county=region.county,
+                           admin_level=region.admin_level, region_code=region.code)
+    if inp.is_page:
+        ex.disclosure_id = ex.disclosure_id or ex.doc_id
+    return ex
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +83,7 @@ class DocRef:
     disclosure_id: str | None
     links: tuple[str, ...]       # file names of the attachments a web page links to
     offset: int = 0              # where its pickled extraction starts in the part's spill file
+    page: str | None = None      # the source of the page it is attached to (Input.page)
 
     @property
     def key(self) -> Key:
@@ -56,17 +94,29 @@ class DocRef:
         return PurePosixPath(self.source.replace("\\", "/")).name
 
 
+class Carry:
+    """An incremental run: the documents it extracted, and the contents (sha256) whose
+    earlier rows in the output are kept (``OutputWriter.carry_over``). A plain class (see Plan)."""
+
+    __slots__ = ("extracted", "keep")
+
+    def __init__(self, extracted: set[str], keep: frozenset[str]):
+        self.extracted, self.keep = extracted, keep
+
+
 class Plan:
     """A plain class, not a dataclass: Prefect passes it to the write tasks as it is
     (it walks dataclasses looking for futures, and task runners such as Dask's do not
     unwrap ``quote``)."""
 
-    __slots__ = ("together", "repeats", "offsets")
+    __slots__ = ("together", "repeats", "offsets", "pages")
 
-    def __init__(self, together: dict[Key, tuple[Key, ...]], repeats: frozenset[Key], offsets: dict[Key, int]):
+    def __init__(self, together: dict[Key, tuple[Key, ...]], repeats: frozenset[Key], offsets: dict[Key, int],
+                 pages: dict[Key, Key] | None = None):
         self.together = together     # a document → every document it is checked with (itself included)
         self.repeats = repeats       # content already in the run at an earlier place: not written again
         self.offsets = offsets       # where the documents checked together are in their spill files
+        self.pages = pages or {}     # an attachment → the page it belongs to (Input.page)
 
 
 def work_fs(work: str | Path):
@@ -86,25 +136,28 @@ def _spill(root: str, part: int) -> str:
     return f"{root}/spill/{part}.pkl"
 
 
-def extract_part(paths: list[Path], part: int, work: str | Path) -> list[DocRef]:
-    """Extract ``paths`` and spill the extractions to the work area (one pickle each, back
-    to back, so one can be read alone); their references."""
+def extract_part(paths: list[Path | Input], part: int, work: str | Path) -> list[DocRef]:
+    """Extract ``paths`` (files, or ``Input``s) and spill the extractions to the work area
+    (one pickle each, back to back, so one can be read alone); their references."""
     fs, root = work_fs(work)
     fs.makedirs(f"{root}/spill", exist_ok=True)
     refs = []
     with fs.open(_spill(root, part), "wb") as fh:
-        for i, p in enumerate(paths):
-            ex = extract_path(p)
+        for i, item in enumerate(paths):
+            inp = as_input(item)
+            ex = extract_input(inp)
             refs.append(DocRef(part, i, ex.doc_id, ex.source, ex.status, ex.disclosure_id,
                                tuple(link_name(h) for h, _ in ex.attachments) if ex.status != "failed" else (),
-                               fh.tell()))
+                               fh.tell(), inp.page))
             pickle.dump(ex, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return refs
 
 
 def plan_parts(refs: list[DocRef]) -> Plan:
-    """Documents that share a disclosure, or a page and the files named like its links,
-    end up in one group (transitively); ``check_companions`` then sees each group whole."""
+    """Which files form one disclosure, the one place this is decided: documents that share
+    a disclosure_id, a page and the files named like its links, and an attachment and the
+    page a harvest found it on (``DocRef.page``) end up in one group (transitively);
+    ``check_companions`` then sees each group whole."""
     refs = sorted(refs, key=lambda r: r.key)
     parent = {r.key: r.key for r in refs}
 
@@ -129,6 +182,10 @@ def plan_parts(refs: list[DocRef]) -> Plan:
         for link in r.links:
             for other in by_name.get(link, []):
                 join(r.key, other)
+    by_source = {r.source: r.key for r in refs if r.status != "failed"}
+    pages = {r.key: by_source[r.page] for r in refs if r.page in by_source and r.status != "failed"}
+    for attachment, page in pages.items():
+        join(attachment, page)
     groups: dict[Key, list[Key]] = defaultdict(list)
     for r in refs:
         groups[root(r.key)].append(r.key)
@@ -140,7 +197,7 @@ def plan_parts(refs: list[DocRef]) -> Plan:
             repeats.add(r.key)
         seen.add(r.doc_id)
     offsets = {r.key: r.offset for r in refs if r.key in together}
-    return Plan(together, frozenset(repeats), offsets)
+    return Plan(together, frozenset(repeats), offsets, pages)
 
 
 def spilled(work: str | Path, part: int) -> Iterator[Extraction]:
@@ -157,6 +214,16 @@ def _load_one(work: str | Path, key: Key, offset: int) -> Extraction:
     with fs.open(_spill(root, key[0]), "rb") as fh:
         fh.seek(offset)
         return pickle.load(fh)
+
+
+def _attach(group: list[Extraction], members: tuple[Key, ...], pages: dict[Key, Key]) -> None:
+    """Attachments join the disclosure of the page they were found on (and take its agency,
+    year and kind where they name none)."""
+    by_key = dict(zip(members, group))
+    for key, ex in by_key.items():
+        page = by_key.get(pages.get(key))
+        if page is not None:
+            inherit(page, ex)
 
 
 def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True) -> TableWriter:
@@ -178,6 +245,7 @@ def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True)
         else:
             members = plan.together.get(key, (key,))
             group = [ex if k == key else _load_one(work, k, plan.offsets[k]) for k in members]
+            _attach(group, members, plan.pages)
             check_companions(group)              # alone, too: a page with links still becomes a disclosure
             checked.update((k, e) for k, e in zip(members, group) if k[0] == part and k[1] > i)
         if key not in plan.repeats:
