@@ -7,7 +7,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from gongkai.pipeline.harvest import extract as harvest_extract
-from gongkai.pipeline.harvest import crawl as harvest
+from gongkai.pipeline.harvest import crawl
 from gongkai.pipeline.run import parts
 from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
 from gongkai.pipeline.harvest.extract import StoredDocument
@@ -76,7 +76,7 @@ def sweep_store(settings: HarvestSettings) -> int:
 @task(name="harvest-site", cache_policy=NO_CACHE, persist_result=False, task_run_name="harvest {site.name}")
 def harvest_site(site: Site, settings: HarvestSettings) -> SiteReport:
     """Discover, fetch and store one site's disclosures (retries happen per URL, inside)."""
-    return harvest.harvest_site(site, settings)
+    return crawl.harvest_site(site, settings)
 
 
 @task(name="plan-extraction", cache_policy=NO_CACHE, persist_result=False)

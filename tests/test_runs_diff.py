@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from gongkai.pipeline.run import history as runs
+from gongkai.pipeline.run import history
 from gongkai.pipeline.cli import main
 from tests.conftest import SEED, extract_into
 
@@ -31,9 +31,9 @@ def two_runs(tmp_path_factory):
 
 
 def test_each_run_has_a_complete_manifest(two_runs):
-    complete = runs.complete_runs(two_runs)
+    complete = history.complete_runs(two_runs)
     assert len(complete) == 2
-    manifest = runs.read_manifest(complete[-1])
+    manifest = history.read_manifest(complete[-1])
     assert manifest["run_id"] == complete[-1].name and manifest["status"] == "complete"
     assert manifest["gongkai_version"] != "unknown"
     assert manifest["counts"]["documents"] == 1 and manifest["counts"]["facts"] > 60
@@ -45,8 +45,8 @@ def test_each_run_has_a_complete_manifest(two_runs):
 
 
 def test_output_tables_are_the_newest_run(two_runs):
-    newest = runs.complete_runs(two_runs)[-1]
-    assert runs.published(two_runs) == newest.name
+    newest = history.complete_runs(two_runs)[-1]
+    assert history.published(two_runs) == newest.name
     for table in ("documents", "facts", "checks"):
         assert pq.read_table(two_runs / f"{table}.parquet").equals(pq.read_table(newest / f"{table}.parquet"))
     assert {p.name for p in (two_runs / "texts").iterdir()} == {p.name for p in (newest / "texts").iterdir()}
@@ -55,7 +55,7 @@ def test_output_tables_are_the_newest_run(two_runs):
 def test_an_interrupted_run_never_becomes_the_newest(two_runs, tmp_path, monkeypatch):
     out = tmp_path / "out"
     shutil.copytree(two_runs, out)
-    before = runs.published(out)
+    before = history.published(out)
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing")
@@ -64,19 +64,19 @@ def test_an_interrupted_run_never_becomes_the_newest(two_runs, tmp_path, monkeyp
     with pytest.raises(KeyboardInterrupt):
         extract_into(out, [SEED])
     monkeypatch.undo()
-    assert [r.name for r in runs.complete_runs(out)] == [r.name for r in runs.complete_runs(two_runs)]
-    assert runs.published(out) == before
+    assert [r.name for r in history.complete_runs(out)] == [r.name for r in history.complete_runs(two_runs)]
+    assert history.published(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
 
 
 def test_a_publish_cut_short_is_repaired(two_runs, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(two_runs, out)
-    oldest = runs.complete_runs(out)[0]
-    runs.publish(out, oldest)                   # as if the newest run's publish never happened
-    assert runs.published(out) == oldest.name
+    oldest = history.complete_runs(out)[0]
+    history.publish(out, oldest)                   # as if the newest run's publish never happened
+    assert history.published(out) == oldest.name
     runs.ensure_published(out)
-    assert runs.published(out) == runs.complete_runs(out)[-1].name
+    assert history.published(out) == history.complete_runs(out)[-1].name
 
 
 def _diff(out: Path, capsys, *args: str) -> tuple[int, str]:
@@ -110,7 +110,7 @@ def test_diff_formats_show_the_change(two_runs, capsys, fmt):
 
 def test_fail_on_change_is_a_ci_gate(two_runs, capsys, tmp_path):
     assert _diff(two_runs, capsys, "--fail-on-change")[0] == 1
-    first, second = runs.complete_runs(two_runs)
+    first, second = history.complete_runs(two_runs)
     assert _diff(two_runs, capsys, first.name, first.name, "--fail-on-change")[0] == 0
     code, _ = _diff(two_runs, capsys, str(second), first.name[:22], "--format", "markdown", "--output",
                     str(tmp_path / "d.md"))
