@@ -75,7 +75,7 @@ def test_a_publish_cut_short_is_repaired(two_runs, tmp_path):
     oldest = history.complete_runs(out)[0]
     history.publish(out, oldest)                   # as if the newest run's publish never happened
     assert history.published(out) == oldest.name
-    runs.ensure_published(out)
+    history.ensure_published(out)
     assert history.published(out) == history.complete_runs(out)[-1].name
 
 
@@ -123,6 +123,6 @@ def test_diff_needs_two_runs(tmp_path, capsys):
 
 
 def test_run_ids_sort_by_time():
-    a = runs.new_run_id()
-    b = runs.new_run_id()
+    a = history.new_run_id()
+    b = history.new_run_id()
     assert a < b and os.sep not in a
