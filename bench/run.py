@@ -7,7 +7,7 @@ the same generator) it reports:
 
 * in-process text extraction, documents/s on one core (target ≥ 200);
 * the Prefect flow (`gongkai run`'s flow, server already started) against the same steps
-  in-process (`pipeline.parts.run_in_process`: extract in parts, plan, write parts,
+  in-process (`pipeline.run.parts.run_in_process`: extract in parts, plan, write parts,
   commit) on the same documents (target ≤ 1.3×);
 * `--workers 2` against `--workers 1` in the flow (target ≥ 1.7×);
 * whole PDF extraction against bare pdfplumber text extraction of the same pages, pages/s

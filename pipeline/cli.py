@@ -94,7 +94,7 @@ def run(
 
 
 def _report_run(report, out_dir: Path, seconds: float, failed: int | None = None) -> int:
-    """Print the run's summary (pipeline.writer.TableWriter.summary); the exit code.
+    """Print the run's summary (pipeline.run.writer.TableWriter.summary); the exit code.
     ``failed``: failed documents that make the exit code (default: all of the run's)."""
     summary = report.summary
     c = summary["counts"]

@@ -34,7 +34,7 @@ SMALL_RUN = 64
 
 class RunOutput:
     """What the extract flow returns: ``documents, report = extract_flow(...)``: a reference
-    per document (pipeline.parts.DocRef) and the validation report (with the run's summary).
+    per document (pipeline.run.parts.DocRef) and the validation report (with the run's summary).
 
     A plain class on purpose: Prefect walks a flow's return value looking for futures
     (lists, tuples, dicts and dataclasses all the way down), which for thousands of

@@ -2,7 +2,7 @@
 
 * Charset: ``http_charset`` when given, else a ``<meta charset>`` /
   ``<meta http-equiv content="…charset=…">`` in the first 2 KB, else detection
-  (:func:`extractors.load_text.decode_bytes`). GBK/GB2312 labels decode as GB18030.
+  (:func:`extractors.load.text.decode_bytes`). GBK/GB2312 labels decode as GB18030.
 * Main content: ``content_selector`` when given; otherwise scripts, styles, nav/header/
   footer/aside/form and elements whose class/id look like boilerplate are dropped and
   the deepest block that still holds most of the page's non-link CJK text is taken

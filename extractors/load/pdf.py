@@ -27,7 +27,7 @@ A chain of small functions, one page at a time and each page read once:
 7. :func:`assemble` joins the pages with "\\n" and records where each page begins.
 
 The text is otherwise kept as extracted: no normalization, no joining of wrapped lines
-(the matching view in :mod:`extractors.normalize` does that with an offset map).
+(the matching view in :mod:`extractors.text.normalize` does that with an offset map).
 
 PDFium is not thread-safe and the Prefect task runner uses threads: every PDFium call
 here holds one module lock (the OCR engine has its own).

@@ -4,8 +4,8 @@ Every sheet becomes
 
 * text: the sheet name as a line, then each row's non-empty cells joined by a tab
   (rows by "\\n"; sheets by "\\n") — the document's stored text, which offsets index;
-* standard tables (:class:`extractors.tables.PdfTable`): a title row recognised by
-  :func:`extractors.tables.classify_title` (else the sheet name), the 单位 line, header
+* standard tables (:class:`extractors.tables.model.Table`): a title row recognised by
+  :func:`extractors.tables.titles.classify_title` (else the sheet name), the 单位 line, header
   rows (merged cells spread over their columns, levels joined " / "), and body rows
   with codes, labels and amounts in yuan (Decimal, never float). page=1, boxes zero.
 
@@ -22,9 +22,9 @@ from pathlib import Path
 from gongkai.extractors.load.formats import format_named
 from gongkai.extractors.load.text import LoadedDocument, read_bytes, sha256_bytes
 from gongkai.extractors.tables.grid import CellGrid, tables_of_grid
-from gongkai.extractors.tables.kinds import load_table_kinds
 from gongkai.extractors.tables.model import Table
 from gongkai.schemas.reasons import DocumentError, Reason
+from gongkai.schemas.table_kinds import load_table_kinds
 
 __all__ = ["XLSX_MEDIA_TYPE", "XLS_MEDIA_TYPE", "load_sheet", "load_sheet_file"]
 

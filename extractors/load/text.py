@@ -44,7 +44,7 @@ class LoadedDocument:
     # PDFs: for every character of ``text``, its box (x0, top, x1, bottom) in PDF points on
     # its page, or None for characters the loader inserted (newlines, joining blanks).
     char_boxes: tuple[tuple[float, float, float, float] | None, ...] | None = None
-    tables: tuple = ()                    # extractors.tables.PdfTable found while reading the pages
+    tables: tuple = ()                    # extractors.tables.model.Table found while reading the pages
     ocr_pages: tuple[int, ...] = ()       # 1-based pages read by OCR
     ocr_confidence: float | None = None   # mean OCR confidence over those pages (0..1)
     partial_reason: str | None = None     # a Reason value when something could not be read

@@ -1,5 +1,5 @@
 """Progress callbacks of the flows (the CLI's progress bar), called in the flow's process
-with each document done: a ``pipeline.parts.DocRef`` in runs, an ``Extraction`` in
+with each document done: a ``pipeline.run.parts.DocRef`` in runs, an ``Extraction`` in
 harvests; both have ``source`` and ``status``.
 
 A module of its own: the flow functions reach the callbacks through this module, which

@@ -26,7 +26,8 @@ import pyarrow.parquet as pq
 from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run.dataset import write_package
 from gongkai.pipeline.run.history import MANIFEST, RUNS_DIR, ensure_published, git_commit, gongkai_version, new_run_id, publish
-from gongkai.schemas.tables import TABLES, rows_for, schema_for
+from gongkai.pipeline.run.rows import rows_for
+from gongkai.schemas.tables import TABLES, schema_for
 from gongkai.schemas.validation import FAILURE_COLUMNS, ValidationReport, validate_tables
 
 _PANDAS_TYPES = {
@@ -213,7 +214,7 @@ class OutputWriter:
         return True
 
     def add_part(self, part: TableWriter) -> None:
-        """Append a part written by ``pipeline.parts.write_part`` (``pipeline.parts.plan_parts``
+        """Append a part written by ``parts.write_part`` (``parts.plan_parts``
         has left out repeated content): its tables after the rows so far, its texts into
         the run's ``texts/``. A part in a remote work area is downloaded first."""
         if isinstance(part.directory, str):
