@@ -8,8 +8,8 @@ import traceback
 from decimal import Decimal
 from pathlib import Path
 
-from gongkai.extractors.facts.attribute import Vocabulary, load_vocabulary
-from gongkai.extractors.checks.rules import run_checks, stated
+from gongkai.extractors.checks.common import stated
+from gongkai.extractors.checks.rules import run_checks
 from gongkai.extractors.facts.document import extract_document_facts
 from gongkai.extractors.facts.figures import attribute, find_mentions
 from gongkai.extractors.load.dispatch import load_document
@@ -19,6 +19,7 @@ from gongkai.extractors.text.normalize import normalize
 from gongkai.extractors.facts.projects import extract_projects
 from gongkai.extractors.text.sections import build_sections
 from gongkai.schemas.reasons import DocumentError, Reason
+from gongkai.schemas.vocabulary import Vocabulary, load_vocabulary
 
 
 def doc_id_for(sha256: str | None, source: str) -> str:

@@ -93,7 +93,7 @@ def run(
     raise typer.Exit(_report_run(report, remote or settings.out_dir, time.perf_counter() - started))
 
 
-def _report_run(report, out_dir: Path, seconds: float, failed: int | None = None) -> int:
+def _report_run(report, out_dir: str | Path, seconds: float, failed: int | None = None) -> int:
     """Print the run's summary (pipeline.run.writer.TableWriter.summary); the exit code.
     ``failed``: failed documents that make the exit code (default: all of the run's)."""
     summary = report.summary
@@ -381,7 +381,9 @@ def serve(
                     "sites": [s.name]}) for s in chosen]
     console.print(f"serving {len(deployments)} harvest deployment(s): "
                   + ", ".join(f"{s.name} [{s.schedule}]" for s in chosen))
-    prefect_serve(*deployments, print_starting_message=False)
+    # to_deployment is typed for sync and async callers (RunnerDeployment | Coroutine); called here
+    # from sync code it returns the RunnerDeployment
+    prefect_serve(*deployments, print_starting_message=False)  # type: ignore[arg-type]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TypeVar, cast
 
 from prefect import flow
 from prefect.futures import as_completed
@@ -18,6 +19,15 @@ from gongkai.pipeline.tasks import (commit_run, current_documents, extract_part,
 from gongkai.schemas.validation import ValidationReport
 
 on_document_done = progress.on_document_done     # the CLI's progress bar (pipeline/run/progress.py)
+
+T = TypeVar("T")
+
+
+def _quoted(value: T) -> T:
+    """``quote(value)``: Prefect passes it to the task as it is, without walking it for futures.
+    Typed as the value itself, which is what the task receives (Prefect's typing of a task's
+    call does not know ``quote``)."""
+    return cast(T, quote(value))
 
 
 def batch_size_for(n: int, workers: int = 1) -> int:
@@ -74,7 +84,7 @@ def extract_flow(paths: list[Path | Input], out_dir: Path, keep_texts: bool = Tr
                 progress.notify(ref)
         extracted = time.time()
         # quote(): Prefect would otherwise walk every reference looking for futures
-        plan = plan_parts(quote(refs))
+        plan = plan_parts(_quoted(refs))
         written = [f.result() for f in [write_part.submit(i, plan, run.work_dir, keep_texts, workers)
                                         for i in range(len(batches))]]
     except BaseException:
@@ -83,8 +93,8 @@ def extract_flow(paths: list[Path | Input], out_dir: Path, keep_texts: bool = Tr
     recorded = {"command": "run", "inputs": [_name(p) for p in paths], "batch_size": size, "workers": workers,
                 **(settings or {})}
     carry = Carry({r.doc_id for r in refs}, keep) if keep is not None else None
-    report = commit_run(quote(run), quote(written), recorded, {"extract_seconds": round(extracted - started, 3)},
-                        workers, quote(carry))
+    report = commit_run(_quoted(run), _quoted(written), recorded, {"extract_seconds": round(extracted - started, 3)},
+                        workers, _quoted(carry))
     return RunOutput(refs, report)
 
 
@@ -103,7 +113,9 @@ def on_dask(address: str):
                                                 "dashboard_address": None})
     else:
         runner = DaskTaskRunner(address=address)
-    return extract_flow.with_options(task_runner=runner)
+    # Prefect types task_runner as TaskRunner[PrefectFuture[Any]], which DaskTaskRunner (a
+    # TaskRunner of its own futures) does not match although Prefect accepts any task runner
+    return extract_flow.with_options(task_runner=runner)  # type: ignore[arg-type]
 
 
 class HarvestResult:
@@ -140,5 +152,5 @@ def harvest_flow(sources: str, raw_dir: str = "raw", out_dir: str = "output/harv
                                 settings={"command": "harvest", "raw_dir": str(settings.raw_dir)})
     result.documents, result.report = refs, report
     if report.ok:
-        mark_extracted(settings, quote(docs), quote(refs), Path(out_dir))
+        mark_extracted(settings, _quoted(docs), _quoted(refs), Path(out_dir))
     return result

@@ -13,7 +13,7 @@ from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
 from gongkai.pipeline.harvest.extract import StoredDocument
 from gongkai.pipeline.harvest.sources import Site
 from gongkai.pipeline.harvest.store import RawStore
-from gongkai.pipeline.run.parts import Carry, DocRef, Plan
+from gongkai.pipeline.run.parts import Carry, DocRef, Input, Plan
 from gongkai.pipeline.run.workers import here, on_workers, pool_of
 from gongkai.pipeline.run.writer import OutputWriter, TableWriter
 from gongkai.schemas.validation import ValidationReport
@@ -29,7 +29,7 @@ def open_run(out_dir: Path, keep_texts: bool = True, started: float | None = Non
 
 @task(name="extract-part", cache_policy=NO_CACHE, persist_result=False,
       task_run_name="extract part {part} from {paths[0].name}")
-def extract_part(paths: list[Path], part: int, work_dir: str | Path, workers: int = 1) -> list[DocRef]:
+def extract_part(paths: list[Path | Input], part: int, work_dir: str | Path, workers: int = 1) -> list[DocRef]:
     """Extract a batch of documents (on one of ``workers`` processes) and spill them."""
     return on_workers(workers, parts.extract_part, paths, part, work_dir)
 

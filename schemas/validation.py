@@ -1,4 +1,4 @@
-"""A strict pandera model per output table, validated lazily.
+"""A strict pandera schema per output table, generated from schemas/declarations.py, validated lazily.
 
 Every failure of every table is collected and reported as one table
 (``ValidationReport.failures``) instead of stopping at the first.
@@ -6,205 +6,61 @@ Every failure of every table is collected and reported as one table
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from functools import cache
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 from pandera.errors import SchemaErrors
-from pandera.typing import Series
 
-from gongkai.extractors.facts.attribute import load_vocabulary
+from gongkai.schemas.declarations import Column, Table, declared
 
-KINDS = ["amount", "change", "rate", "share", "count", "threshold"]
-UNITS = ["yuan", "percent", "count"]
-STATUSES = ["ok", "partial", "failed"]
-CHECK_STATUSES = ["pass", "fail", "not_applicable"]
-DIRECTIONS = ["increase", "decrease", "flat"]
+_DTYPES = {pyarrow.int32(): pd.Int32Dtype(), pyarrow.int64(): pd.Int64Dtype(), pyarrow.float64(): float,
+           pyarrow.bool_(): bool}
 
 
-def _decimal_or_null(s: pd.Series) -> pd.Series:
-    return s.map(lambda v: v is None or isinstance(v, Decimal) or pd.isna(v))
+def _dtype(t: pyarrow.DataType):
+    """The pandera dtype of an arrow type: decimals, lists, structs and maps stay Python objects."""
+    return str if pyarrow.types.is_string(t) else _DTYPES.get(t, object)
 
 
-class StrictModel(pa.DataFrameModel):
-    """Every table: exactly its columns, values coerced to the declared types."""
-
-    class Config:
-        strict = True
-        coerce = True
-
-
-class AmountModel(StrictModel):
-    """Tables with a nullable decimal ``amount`` column (yuan)."""
-
-    amount: Series[object] = pa.Field(nullable=True)
-
-    @pa.check("amount", name="amount_is_decimal_or_null")
-    def amount_is_decimal(cls, s: Series[object]) -> Series[bool]:
-        return _decimal_or_null(s)
+def _checks(c: Column) -> list[pa.Check]:
+    """The column's checks, built-in ones first (in pandera's Field order), then its named checks."""
+    checks = []
+    if c.min is not None:
+        checks.append(pa.Check.greater_than_or_equal_to(c.min))
+    if c.max is not None:
+        checks.append(pa.Check.less_than_or_equal_to(c.max))
+    if c.values:
+        checks.append(pa.Check.isin(list(c.values)))
+    if c.min_length is not None:
+        checks.append(pa.Check.str_length(min_value=c.min_length))
+    if c.pattern is not None:
+        checks.append(pa.Check.str_matches(c.pattern))
+    return checks + [pa.Check(k.test, name=k.name) for k in c.checks]
 
 
-class DocumentsModel(StrictModel):
-    doc_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1})
-    source: Series[str]
-    sha256: Series[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$")
-    media_type: Series[str] = pa.Field(nullable=True)
-    encoding: Series[str] = pa.Field(nullable=True)
-    status: Series[str] = pa.Field(isin=STATUSES)
-    error_reason: Series[str] = pa.Field(nullable=True)
-    error_message: Series[str] = pa.Field(nullable=True)
-    agency: Series[str] = pa.Field(nullable=True)
-    parent_agency: Series[str] = pa.Field(nullable=True)
-    fiscal_year: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=1990, le=2100)
-    doc_kind: Series[str] = pa.Field(nullable=True, isin=["budget", "final_accounts"])
-    province: Series[str] = pa.Field(nullable=True)
-    city: Series[str] = pa.Field(nullable=True)
-    county: Series[str] = pa.Field(nullable=True)
-    admin_level: Series[str] = pa.Field(nullable=True, isin=["province", "prefecture", "county", "township"])
-    region_code: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{6}$")
-    budget_units: Series[object]
-    internal_units: Series[object]
-    internal_unit_count: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=0)
-    pages: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=1)
-    n_facts: Series[pd.Int32Dtype] = pa.Field(ge=0)
-    n_checks_failed: Series[pd.Int32Dtype] = pa.Field(ge=0)
-    n_line_items: Series[pd.Int32Dtype] = pa.Field(ge=0)
-    ocr_pages: Series[object]
-    ocr_confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1)
-    disclosure_id: Series[str] = pa.Field(nullable=True)
-    attachments: Series[object]
-    text_path: Series[str] = pa.Field(nullable=True)
+def _column(c: Column) -> pa.Column:
+    return pa.Column(_dtype(c.type), checks=_checks(c), nullable=c.nullable, unique=c.unique, coerce=c.coerce,
+                     name=c.name)
 
 
-    @pa.dataframe_check(name="failed_documents_have_a_reason")
-    def failed_have_reason(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df["status"] == "ok") | df["error_reason"].notna()
+@cache
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    """Exactly the declared columns (strict), with the table's named checks (built once per declaration)."""
+    return pa.DataFrameSchema({c.name: _column(c) for c in table.columns},
+                              checks=[pa.Check(k.test, name=k.name) for k in table.checks],
+                              strict=True, coerce=table.coerce, name=_model_name(table.name))
 
 
-class FactsModel(StrictModel):
-    doc_id: Series[str]
-    fact_id: Series[pd.Int32Dtype] = pa.Field(ge=0)
-    concept: Series[str]
-    label: Series[str]
-    kind: Series[str] = pa.Field(isin=KINDS)
-    value: Series[object]
-    unit: Series[str] = pa.Field(isin=UNITS)
-    unit_text: Series[str]
-    raw: Series[str] = pa.Field(str_length={"min_value": 1})
-    char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    char_end: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    page: Series[pd.Int32Dtype] = pa.Field(ge=1)
-    section: Series[str]
-    section_title: Series[str]
-    direction: Series[str] = pa.Field(nullable=True, isin=DIRECTIONS)
-    stated_none: Series[bool]
-    period: Series[str] = pa.Field(isin=["current", "previous", "budgeted"])
-    parent_fact_id: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=0)
-    source: Series[str] = pa.Field(isin=["text", "table"])
-    x0: Series[float] = pa.Field(nullable=True)
-    top: Series[float] = pa.Field(nullable=True)
-    x1: Series[float] = pa.Field(nullable=True)
-    bottom: Series[float] = pa.Field(nullable=True)
-    confidence: Series[float] = pa.Field(nullable=True, ge=0, le=1)
+def _model_name(table: str) -> str:
+    """line_items → LineItemsModel."""
+    return "".join(part.title() for part in table.split("_")) + "Model"
 
 
-    @pa.check("value", name="value_is_decimal")
-    def value_is_decimal(cls, s: Series[object]) -> Series[bool]:
-        return s.map(lambda v: isinstance(v, Decimal))
-
-    @pa.dataframe_check(name="span_is_ordered")
-    def span_is_ordered(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["char_end"] > df["char_start"]
-
-    @pa.dataframe_check(name="stated_none_is_zero")
-    def stated_none_is_zero(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~df["stated_none"] | df["value"].map(lambda v: v == 0)
-
-    @pa.dataframe_check(name="changes_have_a_direction")
-    def changes_have_direction(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df["kind"] != "change") | df["direction"].notna()
-
-    @pa.dataframe_check(name="fact_ids_unique_per_document")
-    def unique_ids(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~df.duplicated(["doc_id", "fact_id"])
-
-
-class ProjectsModel(AmountModel):
-    doc_id: Series[str]
-    name: Series[str] = pa.Field(str_length={"min_value": 1})
-    purpose: Series[str] = pa.Field(nullable=True)
-    char_start: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    char_end: Series[pd.Int64Dtype] = pa.Field(ge=0)
-    fact_id: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=0)
-
-
-class ChecksModel(StrictModel):
-    doc_id: Series[str]
-    rule: Series[str]
-    status: Series[str] = pa.Field(isin=CHECK_STATUSES)
-    expected: Series[object] = pa.Field(nullable=True)
-    actual: Series[object] = pa.Field(nullable=True)
-    tolerance: Series[object] = pa.Field(nullable=True)
-    message: Series[str]
-    evidence: Series[object]
-    evidence_items: Series[object]
-
-
-    @pa.dataframe_check(name="decided_checks_have_values")
-    def decided_have_values(cls, df: pd.DataFrame) -> Series[bool]:
-        return (df["status"] == "not_applicable") | (df["expected"].notna() & df["actual"].notna())
-
-
-class LineItemsModel(AmountModel):
-    doc_id: Series[str]
-    item_id: Series[pd.Int32Dtype] = pa.Field(ge=0)
-    table_kind: Series[str] = pa.Field(nullable=True)
-    table_title: Series[str] = pa.Field(nullable=True)
-    table_number: Series[str] = pa.Field(nullable=True)
-    pages: Series[object]
-    row_index: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=0)
-    row_label: Series[str] = pa.Field(nullable=True)
-    classification_kind: Series[str] = pa.Field(nullable=True, isin=["function", "economic", "none"])
-    code: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{3}(\d{2}){0,2}$")
-    code_name: Series[str] = pa.Field(nullable=True)
-    level: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=1, le=3)
-    parent_code: Series[str] = pa.Field(nullable=True)
-    measure: Series[str] = pa.Field(nullable=True)
-    measure_key: Series[str] = pa.Field(nullable=True)
-    raw: Series[str] = pa.Field(nullable=True)
-    unit: Series[str] = pa.Field(nullable=True)
-    page: Series[pd.Int32Dtype] = pa.Field(nullable=True, ge=1)
-    x0: Series[float] = pa.Field(nullable=True)
-    top: Series[float] = pa.Field(nullable=True)
-    x1: Series[float] = pa.Field(nullable=True)
-    bottom: Series[float] = pa.Field(nullable=True)
-
-
-    @pa.dataframe_check(name="item_ids_unique_per_document")
-    def unique_ids(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~df.duplicated(["doc_id", "item_id"])
-
-
-def summary_model() -> pa.DataFrameSchema:
-    """Built from the vocabulary: one nullable column per summary concept."""
-    columns = {"doc_id": pa.Column(str, unique=True)}
-    for concept, unit in load_vocabulary().summary_columns:
-        if unit == "count":
-            columns[concept] = pa.Column(pd.Int64Dtype(), nullable=True, checks=pa.Check.ge(0), coerce=True)
-        else:
-            columns[concept] = pa.Column(object, nullable=True, checks=pa.Check(
-                lambda s: _decimal_or_null(s), name="decimal_yuan_or_null"))
-    columns["sources"] = pa.Column(object)
-    return pa.DataFrameSchema(columns, strict=True, name="SummaryModel")
-
-
-MODELS = {
-    "documents": DocumentsModel,
-    "facts": FactsModel,
-    "projects": ProjectsModel,
-    "checks": ChecksModel,
-    "line_items": LineItemsModel,
-}
+def schema_for(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of one output table."""
+    return pandera_schema(declared(table))
 
 
 FAILURE_COLUMNS = ["table", "check", "column", "index", "failure_case"]
@@ -225,9 +81,8 @@ def validate_tables(frames: dict[str, pd.DataFrame]) -> ValidationReport:
     """Validate every table lazily; collect all failures in one frame."""
     collected = []
     for table, df in frames.items():
-        schema = summary_model() if table == "summary" else MODELS[table].to_schema()
         try:
-            schema.validate(df, lazy=True)
+            schema_for(table).validate(df, lazy=True)
         except SchemaErrors as exc:
             cases = exc.failure_cases.copy()
             cases.insert(0, "table", table)

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 from gongkai.extractors.checks.rules import check_lists, check_shares, check_sum
 from gongkai.extractors.model import Fact
+from gongkai.schemas.rules import Rule, SumRule
 
 
 def fact(i, concept, value, resolution="100", kind="amount", sentence=0, parent=None, list_open=False,
@@ -14,7 +15,7 @@ def fact(i, concept, value, resolution="100", kind="amount", sentence=0, parent=
                 parent=parent, list_open=list_open, stated_none=stated_none, label=label)
 
 
-SUM = {"name": "basic_plus_project", "total": "expenditure_total", "parts": ["expenditure_basic", "expenditure_project"]}
+SUM = SumRule("basic_plus_project", "expenditure_total", ("expenditure_basic", "expenditure_project"))
 
 
 def test_sum_passes_within_printed_precision():
@@ -37,8 +38,8 @@ def test_sum_not_applicable_when_total_missing():
 
 
 def test_missing_part_below_total_is_not_a_failure():
-    rule = {"name": "procurement", "total": "procurement_total",
-            "parts": ["procurement_goods", "procurement_works", "procurement_services"]}
+    rule = SumRule("procurement", "procurement_total",
+                   ("procurement_goods", "procurement_works", "procurement_services"))
     facts = [fact(0, "procurement_total", "567800"), fact(1, "procurement_goods", "80000"),
              fact(2, "procurement_services", "400000")]
     assert check_sum(facts, rule).status == "not_applicable"
@@ -47,8 +48,7 @@ def test_missing_part_below_total_is_not_a_failure():
 
 
 def test_stated_none_counts_as_zero():
-    rule = {"name": "three_public", "total": "three_public_total",
-            "parts": ["three_public_overseas", "three_public_reception"]}
+    rule = SumRule("three_public", "three_public_total", ("three_public_overseas", "three_public_reception"))
     facts = [fact(0, "three_public_total", "3000"), fact(1, "three_public_overseas", "0", "0", stated_none=True),
              fact(2, "three_public_reception", "3000")]
     assert check_sum(facts, rule).status == "pass"
@@ -58,9 +58,9 @@ def test_open_list_below_parent_is_not_applicable_but_above_fails():
     parent = fact(0, "expenditure_basic", "4395600")
     members = [fact(1, "expenditure_basic_item", "1188600", parent=0, list_open=True),
                fact(2, "expenditure_basic_item", "636100", parent=0, list_open=True)]
-    assert [c.status for c in check_lists([parent, *members], {"name": "list"})] == ["not_applicable"]
+    assert [c.status for c in check_lists([parent, *members], Rule("list"))] == ["not_applicable"]
     members[1] = fact(2, "expenditure_basic_item", "4000000", parent=0, list_open=True)
-    assert [c.status for c in check_lists([parent, *members], {"name": "list"})] == ["fail"]
+    assert [c.status for c in check_lists([parent, *members], Rule("list"))] == ["fail"]
 
 
 def test_share_uses_interval_arithmetic():
@@ -70,8 +70,8 @@ def test_share_uses_interval_arithmetic():
                  char_end=35, resolution=D("0.01"), sentence=0, about=1)
     right = Fact(fact_id=2, kind="share", value=D("5.29"), unit="percent", raw="5.29%", char_start=30,
                  char_end=35, resolution=D("0.01"), sentence=0, about=1)
-    assert check_shares([whole, part, wrong], {"name": "share"})[0].status == "fail"
-    assert check_shares([whole, part, right], {"name": "share"})[0].status == "pass"
+    assert check_shares([whole, part, wrong], Rule("share"))[0].status == "fail"
+    assert check_shares([whole, part, right], Rule("share"))[0].status == "pass"
 
 
 def test_tables_that_disagree_fail():

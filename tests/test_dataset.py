@@ -1,5 +1,5 @@
-"""The analyst dataset: partitioned tables, datapackage.json, and the README's three
-examples (DuckDB, pandas, polars) run as written and agree."""
+"""The analyst dataset: partitioned tables, datapackage.json, and the three examples of
+docs/analysts.md (DuckDB, pandas, polars) run as written and agree."""
 from __future__ import annotations
 
 import json
@@ -10,11 +10,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from gongkai.pipeline.run.dataset import column_descriptions
+from gongkai.pipeline.run.dataset import datapackage_fields
 from gongkai.schemas.tables import TABLES, schema_for
 from tests.conftest import FIXTURES, SEED, extract_into
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+ANALYSTS = Path(__file__).parents[1] / "docs" / "analysts.md"
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +26,11 @@ def output(tmp_path_factory):
 
 
 def test_every_column_has_a_description():
-    described = column_descriptions()
     for table in TABLES:
-        missing = [f.name for f in schema_for(table) if not described.get(table, {}).get(f.name)]
+        fields = datapackage_fields(table)
+        missing = [f["name"] for f in fields if not f["description"]]
         assert not missing, (table, missing)
-        assert set(described[table]) == set(schema_for(table).names), table
+        assert [f["name"] for f in fields] == schema_for(table).names, table
 
 
 def test_tables_are_partitioned_by_year_and_province(output):
@@ -66,16 +66,15 @@ def test_datapackage_describes_every_table_and_column(output):
 
 
 def _examples() -> list[str]:
-    section = README[README.index("## For analysts"):README.index("## How it works")]
-    return re.findall(r"```python\n(.*?)```", section, re.S)
+    return re.findall(r"```python\n(.*?)```", ANALYSTS.read_text(encoding="utf-8"), re.S)
 
 
-def test_readme_examples_agree(output, monkeypatch):
+def test_analyst_examples_agree(output, monkeypatch):
     monkeypatch.chdir(output)
     results = {}
     for code in _examples():
         scope: dict = {}
-        exec(compile(code, "README.md", "exec"), scope)
+        exec(compile(code, "docs/analysts.md", "exec"), scope)
         results.update({k: v for k, v in scope.items() if k.endswith("_result")})
     assert set(results) == {"duckdb_result", "pandas_result", "polars_result"}
 

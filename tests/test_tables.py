@@ -17,11 +17,11 @@ import pytest
 
 from gongkai.extractors.tables.classification import code_info, compose_code, split_leading_code
 from gongkai.extractors.tables.continued import merge_continued
-from gongkai.extractors.tables.kinds import load_table_kinds
 from gongkai.extractors.tables.line_items import line_items
 from gongkai.extractors.tables.model import Table
 from gongkai.extractors.tables.page import tables_on_page
 from gongkai.extractors.tables.titles import classify_title, measure_key, title_key
+from gongkai.schemas.table_kinds import load_table_kinds
 from tests.table_fixtures import BASIC_ROWS, FUNCTION_ROWS, FUNCTION_ROWS_ON_FIRST_PAGE, STATE_ROWS, SUMMARY, \
     build_tables_pdf, yuan
 

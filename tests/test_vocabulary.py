@@ -1,14 +1,17 @@
-"""The vocabulary and rules are data humans edit: catch drift early."""
+"""The data files of schemas/ are edited by humans: a broken entry fails on load, naming the file and the entry."""
 from __future__ import annotations
 
-import re
-import tomllib
 from pathlib import Path
 
 import pytest
 
-from gongkai.extractors.facts.attribute import VocabularyError, load_vocabulary, match_concept, parse_vocabulary
-from gongkai.extractors.checks.rules import load_rules
+from gongkai.extractors.facts.attribute import match_concept
+from gongkai.schemas.datafile import DataFileError
+from gongkai.schemas.regions import load_regions, parse_aliases, parse_regions
+from gongkai.schemas.rules import load_rules, parse_rules
+from gongkai.schemas.table_concepts import load_table_concepts, parse_table_concepts
+from gongkai.schemas.table_kinds import load_table_kinds, parse_table_kinds
+from gongkai.schemas.vocabulary import load_vocabulary, parse_vocabulary
 
 ROOT = Path(__file__).parents[1]
 
@@ -27,44 +30,148 @@ def test_every_required_summary_concept_is_a_column():
     assert sorted(columns) == sorted(REQUIRED_SUMMARY)
 
 
-def test_readme_documents_every_summary_column():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    missing = [c for c, _ in load_vocabulary().summary_columns if f"`{c}`" not in readme]
+def test_the_data_dictionary_documents_every_summary_column():
+    dictionary = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    missing = [c for c, _ in load_vocabulary().summary_columns if f"`{c}`" not in dictionary]
     assert not missing
 
 
-def test_rules_name_only_known_concepts():
-    concepts = {r.name for r in load_vocabulary().rules} | {"performance_project_class"}
-    for rule in load_rules()["sum"]:
-        named = re.split(r"[|+]", "|".join([rule["total"], *rule["parts"]]))
-        unknown = {c.rstrip("*?") for c in named} - concepts
-        assert not unknown, rule["name"]
+# --- drift: the shipped files load ----------------------------------------------------
 
-
-def test_children_and_under_name_known_concepts():
+def test_the_shipped_files_load():
     vocab = load_vocabulary()
-    names = {r.name for r in vocab.rules} | {"project", "performance_project_class"}
-    for rule in vocab.rules:
-        assert rule.children is None or rule.children in names, rule.name
-        assert set(rule.under) <= names, rule.name
+    assert len(vocab.rules) > 50 and {"project", "performance_project_class"} <= vocab.concepts
+    rules = load_rules()
+    assert rules.sum and rules.list and rules.table and rules.text_vs_table and rules.between_tables
+    kinds = load_table_kinds()
+    assert "three_public" in kinds.names and "total" in kinds.measure_keys and kinds.empty
+    assert {c.concept for c in load_table_concepts()} <= vocab.concepts
+    regions = load_regions()
+    assert len(regions.rows) > 3000 and {a.alias for a in regions.aliases} >= {"平潭综合实验区"}
 
 
-@pytest.mark.parametrize("entry,message", [
-    ({"concept": [{"name": "x", "terms": ["(unclosed"]}]}, "bad regex"),
-    ({"concept": [{"name": "x", "terms": ["a"], "colour": "red"}]}, "unknown keys"),
-    ({"concept": [{"name": "Bad Name", "terms": ["a"]}]}, "snake_case"),
-    ({"concept": [{"name": "x", "terms": []}]}, "non-empty"),
-    ({"concept": [{"name": "x", "terms": ["a"], "kinds": ["money"]}]}, "unknown kinds"),
-])
-def test_a_bad_entry_is_named(entry, message):
-    with pytest.raises(VocabularyError, match=message):
-        parse_vocabulary(entry)
+def test_the_shipped_files_parse_strictly():
+    text = {name: (ROOT / "schemas" / name).read_text(encoding="utf-8")
+            for name in ("concepts.toml", "rules.toml", "table_kinds.toml", "table_concepts.toml")}
+    vocab = parse_vocabulary(text["concepts.toml"])
+    kinds = parse_table_kinds(text["table_kinds.toml"])
+    assert parse_rules(text["rules.toml"], vocab.concepts, kinds.measure_keys) == load_rules()
+    assert parse_table_concepts(text["table_concepts.toml"], vocab.concepts, kinds.names) == load_table_concepts()
 
 
-def test_the_shipped_file_parses_strictly():
-    data = tomllib.loads((ROOT / "schemas" / "concepts.toml").read_text(encoding="utf-8"))
-    assert parse_vocabulary(data).rules
+# --- broken entries are named ---------------------------------------------------------
 
+def _rules(text: str):
+    return parse_rules(text, load_vocabulary().concepts, load_table_kinds().measure_keys)
+
+
+def _table_concepts(text: str):
+    return parse_table_concepts(text, load_vocabulary().concepts, load_table_kinds().names)
+
+
+def _aliases(text: str):
+    return parse_aliases(text, frozenset({"110000", "110101"}))
+
+
+SUM = '[[sum]]\nname = "{}"\ntotal = "expenditure_total"\nparts = ["expenditure_basic", "expenditure_project"]\n'
+CONCEPT = '[[concept]]\nname = "x"\nterms = ["a"]\n'
+KIND = '[[kind]]\nname = "k"\npatterns = ["表$"]\n'
+REGIONS = "code,name,short_name,level,province_code,prefecture_code\n110000,北京市,北京,province,110000,\n"
+
+BROKEN = [
+    # (parse, text, where the error points, what it says)
+    (_rules, "[[summ]]\nname = 'x'\n", "rules.toml", "unknown rule kinds ['summ']"),
+    (_rules, SUM.format("a") + SUM.format("b") + SUM.format("xyz").replace("total =", "totl ="),
+     "rules.toml [[sum]] #3 'xyz'", "unknown keys ['totl']"),
+    (_rules, SUM.format("xyz").replace('"expenditure_project"', '"expenditure_projet"'),
+     "rules.toml [[sum]] #1 'xyz'", "unknown concepts (not in concepts.toml) ['expenditure_projet']"),
+    (_rules, SUM.format("xyz").replace('total = "expenditure_total"', 'total = "expenditure_totl|income_total"'),
+     "rules.toml [[sum]] #1 'xyz'", "['expenditure_totl']"),
+    (_rules, SUM.format("xyz").replace('"expenditure_basic"', '"expenditure_basic*+expenditure_project"'),
+     "rules.toml [[sum]] #1 'xyz'", "'concept*' must be a whole alternative"),
+    (_rules, '[[sum]]\nname = "xyz"\ntotal = "expenditure_total"\n', "rules.toml [[sum]] #1 'xyz'",
+     "missing keys ['parts']"),
+    (_rules, '[[sum]]\nname = "xyz"\ntotal = "expenditure_total"\nparts = "expenditure_basic"\n',
+     "rules.toml [[sum]] #1 'xyz'", "'parts' must be a list of strings"),
+    (_rules, '[[list]]\nname = "l"\n[[list]]\nname = "xyz"\nkind = "all"\n', "rules.toml [[list]] #2 'xyz'",
+     "unknown keys ['kind']"),
+    (_rules, '[[table]]\nname = "xyz"\nkind = "rows_sum"\n', "rules.toml [[table]] #1 'xyz'",
+     "unknown [[table]] kind ['rows_sum']"),
+    (_rules, '[[table]]\nname = "xyz"\nkind = "row_identity"\ntotal = "total"\nparts = ["basic", "projects"]\n',
+     "rules.toml [[table]] #1 'xyz'", "unknown measure keys (not in table_kinds.toml) ['projects']"),
+    (_rules, '[[table]]\nname = "xyz"\nkind = "row_identity"\ntotal = "total"\n', "rules.toml [[table]] #1 'xyz'",
+     "missing keys ['parts']"),
+    (_rules, '[[table]]\nname = "xyz"\nkind = "rows_sum_to_parent"\ntotal = "total"\n',
+     "rules.toml [[table]] #1 'xyz'", "unknown keys ['total']"),
+    (_rules, '[[rate]]\nname = "Rate Check"\n', "rules.toml [[rate]] #1 'Rate Check'", "snake_case"),
+    (_rules, SUM.format("xyz") + '[[share]]\nname = "xyz"\n', "rules.toml", "duplicate rule names ['xyz']"),
+    (_rules, '[sum]\nname = "xyz"\n', "rules.toml", "must be a list of [[sum]] tables"),
+    (_rules, '[[sum]\nname = "xyz"\n', "rules.toml", "line 1"),
+
+    (_table_concepts, '[[rule]]\nconcept = "income_totl"\ntables = ["income_expenditure_summary"]\n',
+     "table_concepts.toml [[rule]] #1 'income_totl'", "unknown concept (not in concepts.toml) ['income_totl']"),
+    (_table_concepts, '[[rule]]\nconcept = "income_total"\ntables = ["income_summery"]\n',
+     "table_concepts.toml [[rule]] #1 'income_total'", "['income_summery']"),
+    (_table_concepts, '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nrows = "^合计$"\n',
+     "table_concepts.toml [[rule]] #1 'income_total'", "unknown keys ['rows']"),
+    (_table_concepts, '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nrow = "(合计"\n',
+     "table_concepts.toml [[rule]] #1 'income_total'", "bad regex '(合计'"),
+    (_table_concepts, '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nempty = "none"\n',
+     "table_concepts.toml [[rule]] #1 'income_total'", "'empty' must be a number"),
+    (_table_concepts, '[[rule]]\nconcept = "income_total"\n', "table_concepts.toml [[rule]] #1 'income_total'",
+     "missing keys ['tables']"),
+
+    (parse_table_kinds, KIND + 'classification = "functional"\n', "table_kinds.toml [[kind]] #1 'k'",
+     "unknown classification ['functional']"),
+    (parse_table_kinds, KIND + '[[kind]]\nname = "xyz"\n', "table_kinds.toml [[kind]] #2 'xyz'",
+     "missing keys ['patterns']"),
+    (parse_table_kinds, KIND + 'pattern = ["x"]\n', "table_kinds.toml [[kind]] #1 'k'", "unknown keys ['pattern']"),
+    (parse_table_kinds, KIND + 'layout = "list"\n', "table_kinds.toml [[kind]] #1 'k'", "unknown layout ['list']"),
+    (parse_table_kinds, KIND.replace("表$", "(表"), "table_kinds.toml [[kind]] #1 'k'", "bad regex"),
+    (parse_table_kinds, KIND + KIND, "table_kinds.toml", "duplicate kind names ['k']"),
+    (parse_table_kinds, '[[measure]]\nkey = "total"\npatterns = ["合计"]\ngroup = "totals"\n',
+     "table_kinds.toml [[measure]] #1 'total'", "unknown measure key in 'group' ['totals']"),
+    (parse_table_kinds, '[empty]\npattern = ["无"]\n', "table_kinds.toml [empty]", "unknown keys ['pattern']"),
+
+    (parse_vocabulary, CONCEPT.replace('"a"', '"(unclosed"'), "concepts.toml [[concept]] #1 'x'", "bad regex"),
+    (parse_vocabulary, CONCEPT + 'colour = "red"\n', "concepts.toml [[concept]] #1 'x'", "unknown keys ['colour']"),
+    (parse_vocabulary, CONCEPT.replace('"x"', '"Bad Name"'), "concepts.toml [[concept]] #1 'Bad Name'", "snake_case"),
+    (parse_vocabulary, CONCEPT.replace('["a"]', "[]"), "concepts.toml [[concept]] #1 'x'", "non-empty"),
+    (parse_vocabulary, CONCEPT + 'kinds = ["money"]\n', "concepts.toml [[concept]] #1 'x'", "unknown kinds ['money']"),
+    (parse_vocabulary, CONCEPT + 'unit = "euro"\n', "concepts.toml [[concept]] #1 'x'", "unknown unit ['euro']"),
+    (parse_vocabulary, CONCEPT + 'under = ["y"]\n', "concepts.toml [[concept]] #1 'x'", "concepts in 'under' ['y']"),
+    (parse_vocabulary, CONCEPT + 'also = ["y"]\n', "concepts.toml [[concept]] #1 'x'", "concepts in 'also' ['y']"),
+    (parse_vocabulary, '[[adjustment]]\nname = "after_cuts"\npattern = "压减"\n',
+     "concepts.toml [[adjustment]] #1 'after_cuts'", "missing keys ['earlier_suffix']"),
+    (parse_vocabulary, '[label]\nleading = ["的"]\ngenerics = []\n', "concepts.toml [label]",
+     "unknown keys ['generics']"),
+    (parse_vocabulary, '[[concepts]]\nname = "x"\n', "concepts.toml", "unknown keys ['concepts']"),
+
+    (parse_regions, REGIONS + "11010,东城区,东城,county,110000,\n", "regions.csv line 3 '11010'", "6 digits"),
+    (parse_regions, REGIONS + "110101,东城区,东城,district,110000,\n", "regions.csv line 3 '110101'", "'level'"),
+    (parse_regions, REGIONS + "110101,东城区,东城,county,120000,\n", "regions.csv line 3 '110101'", "parent code"),
+    (parse_regions, REGIONS + "110000,北京市,北京,province,110000,\n", "regions.csv line 3 '110000'", "duplicate"),
+    (parse_regions, "code,name,level\n110000,北京市,province\n", "regions.csv", "header lacks columns"),
+    (_aliases, "alias,code,note\n北平,110000,\n燕京,999999,\n", "region_aliases.csv line 3 '燕京'", "a code of regions.csv"),
+]
+
+
+@pytest.mark.parametrize("parse,text,where,problem", BROKEN)
+def test_a_broken_entry_is_named(parse, text, where, problem):
+    with pytest.raises(DataFileError) as raised:
+        parse(text)
+    assert where in str(raised.value) and problem in str(raised.value), str(raised.value)
+
+
+def test_a_good_entry_parses():
+    assert _rules(SUM.format("xyz")).sum[0].parts == ("expenditure_basic", "expenditure_project")
+    assert parse_vocabulary(CONCEPT).rules[0].kinds == ("amount", "change", "rate", "share")
+    assert parse_table_kinds(KIND).kinds[0].layout == "grid"
+    assert parse_regions(REGIONS)[0].prefecture_code == ""
+    assert _aliases("alias,code,note\n北平, 110000 ,\n")[0].code == "110000"
+
+
+# --- label → concept ------------------------------------------------------------------
 
 LABELS = [
     # (label, kind, sentence context, parent concept, expected concept)

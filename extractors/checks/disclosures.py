@@ -8,11 +8,11 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from gongkai.extractors.facts.attribute import load_vocabulary
-from gongkai.extractors.checks.rules import load_rules
-from gongkai.extractors.model import Extraction
 from gongkai.extractors.checks.tables import text_vs_tables
+from gongkai.extractors.model import Extraction
 from gongkai.extractors.tables.summary import summary_from_tables, table_cells
+from gongkai.schemas.rules import load_rules
+from gongkai.schemas.vocabulary import load_vocabulary
 
 
 def link_name(href: str) -> str:
@@ -60,7 +60,7 @@ def check_companions(extractions: list[Extraction]) -> None:
         if ex.disclosure_id and ex.status != "failed":
             groups[ex.disclosure_id].append(ex)
     vocab = load_vocabulary()
-    rules = load_rules().get("text_vs_table", [])
+    rules = load_rules().text_vs_table
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -70,7 +70,7 @@ def check_companions(extractions: list[Extraction]) -> None:
                     continue
                 cells = table_cells(other.line_items, vocab)
                 for rule in rules:
-                    for check in text_vs_tables(prose.facts, cells, other.line_items, rule["name"] + "_across_files"):
+                    for check in text_vs_tables(prose.facts, cells, other.line_items, rule.name + "_across_files"):
                         check.message += f" (tables in {other.source})"
                         check.evidence_items = []   # item ids belong to the other document
                         prose.checks.append(check)

@@ -1,64 +1,18 @@
-"""Reconciliation of a document's own figures, by the rules in schemas/rules.toml.
+"""Reconciliation of a document's own figures, by the rules in schemas/rules.toml (loaded by schemas/rules.py).
 
-Every figure is an interval: its printed value ± half a unit of its last
-printed digit (1094.8万元 is 1094.75–1094.85万元). A rule passes when the
+Every figure is an interval (checks/common.py): its printed value ± half a unit of
+its last printed digit (1094.8万元 is 1094.75–1094.85万元). A rule passes when the
 intervals allow equality, fails when they cannot, and is not_applicable
 when the document does not state what the rule needs.
 """
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
-from decimal import Decimal
-from functools import cache
-from importlib import resources
-
+from gongkai.extractors.checks.common import PCT, ZERO, Interval, quantize, stated
+from gongkai.extractors.checks.tables import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
 from gongkai.extractors.model import Check, Fact
-
-HALF = Decimal("0.5")
-PCT = Decimal(100)
-Q = Decimal("0.0001")
-
-
-@dataclass(frozen=True)
-class Interval:
-    low: Decimal
-    high: Decimal
-
-    @classmethod
-    def of(cls, fact: Fact) -> "Interval":
-        """The values the printed figure may stand for: ± half a unit of its last digit,
-        ± a whole unit for percentages (rounded or truncated)."""
-        half = fact.resolution * (1 if fact.unit == "percent" else HALF)
-        return cls(fact.value - half, fact.value + half)
-
-    def __add__(self, other: "Interval") -> "Interval":
-        return Interval(self.low + other.low, self.high + other.high)
-
-    def overlaps(self, other: "Interval") -> bool:
-        return self.low <= other.high and other.low <= self.high
-
-    @property
-    def mid(self) -> Decimal:
-        return (self.low + self.high) / 2
-
-    @property
-    def half_width(self) -> Decimal:
-        return (self.high - self.low) / 2
-
-
-ZERO = Interval(Decimal(0), Decimal(0))
-
-
-@cache
-def load_rules() -> dict:
-    text = resources.files("gongkai.schemas").joinpath("rules.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
-def stated(facts: list[Fact], concept: str) -> list[Fact]:
-    """Current-period figures of a concept (amounts and stated absences), in order."""
-    return [f for f in facts if f.concept == concept and f.kind in ("amount", "count") and f.period == "current"]
+from gongkai.extractors.tables.summary import cells_by_table
+from gongkai.schemas.rules import Rule, Rules, SumRule, TableRule, load_rules
+from gongkai.schemas.vocabulary import load_vocabulary
 
 
 def _part(facts: list[Fact], spec: str) -> tuple[Interval, list[Fact]] | None:
@@ -91,19 +45,15 @@ def _evidence(facts: list[Fact]) -> list[tuple[int, int]]:
     return [(f.char_start, f.char_end) for f in facts]
 
 
-def _q(value: Decimal) -> Decimal:
-    return value.quantize(Q)
-
-
-def check_sum(facts: list[Fact], rule: dict) -> Check:
-    name = rule["name"]
-    totals = next((found for concept in rule["total"].split("|") if (found := stated(facts, concept))), [])
-    parts = [(spec, _part(facts, spec)) for spec in rule["parts"]]
+def check_sum(facts: list[Fact], rule: SumRule) -> Check:
+    name = rule.name
+    totals = next((found for concept in rule.total.split("|") if (found := stated(facts, concept))), [])
+    parts = [(spec, _part(facts, spec)) for spec in rule.parts]
     found = [(spec, p) for spec, p in parts if p is not None]
-    required = [spec for spec in rule["parts"] if not spec.endswith("?")]
+    required = [spec for spec in rule.parts if not spec.endswith("?")]
     if not totals or not found or (len(found) < 2 and len(required) > 1):
         return Check(name, "not_applicable", None, None, None,
-                     f"{rule['total']} or its parts are not stated", _evidence(totals[:1]))
+                     f"{rule.total} or its parts are not stated", _evidence(totals[:1]))
     total = Interval.of(totals[0])
     summed = ZERO
     evidence = [totals[0]]
@@ -118,11 +68,11 @@ def check_sum(facts: list[Fact], rule: dict) -> Check:
     elif not complete and summed.high < total.low:
         status, msg = "not_applicable", f"parts not all stated ({', '.join(missing)}); the sum is below the total"
     else:
-        status, msg = "fail", f"parts add up to {_q(summed.mid)}, the total is {_q(total.mid)}"
-    return Check(name, status, _q(summed.mid), _q(total.mid), _q(tolerance), msg, _evidence(evidence))
+        status, msg = "fail", f"parts add up to {quantize(summed.mid)}, the total is {quantize(total.mid)}"
+    return Check(name, status, quantize(summed.mid), quantize(total.mid), quantize(tolerance), msg, _evidence(evidence))
 
 
-def check_lists(facts: list[Fact], rule: dict) -> list[Check]:
+def check_lists(facts: list[Fact], rule: Rule) -> list[Check]:
     by_parent: dict[int, list[Fact]] = {}
     for f in facts:
         if f.parent is not None and f.kind == "amount":
@@ -142,8 +92,9 @@ def check_lists(facts: list[Fact], rule: dict) -> list[Check]:
         elif open_list and summed.high < total.low:
             status, msg = "not_applicable", f"the items under {label} are not claimed complete (其中/等)"
         else:
-            status, msg = "fail", f"the {len(members)} items under {label} add up to {_q(summed.mid)}, not {_q(total.mid)}"
-        checks.append(Check(rule["name"], status, _q(summed.mid), _q(total.mid), _q(tolerance), msg,
+            status, msg = ("fail", f"the {len(members)} items under {label} add up to {quantize(summed.mid)}, "
+                                   f"not {quantize(total.mid)}")
+        checks.append(Check(rule.name, status, quantize(summed.mid), quantize(total.mid), quantize(tolerance), msg,
                             _evidence([parent, *members])))
     return checks
 
@@ -154,23 +105,25 @@ def _ratio(num: Interval, den: Interval) -> Interval | None:
     return Interval(num.low / den.high * PCT, num.high / den.low * PCT)
 
 
-def check_shares(facts: list[Fact], rule: dict) -> list[Check]:
+def check_shares(facts: list[Fact], rule: Rule) -> list[Check]:
     checks = []
     for share in (f for f in facts if f.kind == "share"):
         part = facts[share.about] if share.about is not None and facts[share.about].kind == "amount" else None
         parent = facts[part.parent] if part is not None and part.parent is not None else None
         if part is None or parent is None:
-            checks.append(Check(rule["name"], "not_applicable", None, share.value, None,
-                                f"share {share.raw} of {share.label or '?'}: no part and whole stated", _evidence([share])))
+            checks.append(Check(rule.name, "not_applicable", None, share.value, None,
+                                f"share {share.raw} of {share.label or '?'}: no part and whole stated",
+                                _evidence([share])))
             continue
         computed = _ratio(Interval.of(part), Interval.of(parent))
         printed = Interval.of(share)
         if computed is None:
             continue
         ok = computed.overlaps(printed)
-        msg = (f"{share.label or part.label} {part.raw} / {parent.raw} = {_q(computed.mid)}%, printed {share.raw}")
-        checks.append(Check(rule["name"], "pass" if ok else "fail", _q(computed.mid), share.value,
-                            _q(computed.half_width + printed.half_width), msg, _evidence([share, part, parent])))
+        msg = (f"{share.label or part.label} {part.raw} / {parent.raw} = {quantize(computed.mid)}%, "
+               f"printed {share.raw}")
+        checks.append(Check(rule.name, "pass" if ok else "fail", quantize(computed.mid), share.value,
+                            quantize(computed.half_width + printed.half_width), msg, _evidence([share, part, parent])))
     return checks
 
 
@@ -183,7 +136,7 @@ def _changed_figure(facts: list[Fact], change: Fact, summary_concepts: set[str])
     return []
 
 
-def check_rates(facts: list[Fact], rule: dict, summary_concepts: set[str] = frozenset()) -> list[Check]:
+def check_rates(facts: list[Fact], rule: Rule, summary_concepts: set[str] = frozenset()) -> list[Check]:
     checks = []
     for rate in (f for f in facts if f.kind == "rate" and f.direction in ("increase", "decrease")):
         # only a rate that refers to a printed change (增加88.87万元，增长8.8%) claims change / previous
@@ -192,7 +145,7 @@ def check_rates(facts: list[Fact], rule: dict, summary_concepts: set[str] = froz
             continue
         current = _changed_figure(facts, change, summary_concepts)
         if not current or change.direction not in ("increase", "decrease"):
-            checks.append(Check(rule["name"], "not_applicable", None, rate.value, None,
+            checks.append(Check(rule.name, "not_applicable", None, rate.value, None,
                                 f"rate {rate.raw}: no change and current figure stated", _evidence([rate])))
             continue
         cur, delta = Interval.of(current[0]), Interval.of(change)
@@ -205,13 +158,16 @@ def check_rates(facts: list[Fact], rule: dict, summary_concepts: set[str] = froz
             continue
         printed = Interval.of(rate)
         ok = computed.overlaps(printed)
-        msg = f"{change.raw} / ({current[0].raw} {'−' if change.direction == 'increase' else '+'} {change.raw}) = {_q(computed.mid)}%, printed {rate.raw}"
-        checks.append(Check(rule["name"], "pass" if ok else "fail", _q(computed.mid), rate.value,
-                            _q(computed.half_width + printed.half_width), msg, _evidence([rate, change, current[0]])))
+        sign = "−" if change.direction == "increase" else "+"
+        msg = (f"{change.raw} / ({current[0].raw} {sign} {change.raw}) = {quantize(computed.mid)}%, "
+               f"printed {rate.raw}")
+        checks.append(Check(rule.name, "pass" if ok else "fail", quantize(computed.mid), rate.value,
+                            quantize(computed.half_width + printed.half_width), msg,
+                            _evidence([rate, change, current[0]])))
     return checks
 
 
-def check_repeats(facts: list[Fact], rule: dict, concepts: list[str]) -> list[Check]:
+def check_repeats(facts: list[Fact], rule: Rule, concepts: list[str]) -> list[Check]:
     checks = []
     for concept in concepts:
         by_label: dict[str, list[Fact]] = {}
@@ -224,47 +180,46 @@ def check_repeats(facts: list[Fact], rule: dict, concepts: list[str]) -> list[Ch
     return checks
 
 
-def _repeat_check(rule: dict, concept: str, found: list[Fact]) -> Check:
+def _repeat_check(rule: Rule, concept: str, found: list[Fact]) -> Check:
     first = Interval.of(found[0])
     bad = [f for f in found[1:] if not Interval.of(f).overlaps(first)]
     status = "fail" if bad else "pass"
     msg = (f"{concept} ({found[0].label}) printed {len(found)} times with one value" if not bad
            else f"{concept} ({found[0].label}) printed as {', '.join(f.raw for f in found)}")
-    return Check(rule["name"], status, found[0].value, (bad or found)[-1].value,
-                 _q(first.half_width * 2), msg, _evidence(found))
+    return Check(rule.name, status, found[0].value, (bad or found)[-1].value,
+                 quantize(first.half_width * 2), msg, _evidence(found))
 
 
 def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[dict] | None = None) -> list[Check]:
     rules = load_rules()
-    checks: list[Check] = [check_sum(facts, r) for r in rules.get("sum", [])]
-    for r in rules.get("list", []):
+    checks: list[Check] = [check_sum(facts, r) for r in rules.sum]
+    for r in rules.list:
         checks.extend(check_lists(facts, r))
-    for r in rules.get("share", []):
+    for r in rules.share:
         checks.extend(check_shares(facts, r))
-    for r in rules.get("rate", []):
+    for r in rules.rate:
         checks.extend(check_rates(facts, r, set(summary_concepts)))
-    for r in rules.get("repeat", []):
+    for r in rules.repeat:
         checks.extend(check_repeats(facts, r, summary_concepts))
     if line_items:
         checks.extend(run_table_checks(facts, line_items, rules))
     return checks
 
 
-def run_table_checks(facts: list[Fact], items: list[dict], rules: dict) -> list[Check]:
-    from gongkai.extractors.facts.attribute import load_vocabulary
-    from gongkai.extractors.checks.tables import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
-    from gongkai.extractors.tables.summary import cells_by_table
+def _table_checks(items: list[dict], rule: TableRule) -> list[Check]:
+    if rule.kind == "rows_sum_to_parent":
+        return rows_sum_to_parent(items, rule.name)
+    return row_identities(items, rule.name, rule.total, rule.parts)
 
+
+def run_table_checks(facts: list[Fact], items: list[dict], rules: Rules) -> list[Check]:
     checks: list[Check] = []
-    for r in rules.get("table", []):
-        if r["kind"] == "rows_sum_to_parent":
-            checks.extend(rows_sum_to_parent(items, r["name"]))
-        elif r["kind"] == "row_identity":
-            checks.extend(row_identities(items, r["name"], r["total"], tuple(r["parts"])))
+    for r in rules.table:
+        checks.extend(_table_checks(items, r))
     per_table = cells_by_table(items, load_vocabulary())
     first = {concept: cells[0] for concept, cells in per_table.items()}
-    for r in rules.get("text_vs_table", []):
-        checks.extend(text_vs_tables(facts, first, items, r["name"]))
-    for r in rules.get("between_tables", []):
-        checks.extend(tables_agree(items, per_table, r["name"]))
+    for r in rules.text_vs_table:
+        checks.extend(text_vs_tables(facts, first, items, r.name))
+    for r in rules.between_tables:
+        checks.extend(tables_agree(items, per_table, r.name))
     return checks

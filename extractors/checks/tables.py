@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from gongkai.extractors.checks.rules import HALF, Interval, _q, stated
+from gongkai.extractors.checks.common import HALF, Interval, quantize, stated
 from gongkai.extractors.model import Check, Fact
 
 _UNIT_RESOLUTION = {"元": Decimal("0.01"), "千元": Decimal("10"), "万元": Decimal("100"), "亿元": Decimal("1000000")}
@@ -26,8 +26,8 @@ def cell_interval(item: dict) -> Interval:
 
 def _check(rule: str, status: str, expected: Interval, actual: Interval, msg: str, items: list[int],
            evidence: list[tuple[int, int]] | None = None) -> Check:
-    return Check(rule, status, _q(expected.mid), _q(actual.mid), _q(expected.half_width + actual.half_width), msg,
-                 evidence or [], items)
+    return Check(rule, status, quantize(expected.mid), quantize(actual.mid),
+                 quantize(expected.half_width + actual.half_width), msg, evidence or [], items)
 
 
 def rows_sum_to_parent(items: list[dict], rule: str) -> list[Check]:
@@ -53,7 +53,7 @@ def rows_sum_to_parent(items: list[dict], rule: str) -> list[Check]:
                 summed = summed + cell_interval(items[c])
             ok = summed.overlaps(total)
             checks.append(_check(rule, "pass" if ok else "fail", summed, total,
-                                 f"{key[1]} / {key[2]}: rows under {parent_code} add up to {_q(summed.mid)}, "
+                                 f"{key[1]} / {key[2]}: rows under {parent_code} add up to {quantize(summed.mid)}, "
                                  f"the row prints {items[parent]['raw']}", [parent, *children]))
     return checks
 
@@ -79,7 +79,7 @@ def row_identities(items: list[dict], rule: str, total: str, parts: tuple[str, .
         ok = summed.overlaps(whole)
         label = items[cells[total]].get("row_label") or f"row {row}"
         checks.append(_check(rule, "pass" if ok else "fail", summed, whole,
-                             f"{title} / {label}: {' + '.join(used)} = {_q(summed.mid)}, {total} prints "
+                             f"{title} / {label}: {' + '.join(used)} = {quantize(summed.mid)}, {total} prints "
                              f"{items[cells[total]]['raw']}", [cells[total], *(cells[p] for p in used)]))
     return checks
 

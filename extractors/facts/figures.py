@@ -19,13 +19,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gongkai.extractors.facts.attribute import Vocabulary, match_concept
+from gongkai.extractors.facts.attribute import match_concept
 from gongkai.extractors.text.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PART
 from gongkai.extractors.model import Fact
 from gongkai.extractors.text.normalize import Normalized
 from gongkai.extractors.text.numbers import find_quantities
 from gongkai.extractors.text.sections import SectionIndex
 from gongkai.extractors.text.tokens import trim_label
+from gongkai.schemas.vocabulary import Vocabulary
 
 # --- punctuation ---------------------------------------------------------------
 CLAUSE_BREAKS = set("，,：:、；;。！？!?\n")
@@ -301,7 +302,9 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
         if m.kind == "share":   # 占…的40%: what follows 占 is the denominator, not the subject
             label = re.sub(r"占.*$", "", label)
         if m.kind == "threshold":
-            fact.label = label + text[m.start:m.end] + (THRESHOLD_AFTER.search(text[m.end:m.end + 8]).group())
+            words = THRESHOLD_AFTER.search(text[m.end:m.end + 8])
+            assert words is not None   # what made it a threshold (find_mentions)
+            fact.label = label + text[m.start:m.end] + words.group()
         parent_concept = facts[fact.parent].concept if fact.parent is not None else None
         forced = vocab.children_of(parent_concept)
         adjusted = next((a for a in vocab.adjustments if a.pattern.search(label)), None)

@@ -3,7 +3,8 @@
 The gazetteer is data: ``schemas/regions.csv`` (6-digit division codes, names, short
 names, levels and parents; built once by ``schemas/build_regions.py``, see
 ``schemas/REGIONS_SOURCE.md``) and ``schemas/region_aliases.csv`` (names that are not
-in the code table: 平潭综合实验区 → 350128 平潭县, former names).
+in the code table: 平潭综合实验区 → 350128 平潭县, former names), read and validated by
+``schemas/regions.py``.
 
 * :func:`resolve_region` reads the region from the START of an agency name:
   "上海市普陀区司法局" → 上海市 / 上海市 / 普陀区 (310107), "中共江苏省委办公厅" →
@@ -21,15 +22,11 @@ region has that short name.
 """
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-REGIONS_CSV = SCHEMAS / "regions.csv"
-ALIASES_CSV = SCHEMAS / "region_aliases.csv"
+from gongkai.schemas.regions import RegionAlias, RegionRow, load_regions
 
 # Organisation prefixes that may precede the region in an agency name, longest first:
 # 中共江苏省委办公厅, 中国人民政治协商会议上海市普陀区委员会, 国家税务总局上海市普陀区税务局.
@@ -72,16 +69,6 @@ class Region:
 
 
 @dataclass(frozen=True)
-class RegionRow:
-    code: str
-    name: str
-    short_name: str
-    level: str
-    province_code: str
-    prefecture_code: str
-
-
-@dataclass(frozen=True)
 class RegionMatch:
     """A region name (or chain of names) found in a text: ``text[start:end]``."""
     start: int
@@ -97,16 +84,16 @@ class _Entry:
 
 
 class Gazetteer:
-    def __init__(self, rows: list[RegionRow], aliases: list[tuple[str, str]]):
+    def __init__(self, rows: list[RegionRow], aliases: list[RegionAlias]):
         self.rows = {r.code: r for r in rows}
         self.names: dict[str, list[_Entry]] = {}
         for r in rows:
             self._add(r.name, _Entry(r.code, "full"))
             if r.short_name and r.short_name != r.name and len(r.short_name) >= 2:
                 self._add(r.short_name, _Entry(r.code, "short"))
-        for alias, code in aliases:
-            if code in self.rows:
-                self._add(alias, _Entry(code, "alias"))
+        for a in aliases:
+            if a.code in self.rows:
+                self._add(a.alias, _Entry(a.code, "alias"))
         lengths: dict[str, set[int]] = {}
         for name in self.names:
             lengths.setdefault(name[0], set()).add(len(name))
@@ -243,17 +230,10 @@ class Gazetteer:
         return ranked[0][0]
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 @cache
 def gazetteer() -> Gazetteer:
-    rows = [RegionRow(r["code"], r["name"], r["short_name"], r["level"], r["province_code"],
-                      r["prefecture_code"]) for r in _read_csv(REGIONS_CSV)]
-    aliases = [(r["alias"].strip(), r["code"].strip()) for r in _read_csv(ALIASES_CSV)] if ALIASES_CSV.exists() else []
-    return Gazetteer(rows, aliases)
+    regions = load_regions()
+    return Gazetteer(list(regions.rows), list(regions.aliases))
 
 
 def region_for_code(code: str) -> Region | None:

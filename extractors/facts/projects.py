@@ -33,12 +33,12 @@ def extract_projects(norm: Normalized, mentions: list[Mention], facts: list[Fact
         start = norm.span(name_at, name_at)[0] if name_at >= 0 else fact.char_start
         projects.append(Project(fact.label, fact.value, _purpose(text, m.end), start, fact.char_end, fact.fact_id))
     named = {p.name for p in projects}
-    for m in NAMED_PROJECT.finditer(text):
-        name = m.group()
-        after = text[m.end(): m.end() + 3]
+    for found in NAMED_PROJECT.finditer(text):
+        name = found.group()
+        after = text[found.end(): found.end() + 3]
         if re.match(r"\s*\d", after) or any(name in n or n in name for n in named):
             continue
-        start, end = norm.span(m.start(), m.end())
-        projects.append(Project(name, None, _purpose(text, m.end()), start, end))
+        start, end = norm.span(found.start(), found.end())
+        projects.append(Project(name, None, _purpose(text, found.end()), start, end))
         named.add(name)
     return projects

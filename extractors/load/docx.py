@@ -24,7 +24,8 @@ def _grid(table) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
     grid: list[list[str]] = []
     merged: list[tuple[int, int, int, int]] = []
     for r, row in enumerate(table.rows):
-        cells, seen = [], []
+        cells: list[str] = []
+        seen: list[tuple[int, object]] = []     # (column, the merged cell's element)
         for c, cell in enumerate(row.cells):
             if seen and cell._tc is seen[-1][1]:        # the same merged cell again
                 start = seen[-1][0]

@@ -445,10 +445,10 @@ def run_ocr(engine, image) -> list[tuple[list[tuple[float, float]], str, float]]
     if hasattr(out, "txts"):
         if out.boxes is None or out.txts is None:
             return []
-        return [([tuple(map(float, p)) for p in box], str(txt), float(score))
+        return [([(float(p[0]), float(p[1])) for p in box], str(txt), float(score))
                 for box, txt, score in zip(out.boxes, out.txts, out.scores)]
     result = out[0] if isinstance(out, tuple) else out
-    return [([tuple(map(float, p)) for p in box], str(txt), float(score)) for box, txt, score in (result or [])]
+    return [([(float(p[0]), float(p[1])) for p in box], str(txt), float(score)) for box, txt, score in (result or [])]
 
 
 def _char_units(ch: str) -> int:

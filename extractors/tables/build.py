@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
 from gongkai.extractors.tables.classification import code_info, compose_code, split_leading_code
-from gongkai.extractors.tables.kinds import TableKind, TableKinds
 from gongkai.extractors.tables.model import BBox, Cell, Column, Row
 from gongkai.extractors.tables.page_titles import PART_TITLE, Title
 from gongkai.extractors.tables.ruled import Grid
@@ -14,6 +14,7 @@ from gongkai.extractors.tables.titles import key_text, measure_key
 from gongkai.extractors.tables.words import CJK, DASH, INTEGER, Line, Word, is_numeric, join_words, lines_of
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_quantity, parse_unit_header
+from gongkai.schemas.table_kinds import TableKind, TableKinds
 
 @dataclass
 class Raw:
@@ -49,13 +50,13 @@ def rows_of_grids(grids: list[Grid], words: list[Word], top: float, bottom: floa
     whose words stand apart on a line (several columns in one rectangle) is split.
     """
     used: set[int] = set()
-    frames = []
+    frames: list[tuple[tuple[int, int], BBox]] = []
     for g, grid in enumerate(grids):
         if grid.bbox[3] <= top or grid.bbox[1] >= bottom:
             continue
-        for r, cells in enumerate(grid.rows):
-            for frame in cells:
-                frames.append(((g, r), tuple(frame)))
+        for r, grid_row in enumerate(grid.rows):
+            for rect in grid_row:
+                frames.append(((g, r), (rect[0], rect[1], rect[2], rect[3])))
     frames.sort(key=lambda f: (f[1][2] - f[1][0]) * (f[1][3] - f[1][1]))
     by_row: dict[tuple[int, int], list[Raw]] = {}
     for key, frame in frames:
@@ -211,8 +212,8 @@ def build_part(
 
     code_cells: set[tuple[int, int]] = set()
     amount_groups: list[list[tuple[int, int]]] = []
-    for g in groups:
-        members = [nums[i] for i in g]
+    for group in groups:
+        members = [nums[i] for i in group]
         texts = [fold(body_rows[ri][ci].text).strip() for ri, ci in members]
         x0 = min(_xr(body_rows[ri][ci])[0] for ri, ci in members)
         x1 = max(_xr(body_rows[ri][ci])[1] for ri, ci in members)
@@ -273,8 +274,8 @@ def build_part(
                 if q is not None and q.unit == "yuan":
                     cell.role = "amount"
                     cell.value = -q.value if q.negative else q.value
-                    col = columns[col_of[(ri, ci)]]
-                    cell.column, cell.measure, cell.measure_key = col.index, col.measure, col.measure_key
+                    column = columns[col_of[(ri, ci)]]
+                    cell.column, cell.measure, cell.measure_key = column.index, column.measure, column.measure_key
             cells.append(cell)
         if not any(c.role == "amount" for c in cells) and all(DASH.match(c.raw.strip()) for c in cells):
             continue
@@ -385,7 +386,7 @@ def levels_for(header_rows, x0, x1, extents, k, text_cols, ruled) -> list[str]:
                     levels[-1].append(h)
                     continue
         levels.append([h])
-    out = []
+    out: list[str] = []
     for group in levels:
         text = ""
         for h in group:
@@ -405,7 +406,7 @@ def _is_wrap(upper: str, lower: str) -> bool:
     return bool(lower) and (lower[0] in "（()）" or len(lower) <= 2 or upper.rstrip()[-1:] in "及和与、（(")
 
 
-def _label_amounts(cells: list[Cell], columns: list[Column], slots: list[tuple[float, float]] = (),
+def _label_amounts(cells: list[Cell], columns: list[Column], slots: Sequence[tuple[float, float]] = (),
                    ruled: bool = True) -> None:
     """Give every amount cell the label (and code) printed to its left in the row.
 

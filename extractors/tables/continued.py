@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gongkai.extractors.tables.build import levels_for
-from gongkai.extractors.tables.kinds import load_table_kinds
 from gongkai.extractors.tables.model import Column, Row, Table
 from gongkai.extractors.tables.titles import measure_key
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_quantity
+from gongkai.schemas.table_kinds import load_table_kinds
 
 def merge_continued(tables: list[Table]) -> list[Table]:
     """One table per printed table: a continuation part joins the table before it.

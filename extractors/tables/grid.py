@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from gongkai.extractors.tables.build import CODE_HEADER, COLUMN_NUMBERS, UNIT_IN_HEADER, label_of
 from gongkai.extractors.tables.classification import code_info
-from gongkai.extractors.tables.kinds import load_table_kinds
 from gongkai.extractors.tables.model import Cell, Column, Row, Table
 from gongkai.extractors.tables.page_titles import strip_number
 from gongkai.extractors.tables.titles import NUMBER_ALONE, classify_title, key_text, measure_key, title_key
 from gongkai.extractors.tables.words import DASH, INTEGER, is_numeric
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_quantity, parse_unit_header
+from gongkai.schemas.table_kinds import load_table_kinds
 
 _ZERO = (0.0, 0.0, 0.0, 0.0)
 _HEAD_SCAN = 3          # rows after a title that may hold the 单位 line / table number
@@ -165,8 +165,8 @@ def _table(sheet: CellGrid, title_row: int, end: int, title_text: str, kind_name
     columns = []
     col_index = {}
     for k, col in enumerate(amount_cols):
-        levels = tuple(levels_of(col)) if not form else ()
-        columns.append(Column(k, levels, float(col), float(col + 1), measure_key(levels, kinds)))
+        col_levels = tuple(levels_of(col)) if not form else ()
+        columns.append(Column(k, col_levels, float(col), float(col + 1), measure_key(col_levels, kinds)))
         col_index[col] = k
     header = [[Cell(c, _ZERO, 1) for c in sheet.grid[r] if c] for r in header_rows]
     body: list[Row] = []
@@ -183,8 +183,8 @@ def _table(sheet: CellGrid, title_row: int, end: int, title_text: str, kind_name
                 if q is not None and q.unit == "yuan":
                     cell.role = "amount"
                     cell.value = -q.value if q.negative else q.value
-                    c = columns[col_index[col]]
-                    cell.column, cell.measure, cell.measure_key = c.index, c.measure, c.measure_key
+                    column = columns[col_index[col]]
+                    cell.column, cell.measure, cell.measure_key = column.index, column.measure, column.measure_key
             cells.append((col, cell))
         if not cells:
             continue

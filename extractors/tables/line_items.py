@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from gongkai.extractors.tables.classification import code_info
-from gongkai.extractors.tables.kinds import load_table_kinds
 from gongkai.extractors.tables.model import Table
+from gongkai.schemas.table_kinds import load_table_kinds
 
 def line_items(tables: list[Table]) -> list[dict[str, Any]]:
     """One dict per amount cell, in table, row and column order (line_items.parquet columns)."""

@@ -5,7 +5,6 @@ import re
 
 from gongkai.extractors.tables.build import NOTE, PAGE_NO, Raw, UNIT_IN_HEADER, bbox_of, build_part, confirmed, is_prose, rows_of_grids, word_rows
 from gongkai.extractors.tables.continued import merge_continued
-from gongkai.extractors.tables.kinds import TableKind, load_table_kinds
 from gongkai.extractors.tables.model import Table
 from gongkai.extractors.tables.page_titles import Title, find_titles
 from gongkai.extractors.tables.ruled import Grid, ruled_grids
@@ -13,6 +12,7 @@ from gongkai.extractors.tables.titles import NUMBER_ALONE, NUMBER_IN_LINE, key_t
 from gongkai.extractors.tables.words import Line, is_numeric, lines_of, page_words
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_unit_header
+from gongkai.schemas.table_kinds import TableKind, load_table_kinds
 
 def tables_on_page(page, page_number: int) -> list[Table]:
     """The standard tables on one pdfplumber page (and an untitled continuation at its top)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gongkai.extractors.tables.kinds import TableKinds
 from gongkai.extractors.tables.titles import NUMBER_ALONE, NUMBER_PREFIX, classify_title, key_text, title_key
 from gongkai.extractors.tables.words import Line
 from gongkai.extractors.text.markers import PART
+from gongkai.schemas.table_kinds import TableKinds
 
 @dataclass
 class Title:

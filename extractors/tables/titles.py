@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from gongkai.extractors.tables.kinds import TableKinds, load_table_kinds
 from gongkai.extractors.text.normalize import fold
+from gongkai.schemas.table_kinds import TableKinds, load_table_kinds
 
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 

@@ -211,6 +211,7 @@ def _scaled(s: str, power: int) -> tuple[Decimal, Decimal]:
     """(value, resolution) of the arabic number ``s`` times 10**power."""
     d = Decimal(s.replace(",", ""))
     exp = d.as_tuple().exponent
+    assert isinstance(exp, int)                  # finite: s is digits
     return _canon(d.scaleb(power, context=_CTX)), _canon(_ONE.scaleb(exp + power, context=_CTX))
 
 
@@ -292,14 +293,14 @@ def _cn_number(s: str) -> tuple[Decimal, Decimal, int] | None:
     iv = _cn_int(s)
     if iv is None or iv >= 10 ** _MAX_DIGITS:
         return None
-    res = 1
+    step = 1
     if not all(ch in _CN_DIGITS for ch in s):
         # the last printed digit of 叁万伍仟 is at 千; 二〇二〇 prints its zeros
         v = iv
         while v and v % 10 == 0:
             v //= 10
-            res *= 10
-    return Decimal(iv), Decimal(res), 1
+            step *= 10
+    return Decimal(iv), Decimal(step), 1
 
 
 def _default_unit(default_unit: str | None) -> str | None:
@@ -374,6 +375,7 @@ def _quantity_at(
     m: re.Match, text: str, default: str | None, whole: bool, bare_integers: bool
 ) -> tuple[int, Quantity, Decimal | None] | None:
     """(start, quantity, range_high) for a scanner match, or None if it is not one."""
+    q: Quantity | None
     start = m.start()
     prev = text[start - 1] if start else ""
     num = m.group("num")

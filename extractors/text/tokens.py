@@ -16,7 +16,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from gongkai.extractors.facts.attribute import load_vocabulary, vocabulary_terms
+from gongkai.extractors.facts.attribute import vocabulary_terms
+from gongkai.schemas.vocabulary import load_vocabulary
 
 # Domain words jieba's general dictionary lacks, besides the vocabulary terms.
 EXTRA_WORDS = (

@@ -79,9 +79,9 @@ class _SiteHarvest:
         if self.m.done_in_run(job.url, self.run_id):
             return None
         row, path = self.m.get(job.url), self.m.current_path(job.url)
-        have = path is not None and (self.store.root / path).exists()
-        return self.fetcher.fetch(job.url, etag=row["etag"] if have else None,
-                                  last_modified=row["last_modified"] if have else None)
+        if row is None or path is None or not (self.store.root / path).exists():
+            return self.fetcher.fetch(job.url, etag=None, last_modified=None)   # nothing stored to revalidate
+        return self.fetcher.fetch(job.url, etag=row["etag"], last_modified=row["last_modified"])
 
     def _record(self, job: _Job, result: FetchResult | None) -> bytes | None:
         """Main thread: store and record; returns the URL's current content (None on failure)."""
@@ -89,13 +89,17 @@ class _SiteHarvest:
         if result is None:
             path = m.current_path(job.url)
             return self.store.read(path) if path else None
-        if not result.ok:
+        if result.error is not None:   # not result.ok
             m.record_failure(job.url, site, job.role, job.disclosure_url, self.run_id, result.error.value,
                              result.message or "", result.status, result.final_url)
             return None
         if result.not_modified:
             m.record_unchanged(job.url, site, job.role, job.disclosure_url, self.run_id, result.status, result.final_url)
-            return self.store.read(m.current_path(job.url))
+            current = m.current_path(job.url)
+            assert current is not None, f"{job.url}: 304 Not Modified but no stored version"
+            return self.store.read(current)
+        # a success (Fetcher._read): the bytes and their sniffed type are set
+        assert result.content is not None and result.content_type is not None
         if job.role != "listing" and discover.type_mismatch(result.final_url or job.url, result.content_type):
             m.record_failure(job.url, site, job.role, job.disclosure_url, self.run_id, FetchReason.WRONG_TYPE.value,
                              f"{job.url}: linked as {discover.url_suffix(job.url)} but the server sent "

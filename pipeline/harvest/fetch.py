@@ -132,8 +132,13 @@ class Fetcher:
             self.client = httpx.Client(timeout=self.settings.timeout, follow_redirects=False,
                                        headers={"User-Agent": USER_AGENT}, trust_env=False)
 
+    @property
+    def _http(self) -> httpx.Client:
+        assert self.client is not None   # set in __post_init__
+        return self.client
+
     def close(self) -> None:
-        self.client.close()
+        self._http.close()
 
     def robots_allow(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -142,7 +147,7 @@ class Fetcher:
             parser = RobotFileParser()
             try:
                 with self.limiter.slot(base):
-                    r = self.client.get(base + "/robots.txt")
+                    r = self._http.get(base + "/robots.txt")
                 parser.parse(r.text.splitlines() if r.status_code == 200 else [])
             except httpx.HTTPError:
                 parser.parse([])
@@ -175,7 +180,7 @@ class Fetcher:
         current = url
         try:
             for _ in range(self.settings.max_redirects + 1):
-                with self.limiter.slot(current), self.client.stream("GET", current, headers=headers) as response:
+                with self.limiter.slot(current), self._http.stream("GET", current, headers=headers) as response:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
                         target = urljoin(current, response.headers.get("location", ""))
                         if not allowed(target, self.hosts):

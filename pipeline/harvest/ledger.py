@@ -206,6 +206,7 @@ class Ledger:
         with self.transaction():
             self._touch(url, site, role, disclosure_url, t)
             row = self.get(url)
+            assert row is not None   # _touch just inserted it
             current = row["version_id"]
             if current is not None and row["sha256"] == sha256:
                 outcome, version = "unchanged", current

@@ -107,7 +107,9 @@ def _compare(what: str, old: dict, new: dict, key_text) -> list[Change]:
         if o and n and o[0] == n[0]:
             continue
         change = "added" if o is None else "removed" if n is None else "changed"
-        row, doc = (n or o)[1], (n or o)[2]
+        either = n or o
+        assert either is not None   # the key is in old or in new
+        row, doc = either[1], either[2]
         changes.append(Change(what, change, key[0], key_text(key), o[0] if o else None, n[0] if n else None,
                               file_name(doc["source"]), row.get("char_start")))
     return changes
@@ -124,6 +126,7 @@ def diff_runs(old_dir: Path, new_dir: Path) -> RunDiff:
         o, n = old_docs.get(name), new_docs.get(name)
         if o is None or n is None:
             d = n or o
+            assert d is not None   # the name is in old or in new
             changes.append(Change("document", "added" if o is None else "removed", _disclosure(d), name,
                                   None if o is None else d["status"], None if n is None else d["status"], name))
             continue

@@ -85,7 +85,7 @@ class EvalReport:
             for concept, counts in d.per_concept.items():
                 for i, n in enumerate(counts):
                     merged[concept][i] += n
-        return {k: tuple(v) for k, v in sorted(merged.items())}
+        return {k: (v[0], v[1], v[2]) for k, v in sorted(merged.items())}
 
 
 def gold_files(path: Path) -> list[Path]:
@@ -161,7 +161,9 @@ def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
                            and _norm_value(got["value"]) == _norm_value(g["value"]) else "wrong")
             if outcome == "missed":
                 score.missed.append(g)
-            elif outcome == "correct":
+                continue
+            assert got is not None   # only a miss comes without the fact or line item
+            if outcome == "correct":
                 score.correct += 1
                 score.per_concept[concept][0] += 1
                 same = got.get("concept") == concept   # table cells carry no concept

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Set
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -161,7 +162,7 @@ def _checks_section(checks: list[dict], facts: list[dict]) -> tuple[str, dict[in
     return body, anchors
 
 
-def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
+def _table(headers: list[str], rows: list[list], numeric: Set[int] = frozenset()) -> str:
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f'<td class="num">{e(str(v))}</td>' if j in numeric else f"<td>{e(str(v))}</td>"
                                     for j, v in enumerate(r)) + "</tr>" for r in rows)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,7 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from gongkai.schemas.tables import TABLES, schema_for
+from gongkai.schemas.declarations import TABLES, Column, declared
 
 PARTITIONS = ("fiscal_year", "province")
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -33,29 +31,26 @@ _TYPES = ((pa.types.is_decimal, "number"), (pa.types.is_integer, "integer"), (pa
           (pa.types.is_boolean, "boolean"), (pa.types.is_string, "string"), (pa.types.is_list, "array"),
           (pa.types.is_struct, "object"), (pa.types.is_map, "object"))
 
-# Fiscal Data Package column types (https://specs.frictionlessdata.io/fiscal-data-package/) of
-# the columns that carry them.
-FISCAL_TYPES = {
-    "fiscal_year": "date:fiscal-year",
-    "agency": "administrative-classification:generic:label",
-    "parent_agency": "administrative-classification:generic:parent",
-    "region_code": "geo-source:code",
-    "province": "geo-source:label",
-    "doc_kind": "budget-phase",
-    "value": "value", "amount": "value",
-    "code": "functional-classification:generic:code",
-    "code_name": "functional-classification:generic:label",
-    "direction": "direction",
-}
-
-
-def column_descriptions() -> dict[str, dict[str, str]]:
-    text = resources.files("gongkai.schemas").joinpath("columns.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
 
 def _field_type(t: pa.DataType) -> str:
     return next((name for test, name in _TYPES if test(t)), "any")
+
+
+def _field(c: Column) -> dict:
+    """One Data Package field of a declared column (descriptions without Markdown backticks)."""
+    field = {"name": c.name, "type": _field_type(c.type), "description": c.description.replace("`", "")}
+    if pa.types.is_decimal(c.type):
+        field["format"] = f"decimal({c.type.precision},{c.type.scale})"
+    if c.unit:
+        field["unit"] = c.unit
+    if c.fiscal:
+        field["columnType"] = c.fiscal
+    return field
+
+
+def datapackage_fields(table: str) -> list[dict]:
+    """The Data Package fields of a table's columns (schemas/declarations.py), partition columns not included."""
+    return [_field(c) for c in declared(table).columns]
 
 
 BATCH_ROWS = 8_192      # rows read from a staged table at a time
@@ -160,20 +155,10 @@ def write_dataset(tables_dir: Path, out: Path, pool: Executor | None = None) -> 
 def datapackage(root: Path, run_id: str | None = None) -> dict:
     """The Data Package of the dataset under ``root/dataset`` (paths relative to ``root``)."""
     root = Path(root)
-    descriptions = column_descriptions()
     resources_ = []
     for table in TABLES:
         files = sorted(p.relative_to(root).as_posix() for p in (root / DATASET_DIR / table).rglob("*.parquet"))
-        fields = []
-        for f in schema_for(table):
-            field = {"name": f.name, "type": _field_type(f.type), "description": descriptions[table][f.name]}
-            if pa.types.is_decimal(f.type):
-                field["format"] = f"decimal({f.type.precision},{f.type.scale})"
-                if f.name in ("amount", "value", "expected", "actual", "tolerance") or table == "summary":
-                    field["unit"] = "yuan" if table != "facts" else "see unit column"
-            if f.name in FISCAL_TYPES:
-                field["columnType"] = FISCAL_TYPES[f.name]
-            fields.append(field)
+        fields = datapackage_fields(table)
         if table != "documents":
             fields += [{"name": "fiscal_year", "type": "integer", "description": "partition: the document's fiscal year",
                         "columnType": "date:fiscal-year"},
@@ -183,7 +168,7 @@ def datapackage(root: Path, run_id: str | None = None) -> dict:
             "name": table.replace("_", "-"), "path": files, "format": "parquet",
             "mediatype": "application/vnd.apache.parquet", "profile": "tabular-data-resource",
             "description": f"{table}.parquet, partitioned by fiscal_year and province (hive layout)",
-            "schema": {"fields": fields, "primaryKey": _primary_key(table),
+            "schema": {"fields": fields, "primaryKey": list(declared(table).primary_key),
                        **({"foreignKeys": [{"fields": "doc_id", "reference": {"resource": "documents",
                                                                               "fields": "doc_id"}}]}
                           if table != "documents" else {})},
@@ -193,11 +178,6 @@ def datapackage(root: Path, run_id: str | None = None) -> dict:
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "version": run_id or "", "licenses": [{"name": "other-pd", "title": "public government disclosures"}],
             "keywords": ["budget", "final accounts", "预算", "决算", "China"], "resources": resources_}
-
-
-def _primary_key(table: str) -> list[str]:
-    return {"documents": ["doc_id"], "facts": ["doc_id", "fact_id"], "line_items": ["doc_id", "item_id"],
-            "summary": ["doc_id"]}.get(table, [])
 
 
 def write_package(root: Path, run_id: str | None = None, pool: Executor | None = None) -> Path:

@@ -22,7 +22,7 @@ import pickle
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -64,6 +64,7 @@ def extract_input(inp: Input) -> Extraction:
         return ex
     if inp.region_code and not ex.document.get("region_code"):
         region = region_for_code(inp.region_code)
+        assert region is not None, f"unknown region code {inp.region_code!r}"   # a site's code is the gazetteer's
         ex.document.update(province=region.province, city=region.city, county=region.county,
                            admin_level=region.admin_level, region_code=region.code)
     if inp.is_page:
@@ -136,7 +137,7 @@ def _spill(root: str, part: int) -> str:
     return f"{root}/spill/{part}.pkl"
 
 
-def extract_part(paths: list[Path | Input], part: int, work: str | Path) -> list[DocRef]:
+def extract_part(paths: Sequence[Path | Input], part: int, work: str | Path) -> list[DocRef]:
     """Extract ``paths`` (files, or ``Input``s) and spill the extractions to the work area
     (one pickle each, back to back, so one can be read alone); their references."""
     fs, root = work_fs(work)
@@ -221,7 +222,8 @@ def _attach(group: list[Extraction], members: tuple[Key, ...], pages: dict[Key, 
     year and kind where they name none)."""
     by_key = dict(zip(members, group))
     for key, ex in by_key.items():
-        page = by_key.get(pages.get(key))
+        page_key = pages.get(key)
+        page = by_key.get(page_key) if page_key is not None else None
         if page is not None:
             inherit(page, ex)
 

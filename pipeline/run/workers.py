@@ -53,7 +53,9 @@ class _Crew:
     def run(self, fn: Callable[..., T], *args) -> T:
         place = self.places.get()
         try:
-            return (self.here if place == "here" else self.pool).submit(fn, *args).result()
+            executor = self.here if place == "here" else self.pool
+            assert executor is not None   # "pool" places exist only with a pool
+            return executor.submit(fn, *args).result()
         finally:
             self.places.put(place)
 

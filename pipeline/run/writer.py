@@ -134,6 +134,7 @@ class TableWriter:
 
     def _open(self, name: str) -> pq.ParquetWriter:
         if name not in self._writers:
+            assert isinstance(self.directory, Path)   # tables are written locally; a part is uploaded once closed
             self._writers[name] = pq.ParquetWriter(self.directory / f"{name}.parquet", schema_for(name))
         return self._writers[name]
 
@@ -143,6 +144,7 @@ class TableWriter:
         self.flush()
         for f in other.failures:
             self.failures.append(_shifted(f, self.written))
+        assert isinstance(other.directory, Path)   # add_part downloads a part from a remote work area first
         for name in TABLES:
             path = other.directory / f"{name}.parquet"
             for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536, use_threads=False):
