@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.extractors.facts import document as D
 from gongkai.extractors.facts.document import DocumentFacts, extract_document_facts
 from gongkai.extractors.facts.gazetteer import Region, region_for_code, resolve_region, resolve_region_in_text
 
@@ -371,3 +372,86 @@ def test_region_aliases_point_at_real_codes():
     assert {"alias", "code"} <= set(aliases[0])
     assert all(a["code"] in codes for a in aliases)
     assert any(a["alias"] == "平潭综合实验区" and a["code"] == "350128" for a in aliases)
+
+
+# --- the fact methods: each looks in one place, None when it finds nothing --------------
+
+UNIT_BUDGET = "怀化市社会福利院2024年单位预算\n预算主管部门：怀化市民政局\n预算单位：怀化市社会福利院\n"
+DEPT_BUDGET = "2024年部门预算\n部门：怀化市民政局\n单位：怀化市救助站\n"
+SCOPE = "说明\n纳入2024年怀化市政务服务中心部门预算编制范围的单位包括：怀化市政务服务中心本级。"
+TOC = "目录\n第二部分 江苏省高级人民法院 2017 年度部门预算表\n"
+
+# (method, text, file name, value found, printed text of its evidence)
+FACT_METHODS = [
+    (D._agency_from_unit_label, UNIT_BUDGET, None, "怀化市社会福利院", "怀化市社会福利院"),
+    (D._agency_from_unit_label, "单位名称：怀化市救助站\n", None, "怀化市救助站", "怀化市救助站"),
+    (D._agency_from_unit_label, DEPT_BUDGET, None, None, None),        # a department budget: its department
+    (D._agency_from_department_label, DEPT_BUDGET, None, "怀化市民政局", "怀化市民政局"),
+    (D._agency_from_department_label, "部门：中共江苏省委办公厅 单位：万元\n", None, "中共江苏省委办公厅", "中共江苏省委办公厅"),
+    (D._agency_from_title, "怀化市民政局2024年部门预算\n", None, "怀化市民政局", "怀化市民政局"),
+    (D._agency_from_title, "2024年部门预算\n", None, None, None),
+    (D._agency_from_scope, SCOPE, None, "怀化市政务服务中心", "怀化市政务服务中心"),
+    (D._agency_from_heading, "说明\n一、怀化市政务服务中心部门职责\n", None, "怀化市政务服务中心", "怀化市政务服务中心"),
+    (D._agency_from_toc, TOC, None, "江苏省高级人民法院", "江苏省高级人民法院"),
+    (D._year_from_title, "怀化市民政局2024年部门预算\n", None, 2024, "2024"),
+    (D._year_from_title, "怀化市民政局部门预算（2024年度）\n", None, 2024, "2024"),
+    (D._year_from_scope, SCOPE, None, 2024, "2024"),
+    (D._year_from_toc, TOC, None, 2017, "2017"),
+    (D._year_from_text, "说明\n2022年度部门决算如下。2023年部门决算，2023年部门决算", None, 2023, "2023"),
+    (D._year_from_file_name, "", "js_swbgt_2019_budget_tables.pdf", 2019, None),
+    (D._year_from_file_name, "", "2c90b38b1980aabbccdd.pdf", None, None),     # a hash, not a year
+    (D._kind_from_title, "2015年度平潭综合实验区公安局决算说明\n", None, "final_accounts", "决算"),
+    (D._kind_from_scope, SCOPE, None, "budget", "预算"),
+    (D._kind_from_toc, TOC, None, "budget", "预算"),
+    (D._kind_from_markers, "说明\n决算情况，决算说明，预算公开", None, "final_accounts", "决算"),
+    (D._kind_from_file_name, "", "cq_swu_2023_final.pdf", "final_accounts", None),
+    (D._kind_from_file_name, "", "report.pdf", None, None),
+]
+
+
+@pytest.mark.parametrize("method, text, name, value, printed", FACT_METHODS,
+                         ids=[f"{m.__name__}-{i}" for i, (m, *_) in enumerate(FACT_METHODS)])
+def test_fact_method(method, text, name, value, printed):
+    hit = method(D._Doc(text, name))
+    assert (hit.value if hit else None) == value
+    assert (text[slice(*hit.span)] if hit and hit.span else None) == printed
+
+
+# (method, text, agency, parent found)
+PARENT_METHODS = [
+    (D._parent_from_labels, UNIT_BUDGET, "怀化市社会福利院", "怀化市民政局"),
+    (D._parent_from_labels, DEPT_BUDGET, "怀化市民政局", None),
+    (D._parent_from_sentences, "说明\n怀化市政务服务中心作为怀化市政府办公室二级预算单位，", "怀化市政务服务中心", "怀化市政府办公室"),
+    (D._parent_from_sentences, "说明\n本单位主管部门为怀化市民政局。", None, "怀化市民政局"),
+    (D._parent_from_sentences, "说明\n本中心隶属于怀化市民政局管理，", None, "怀化市民政局"),
+]
+
+
+@pytest.mark.parametrize("method, text, agency, parent", PARENT_METHODS)
+def test_parent_method(method, text, agency, parent):
+    hit = method(D._Doc(text, None), agency)
+    assert (hit.value if hit else None) == parent
+    assert hit is None or text[slice(*hit.span)] == parent
+
+
+# (method, text, agency, parent, region code found)
+REGION_METHODS = [
+    (D._region_of_agency, "", "怀化市政务服务中心", None, "431200"),
+    (D._region_of_agency, "", None, "怀化市政府办公室", None),
+    (D._region_of_parent, "", "中心", "怀化市政府办公室", "431200"),
+    (D._region_of_title, "上海市普陀区2025年区级部门预算\n", None, None, "310107"),
+    (D._region_in_text, "说明\n怀化市，怀化市，长沙市", None, None, "431200"),
+]
+
+
+@pytest.mark.parametrize("method, text, agency, parent, code", REGION_METHODS)
+def test_region_method(method, text, agency, parent, code):
+    region = method(D._Doc(text, None), agency, parent)
+    assert (region.code if region else None) == code
+
+
+def test_earlier_methods_win():
+    """A unit budget's unit label beats its title and department label; the title's year beats the file name's."""
+    d = extract_document_facts("怀化市民政局2024年单位预算\n预算主管部门：怀化市民政局\n预算单位：怀化市社会福利院\n",
+                               "x_2019_final.pdf")
+    assert (d.agency, d.parent_agency, d.fiscal_year, d.doc_kind) == ("怀化市社会福利院", "怀化市民政局", 2024, "budget")

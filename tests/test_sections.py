@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gongkai.extractors.text import sections as S
+from gongkai.extractors.text.normalize import normalize
 from gongkai.extractors.text.sections import Section, SectionIndex, build_sections
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -406,3 +408,60 @@ def test_any_document_gives_a_well_formed_tree(lines, newline):
         assert "\n" not in s.title and "\n" not in s.marker
         i = bisect.bisect_right([t.start for t in index.sections], s.start) - 1
         assert index.at(s.start) == index.sections[i]
+
+
+# --- the ordered methods: each finds its kind of line or None ---------------------------
+
+# (method, line, (kind, title, top) found)
+UNNUMBERED = [
+    (S._top_title, "名词解释", ("title", "名词解释", True)),
+    (S._top_title, "专业名词解释：", ("title", "专业名词解释", True)),
+    (S._top_title, "附件1", ("title", "附件1", True)),
+    (S._top_title, "名词解释说明", None),
+    (S._standalone_title, "上海市普陀区司法局主要职能", ("title", "上海市普陀区司法局主要职能", False)),
+    (S._standalone_title, "2026年部门预算编制说明", ("title", "2026年部门预算编制说明", False)),
+    (S._standalone_title, "部门收支预算总表", ("title", "部门收支预算总表", False)),
+    (S._standalone_title, "说明", None),                        # too short
+    (S._standalone_title, "本部门职责，如下说明", None),          # a sentence
+    (S._paragraph_label, "预算绩效目标说明：本部门…", ("label", "预算绩效目标说明", False)),
+    (S._paragraph_label, "收入预算：1094.8万元", None),          # no title word before the colon
+]
+
+
+@pytest.mark.parametrize("method, line, found", UNNUMBERED)
+def test_unnumbered_method(method, line, found):
+    h = method(line)
+    assert ((h.kind, h.title, h.top) if h else None) == found
+
+
+def _toc(text: str) -> S._Toc:
+    norm = normalize(text)
+    lines = S._lines(norm, text)
+    leaders = [bool(S._DOT_LEADERS.search(ln.text)) for ln in lines]
+    ends = [lines[i + 1].start - 1 if i + 1 < len(lines) else len(text) for i in range(len(lines))]
+    numbered = [None if leaders[i] or not ln.text else S._parse_numbered(text, norm, ln, ends[i])
+                for i, ln in enumerate(lines)]
+    return S._Toc(text, norm, lines, leaders, numbered)
+
+
+LEADERS_TOC = "目录\n一、部门职责……1\n二、收支预算……2\n\n一、部门职责\n本部门职责如下。\n"
+PLAIN_TOC = "目录\n一、部门概况\n二、收支预算\n怀化市民政局2024年部门预算\n一、部门概况\n"
+
+# (method, text, line where the table of contents after line 0 ends)
+TOC_ENDS = [
+    (S._toc_end_at_first_entry, LEADERS_TOC, 4),
+    (S._toc_end_at_first_entry, PLAIN_TOC, 4),
+    (S._toc_end_at_first_entry, "目录\n\n", None),             # no first entry
+    (S._toc_end_after_entries, LEADERS_TOC, 5),
+    (S._toc_end_after_entries, PLAIN_TOC, 3),
+    (S._toc_end_after_entries, "目录\n\n", 3),
+]
+
+
+@pytest.mark.parametrize("method, text, end", TOC_ENDS)
+def test_toc_end_method(method, text, end):
+    assert method(_toc(text), 0) == end
+
+
+def test_toc_lines_take_the_first_end_found():
+    assert S._toc_lines(_toc(PLAIN_TOC)) == [True, True, True, True, False, False]

@@ -7,20 +7,21 @@ line as printed for the cover, labels and headings, one with PDF line wraps join
 sentences and lists) and maps every span it keeps in ``evidence`` back to the stored
 text (code-point offsets, ``text[start:end]``).
 
-Where each fact comes from, best source first:
+Where each fact comes from, best source first (each list is a tuple of small functions tried in
+order: AGENCY_METHODS, YEAR_METHODS, KIND_METHODS, PARENT_METHODS, REGION_METHODS):
 
 * agency: a cover label (预算主管部门：X, 预算单位：X, 部门：X) → the title
   (X2026年部门预算, 2015年度X决算说明, 平潭2016年X部门预算说明) → the scope sentence
   (纳入2024年X部门预算编制范围) → a heading (X部门职责, X主要职能, X机构设置, X概况)
   → a table-of-contents line (第二部分 X 2017年度部门预算表);
-* fiscal year and kind: the title → the scope sentence → the most frequent
-  "YYYY年(度)部门预算/决算" (year) and 预算 vs 决算 markers (kind) → the file name
+* fiscal year and kind: the title → the scope sentence → a table-of-contents line → the most
+  frequent "YYYY年(度)部门预算/决算" (year) and 预算 vs 决算 markers (kind) → the file name
   (..._2024_final.pdf) as a last resort;
 * region: the gazetteer on the agency (then the parent agency, then the title's
   region, e.g. 上海市普陀区2025年区级部门预算), ambiguous names decided by the text;
   finally the region the text mentions most;
-* parent agency: X作为Y二级预算单位, 主管部门为Y, Y所属二级预算单位, or the 预算主管部门
-  label of a unit budget;
+* parent agency: the 预算主管部门 label of a unit budget → a sentence: X作为Y二级预算单位,
+  主管部门为Y, Y所属二级预算单位;
 * budget units: the list after 纳入…编制范围的(预算)单位包括：, …具体包括：, or the
   unit table after …见下表 (inline 、-separated, numbered 1./1、, or table rows);
 * internal units: the list after 内设机构为N个：, 设N个内设机构，包括：, 内设机构包括…,
@@ -38,6 +39,7 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from gongkai.extractors.facts.gazetteer import (Region, gazetteer, match_region_name, match_region_prefix,
                                   resolve_region, resolve_region_in_text)
@@ -599,139 +601,271 @@ def _hints_from_name(source_name: str | None) -> tuple[int | None, str | None]:
     return (int(m.group(1)) if m else None), kind
 
 
+# --- the fact methods ------------------------------------------------------------------
+# Each fact is found by an ordered list of small functions (AGENCY_METHODS, …): each looks
+# in one place and returns the fact (a _Hit, or a Region) or None for "not found"; ``_first``
+# tries them in order.
+
+@dataclass(frozen=True)
+class _Hit:
+    value: object
+    span: tuple[int, int] | None     # stored-text offsets; None when the text has no span (file name)
+
+
+class _Doc:
+    """What the fact methods read: two normalized views of one text (line by line as printed
+    for the cover, labels and headings; PDF line wraps joined for sentences and lists), the
+    cover title, the labels and the scope sentences. Other parts are read once, on first use."""
+
+    def __init__(self, text: str, source_name: str | None) -> None:
+        source = text.replace("\f", "\n")
+        self.flat: Normalized = normalize(source)
+        self.norm: Normalized = normalize(source, join_wrapped=True)
+        self.f, self.t = self.flat.text, self.norm.text
+        self.source_name = source_name
+        self.lines = _lines(self.f)
+        self.title = _find_title(self.lines, self.f)
+        self.labels = _labels(self.f)
+        self.scopes = _scope(self.t)
+        self.unit_level = bool(self.title and self.title.unit_level)
+        self.department_label = next(((n, s) for r, n, s in self.labels if r in DEPARTMENT_ROLES), None)
+        self.unit_label = next(((n, s) for r, n, s in self.labels if r in UNIT_ROLES), None)
+
+    @cached_property
+    def toc_titles(self) -> list[_Title]:
+        return _toc_titles(self.lines, self.f)
+
+    @cached_property
+    def year_and_kind_in_text(self) -> tuple[_Found | None, _Found | None]:
+        return _year_and_kind_from_text(self.t)
+
+    def on_flat(self, value: object, span: tuple[int, int]) -> _Hit:
+        return _Hit(value, self.flat.span(*span))
+
+    def on_norm(self, value: object, span: tuple[int, int]) -> _Hit:
+        return _Hit(value, self.norm.span(*span))
+
+
+def _first(methods: tuple, *args: object):
+    """The value of the first method that finds one, trying them in order; None if none does."""
+    for method in methods:
+        value = method(*args)
+        if value is not None:
+            return value
+    return None
+
+
+# agency
+
+def _agency_from_unit_label(doc: _Doc) -> _Hit | None:
+    """A unit label, when the title is a unit budget (单位预算) or there is no department label:
+    预算单位：上海市普陀区社会福利院."""
+    unit = doc.unit_label
+    if unit and (doc.unit_level or not doc.department_label):
+        return doc.on_flat(*unit)
+    return None
+
+
+def _agency_from_department_label(doc: _Doc) -> _Hit | None:
+    """A department label: 部门：中共江苏省委办公厅 单位：万元, 预算主管部门：怀化市民政局."""
+    dept = doc.department_label
+    return doc.on_flat(*dept) if dept else None
+
+
+def _agency_from_title(doc: _Doc) -> _Hit | None:
+    """The cover title: 怀化市民政局2024年部门预算, 2015年度X决算说明, 平潭2016年社会事业局部门预算说明."""
+    title = doc.title
+    if title and title.agency:
+        return doc.on_flat(title.agency, title.agency_span or title.span)
+    return None
+
+
+def _agency_from_scope(doc: _Doc) -> _Hit | None:
+    """The scope sentence: 纳入2024年怀化市政务服务中心部门预算编制范围."""
+    for m in doc.scopes:
+        name = _clean_name(m.group("agency"))
+        if looks_like_agency(name):
+            return doc.on_norm(canonical_agency(name, doc.t), m.span("agency"))
+    return None
+
+
+def _agency_from_heading(doc: _Doc) -> _Hit | None:
+    """The first heading that names it: 怀化市政务服务中心部门职责, 上海市普陀区司法局主要职能."""
+    heads = _headings(doc.f)
+    return doc.on_flat(*heads[0]) if heads else None
+
+
+def _agency_from_toc(doc: _Doc) -> _Hit | None:
+    """A title-like line elsewhere (table of contents): 第二部分 江苏省高级人民法院 2017 年度部门预算表."""
+    tocs = doc.toc_titles
+    return doc.on_flat(tocs[0].agency, tocs[0].agency_span or tocs[0].span) if tocs else None
+
+
+AGENCY_METHODS = (_agency_from_unit_label, _agency_from_department_label, _agency_from_title,
+                  _agency_from_scope, _agency_from_heading, _agency_from_toc)
+
+
+# parent agency (given the agency found)
+
+def _parent_from_labels(doc: _Doc, agency: str | None) -> _Hit | None:
+    """A unit budget's department label, when the agency is the unit label's and differs:
+    预算主管部门：怀化市民政局 / 预算单位：怀化市社会福利院 → 怀化市民政局."""
+    unit, dept = doc.unit_label, doc.department_label
+    if unit and (doc.unit_level or not dept) and dept and dept[0] != unit[0]:
+        return doc.on_flat(*dept)
+    return None
+
+
+def _parent_from_sentences(doc: _Doc, agency: str | None) -> _Hit | None:
+    """A sentence, most specific pattern first (PARENT): X作为Y二级预算单位, 主管部门为Y,
+    是Y所属事业单位, 隶属于Y."""
+    found = _parent(doc.t, agency)
+    return doc.on_norm(found.value, found.span) if found else None
+
+
+PARENT_METHODS = (_parent_from_labels, _parent_from_sentences)
+
+
+# fiscal year
+
+def _year_from_title(doc: _Doc) -> _Hit | None:
+    """The cover title: 怀化市民政局2024年部门预算 → 2024."""
+    title = doc.title
+    return doc.on_flat(title.year, title.year_span or title.span) if title else None
+
+
+def _year_from_scope(doc: _Doc) -> _Hit | None:
+    """The first scope sentence with a year: 纳入2024年怀化市政务服务中心部门预算编制范围 → 2024."""
+    m = next((m for m in doc.scopes if m.group("year") or m.group("year2")), None)
+    if m is None:
+        return None
+    group = "year" if m.group("year") else "year2"
+    return doc.on_norm(int(m.group(group)), m.span(group))
+
+
+def _year_from_toc(doc: _Doc) -> _Hit | None:
+    """A title-like line elsewhere: 第二部分 江苏省高级人民法院 2017 年度部门预算表 → 2017."""
+    tocs = doc.toc_titles
+    return doc.on_flat(tocs[0].year, tocs[0].year_span or tocs[0].span) if tocs else None
+
+
+def _year_from_text(doc: _Doc) -> _Hit | None:
+    """The most frequent "YYYY年(度)部门预算/决算" in the text (the later year on a tie)."""
+    year = doc.year_and_kind_in_text[0]
+    return doc.on_norm(year.value, year.span) if year else None
+
+
+def _year_from_file_name(doc: _Doc) -> _Hit | None:
+    """A year in the file name, a hex hash run removed first: js_swbgt_2019_budget_tables.pdf → 2019."""
+    year = _hints_from_name(doc.source_name)[0]
+    return _Hit(year, None) if year is not None else None
+
+
+YEAR_METHODS = (_year_from_title, _year_from_scope, _year_from_toc, _year_from_text, _year_from_file_name)
+
+
+# kind
+
+def _kind_from_title(doc: _Doc) -> _Hit | None:
+    """The cover title: 怀化市民政局2024年部门预算 → budget, 2015年度X决算说明 → final_accounts."""
+    title = doc.title
+    return doc.on_flat(title.kind, title.kind_span or title.span) if title else None
+
+
+def _kind_from_scope(doc: _Doc) -> _Hit | None:
+    """The first scope sentence: 纳入…部门预算编制范围 → budget."""
+    if not doc.scopes:
+        return None
+    return doc.on_norm(KINDS[doc.scopes[0].group("kind")], doc.scopes[0].span("kind"))
+
+
+def _kind_from_toc(doc: _Doc) -> _Hit | None:
+    """A title-like line elsewhere: 第二部分 江苏省高级人民法院 2017 年度部门预算表 → budget."""
+    tocs = doc.toc_titles
+    return doc.on_flat(tocs[0].kind, tocs[0].kind_span or tocs[0].span) if tocs else None
+
+
+def _kind_from_markers(doc: _Doc) -> _Hit | None:
+    """决算 vs 预算 markers (部门预算, 预算公开, 收支预算 …) counted: more 决算 → final_accounts."""
+    kind = doc.year_and_kind_in_text[1]
+    return doc.on_norm(kind.value, kind.span) if kind else None
+
+
+def _kind_from_file_name(doc: _Doc) -> _Hit | None:
+    """A word in the file name: ..._2024_final.pdf → final_accounts, ..._budget.pdf → budget."""
+    kind = _hints_from_name(doc.source_name)[1]
+    return _Hit(kind, None) if kind else None
+
+
+KIND_METHODS = (_kind_from_title, _kind_from_scope, _kind_from_toc, _kind_from_markers, _kind_from_file_name)
+
+
+# region (given the agency and parent found)
+
+def _region_of_agency(doc: _Doc, agency: str | None, parent: str | None) -> Region | None:
+    """The gazetteer on the agency, an ambiguous name decided by the text: 怀化市政务服务中心 → 怀化市."""
+    return resolve_region(agency, context=doc.t) if agency else None
+
+
+def _region_of_parent(doc: _Doc, agency: str | None, parent: str | None) -> Region | None:
+    """The gazetteer on the parent agency: 怀化市政府办公室 → 怀化市."""
+    return resolve_region(parent, context=doc.t) if parent else None
+
+
+def _region_of_title(doc: _Doc, agency: str | None, parent: str | None) -> Region | None:
+    """The region the title names beside the agency: 上海市普陀区2025年区级部门预算 → 普陀区."""
+    hint = match_region_name(doc.title.region_hint) if doc.title and doc.title.region_hint else None
+    if hint is None:
+        return None
+    return resolve_region(hint.surface, context=doc.t) if len(hint.codes) > 1 else gazetteer().region(hint.codes[0])
+
+
+def _region_in_text(doc: _Doc, agency: str | None, parent: str | None) -> Region | None:
+    """The region the text mentions most."""
+    return resolve_region_in_text(doc.t)
+
+
+REGION_METHODS = (_region_of_agency, _region_of_parent, _region_of_title, _region_in_text)
+
+
+def _region_span(doc: _Doc, agency: str | None, region: Region) -> tuple[int, int] | None:
+    """Evidence of the region: the agency's region prefix, else the region's name, where the text first has it."""
+    m = match_region_prefix(agency) if agency else None
+    surface = m.surface if m is not None else region.name
+    start = doc.f.find(surface) if surface else -1
+    return doc.flat.span(start, start + len(surface)) if start >= 0 else None
+
+
+# --- the extraction -------------------------------------------------------------------
+
 def extract_document_facts(text: str, source_name: str | None = None) -> DocumentFacts:
     """Agency, parent, fiscal year, kind, region and units of one disclosure."""
-    text = text or ""
-    # Two views: line by line as printed (cover, labels, headings) and with PDF line
-    # wraps joined (sentences and lists).
-    source = text.replace("\f", "\n")
-    flat: Normalized = normalize(source)
-    norm: Normalized = normalize(source, join_wrapped=True)
-    f, t = flat.text, norm.text
-    lines = _lines(f)
+    doc = _Doc(text or "", source_name)
+    agency = _first(AGENCY_METHODS, doc)
+    name = agency.value if agency else None
+    parent = _first(PARENT_METHODS, doc, name)
+    year = _first(YEAR_METHODS, doc)
+    kind = _first(KIND_METHODS, doc)
+    region = _first(REGION_METHODS, doc, name, parent.value if parent else None)
+    budget_units = _budget_units(doc.t)
+    internal, count = _internal_units(doc.t)
+
     ev: dict[str, tuple[int, int]] = {}
-
-    def keep(key: str, span: tuple[int, int], view: Normalized = norm) -> None:
-        ev[key] = view.span(*span)
-
-    title = _find_title(lines, f)
-    labels = _labels(f)
-    scopes = _scope(t)
-
-    # agency (and a unit budget's department as parent)
-    agency: str | None = None
-    parent: str | None = None
-    unit_level = bool(title and title.unit_level)
-    dept = next(((n, s) for r, n, s in labels if r in DEPARTMENT_ROLES), None)
-    unit = next(((n, s) for r, n, s in labels if r in UNIT_ROLES), None)
-    if unit and (unit_level or not dept):
-        agency, span = unit
-        keep("agency", span, flat)
-        if dept and dept[0] != agency:
-            parent = dept[0]
-            keep("parent_agency", dept[1], flat)
-    elif dept:
-        agency, span = dept
-        keep("agency", span, flat)
-    if agency is None and title and title.agency:
-        agency = title.agency
-        keep("agency", title.agency_span or title.span, flat)
-    if agency is None:
-        for m in scopes:
-            name = _clean_name(m.group("agency"))
-            if looks_like_agency(name):
-                agency = canonical_agency(name, t)
-                keep("agency", m.span("agency"))
-                break
-    if agency is None:
-        heads = _headings(f)
-        if heads:
-            agency, span = heads[0]
-            keep("agency", span, flat)
-    if agency is None:
-        tocs = _toc_titles(lines, f)
-        if tocs:
-            agency = tocs[0].agency
-            keep("agency", tocs[0].agency_span or tocs[0].span, flat)
-
-    # fiscal year and kind
-    fiscal_year: int | None = None
-    doc_kind: str | None = None
-    if title:
-        fiscal_year, doc_kind = title.year, title.kind
-        keep("fiscal_year", title.year_span or title.span, flat)
-        keep("doc_kind", title.kind_span or title.span, flat)
-    scope_y = next((m for m in scopes if m.group("year") or m.group("year2")), None)
-    if fiscal_year is None and scope_y:
-        group = "year" if scope_y.group("year") else "year2"
-        fiscal_year = int(scope_y.group(group))
-        keep("fiscal_year", scope_y.span(group))
-    if doc_kind is None and scopes:
-        doc_kind = KINDS[scopes[0].group("kind")]
-        keep("doc_kind", scopes[0].span("kind"))
-    if fiscal_year is None or doc_kind is None:
-        tocs = _toc_titles(lines, f)
-        if tocs:
-            if fiscal_year is None:
-                fiscal_year = tocs[0].year
-                keep("fiscal_year", tocs[0].year_span or tocs[0].span, flat)
-            if doc_kind is None:
-                doc_kind = tocs[0].kind
-                keep("doc_kind", tocs[0].kind_span or tocs[0].span, flat)
-    if fiscal_year is None or doc_kind is None:
-        y, k = _year_and_kind_from_text(t)
-        if fiscal_year is None and y:
-            fiscal_year = y.value
-            keep("fiscal_year", y.span)
-        if doc_kind is None and k:
-            doc_kind = k.value
-            keep("doc_kind", k.span)
-    if fiscal_year is None or doc_kind is None:
-        hy, hk = _hints_from_name(source_name)
-        fiscal_year = fiscal_year if fiscal_year is not None else hy
-        doc_kind = doc_kind or hk
-
-    # parent agency
-    if parent is None:
-        p = _parent(t, agency)
-        if p:
-            parent = p.value
-            keep("parent_agency", p.span)
-
-    # region
-    region: Region | None = None
-    for name in (agency, parent):
-        if name and region is None:
-            region = resolve_region(name, context=t)
-    if region is None and title and title.region_hint:
-        hint = match_region_name(title.region_hint)
-        if hint is not None:
-            region = resolve_region(hint.surface, context=t) if len(hint.codes) > 1 \
-                else gazetteer().region(hint.codes[0])
-    if region is None:
-        region = resolve_region_in_text(t)
-    if region is not None:
-        m = match_region_prefix(agency) if agency else None
-        surface = m.surface if m is not None else region.name
-        start = f.find(surface) if surface else -1
-        if start >= 0:
-            keep("region_code", (start, start + len(surface)), flat)
-
-    # units
-    budget_units = _budget_units(t)
-    if budget_units:
-        keep("budget_units", budget_units.span)
-    internal, count = _internal_units(t)
-    if internal:
-        keep("internal_units", internal.span)
-    if count:
-        keep("internal_unit_count", count.span)
+    for key, hit in (("agency", agency), ("parent_agency", parent), ("fiscal_year", year), ("doc_kind", kind)):
+        if hit is not None and hit.span is not None:
+            ev[key] = hit.span
+    region_span = _region_span(doc, name, region) if region is not None else None
+    if region_span is not None:
+        ev["region_code"] = region_span
+    for key, found in (("budget_units", budget_units), ("internal_units", internal), ("internal_unit_count", count)):
+        if found:
+            ev[key] = doc.norm.span(*found.span)
 
     return DocumentFacts(
-        agency=agency,
-        parent_agency=parent,
-        fiscal_year=fiscal_year,
-        doc_kind=doc_kind,
+        agency=name,
+        parent_agency=parent.value if parent else None,
+        fiscal_year=year.value if year else None,
+        doc_kind=kind.value if kind else None,
         province=region.province if region else None,
         city=region.city if region else None,
         county=region.county if region else None,

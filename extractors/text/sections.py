@@ -278,26 +278,126 @@ def _parse_numbered(text: str, norm: Normalized, line: _Line, line_end: int) -> 
     return None
 
 
-def _parse_unnumbered(line: _Line, prev_ended: bool) -> _Heading | None:
-    s = line.text.strip()
-    if not s or not prev_ended:
-        return None
+# --- unnumbered headings: an ordered list of methods, each a _Heading or None ---------
+
+def _top_title(s: str) -> _Heading | None:
+    """A title always at level 1, a trailing ：dropped: 名词解释, 专业名词解释：, 附件1, 附表."""
     bare = s.rstrip("：:")
-    if _TOP_TITLES.match(bare):
-        return _Heading(-1, "title", "U", "", bare, False, top=True)
-    # standalone title line: short, no sentence punctuation, a title word at the end
+    return _Heading(-1, "title", "U", "", bare, False, top=True) if _TOP_TITLES.match(bare) else None
+
+
+def _standalone_title(s: str) -> _Heading | None:
+    """A short line (4–30 characters) without sentence punctuation that ends in a title word
+    or names a table: 上海市普陀区司法局主要职能, 2026年部门预算编制说明, 部门收支预算总表."""
     if 4 <= len(s) <= 30 and not any(c in _SENTENCE_PUNCT for c in s):
         if _ends_like_title(s) or (len(s) <= 40 and _TABLE_TITLE.match(s)):
             return _Heading(-1, "title", "U", "", s, False)
-    # a label opening a paragraph: "预算绩效目标说明：本部门…"
+    return None
+
+
+def _paragraph_label(s: str) -> _Heading | None:
+    """A label ending in a title word that opens a paragraph: 预算绩效目标说明：本部门…"""
     m = re.match(r"([^，,。；;：:！？!?、（(]{2,20})[：:]", s)
     if m and _ends_like_title(m.group(1)):
         return _Heading(-1, "label", "", "", m.group(1), False)
     return None
 
 
+UNNUMBERED_METHODS = (_top_title, _standalone_title, _paragraph_label)
+
+
+def _first(methods: tuple, *args: object):
+    """The value of the first method that finds one, trying them in order; None if none does."""
+    for method in methods:
+        value = method(*args)
+        if value is not None:
+            return value
+    return None
+
+
+def _parse_unnumbered(line: _Line, prev_ended: bool) -> _Heading | None:
+    """An unnumbered heading (UNNUMBERED_METHODS), only on a line after one that ended."""
+    s = line.text.strip()
+    if not s or not prev_ended:
+        return None
+    return _first(UNNUMBERED_METHODS, s)
+
+
 def _toc_key(h: _Heading | None) -> tuple[str, str] | None:
     return (h.style, h.title) if h is not None and h.kind == "num" else None
+
+
+# --- table of contents: where the block after a "目录" line ends --------------------
+
+@dataclass(frozen=True)
+class _Toc:
+    """What the table-of-contents methods read: the lines, and for each its dot leaders and the
+    numbered heading it starts."""
+    text: str
+    norm: Normalized
+    lines: list[_Line]
+    leaders: list[bool]
+    numbered: list[_Heading | None]
+
+    def stored_end(self, i: int) -> int:
+        return self.lines[i + 1].start - 1 if i + 1 < len(self.lines) else len(self.text)
+
+
+def _toc_first_entry(toc: _Toc, i: int) -> tuple[tuple[str, str] | None, int]:
+    """The first non-blank line after the 目录 line ``i`` (within 80 lines): its key if it is a
+    numbered entry (dot leaders cut off), and its index; (None, i + 1) if there is none."""
+    lines = toc.lines
+    for j in range(i + 1, min(len(lines), i + 80)):
+        if toc.leaders[j]:
+            cleaned = _DOT_LEADERS.split(lines[j].text)[0]
+            first = _toc_key(_parse_numbered(toc.text, toc.norm, _Line(lines[j].nstart, cleaned, lines[j].start),
+                                             toc.stored_end(j)))
+        else:
+            first = _toc_key(toc.numbered[j])
+        if first is not None or lines[j].text.strip():
+            return first, j
+    return None, i + 1
+
+
+def _toc_end_at_first_entry(toc: _Toc, i: int) -> int | None:
+    """The line (within 400) where the first entry comes back as a heading:
+    目录 / 一、部门职责……1 / 二、… / 一、部门职责 ← here."""
+    first, j0 = _toc_first_entry(toc, i)
+    if first is None:
+        return None
+    for k in range(j0 + 1, min(len(toc.lines), j0 + 400)):
+        if not toc.leaders[k] and _toc_key(toc.numbered[k]) == first:
+            return k
+    return None
+
+
+def _toc_end_after_entries(toc: _Toc, i: int) -> int:
+    """The first non-blank line that is not an entry (dot leaders, or a numbered line of at most
+    40 characters without ，；;): 目录 / 一、部门概况 / 二、收支预算 / 怀化市民政局2024年部门预算 ← here.
+    Always finds one (the end of the text at the latest)."""
+    k = i + 1
+    while k < len(toc.lines):
+        t = toc.lines[k].text.strip()
+        entry = toc.numbered[k] is not None and len(t) <= 40 and not any(c in "，；;" for c in t)
+        if t and not toc.leaders[k] and not entry:
+            break
+        k += 1
+    return k
+
+
+TOC_END_METHODS = (_toc_end_at_first_entry, _toc_end_after_entries)
+
+
+def _toc_lines(toc: _Toc) -> list[bool]:
+    """Which lines are a table of contents: each 目录 line and the lines up to its end (TOC_END_METHODS)."""
+    skip = [False] * len(toc.lines)
+    for i, ln in enumerate(toc.lines):
+        if not _TOC_LINE.match(ln.text.strip()) or skip[i]:
+            continue
+        skip[i] = True
+        for k in range(i + 1, _first(TOC_END_METHODS, toc, i)):
+            skip[k] = True
+    return skip
 
 
 def build_sections(text: str) -> SectionIndex:
@@ -321,39 +421,7 @@ def build_sections(text: str) -> SectionIndex:
 
     # Table of contents after a "目录" line: up to where its first entry comes back,
     # else as long as the lines look like entries.
-    skip = [False] * n
-    for i, ln in enumerate(lines):
-        if not _TOC_LINE.match(ln.text.strip()) or skip[i]:
-            continue
-        skip[i] = True
-        first, j0 = None, i + 1
-        for j in range(i + 1, min(n, i + 80)):
-            if leaders[j]:
-                cleaned = _DOT_LEADERS.split(lines[j].text)[0]
-                first = _toc_key(_parse_numbered(text, norm, _Line(lines[j].nstart, cleaned, lines[j].start),
-                                                 stored_end(j)))
-            else:
-                first = _toc_key(numbered[j])
-            if first is not None or lines[j].text.strip():
-                j0 = j
-                break
-        end = None
-        if first is not None:
-            for k in range(j0 + 1, min(n, j0 + 400)):
-                if not leaders[k] and _toc_key(numbered[k]) == first:
-                    end = k
-                    break
-        if end is None:
-            k = i + 1
-            while k < n:
-                t = lines[k].text.strip()
-                entry = numbered[k] is not None and len(t) <= 40 and not any(c in "，；;" for c in t)
-                if t and not leaders[k] and not entry:
-                    break
-                k += 1
-            end = k
-        for k in range(i + 1, end):
-            skip[k] = True
+    skip = _toc_lines(_Toc(text, norm, lines, leaders, numbered))
 
     headings: list[_Heading] = []
     prev_ended = True
