@@ -6,6 +6,7 @@ import io
 import re
 import tomllib
 from importlib import resources
+from typing import overload
 
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -48,10 +49,24 @@ def check_keys(entry: dict, allowed: set[str], required: set[str], at: str) -> N
         raise DataFileError(f"{at}: missing keys {sorted(missing)}")
 
 
+@overload
+def string(entry: dict, key: str, at: str, default: str) -> str: ...
+@overload
+def string(entry: dict, key: str, at: str, default: None = None) -> str | None: ...
 def string(entry: dict, key: str, at: str, default: str | None = None) -> str | None:
+    """``entry[key]``, a string, else ``default`` when absent (a TOML table has no null: with a
+    string default the result is a string)."""
     value = entry.get(key, default)
     if value is not None and not isinstance(value, str):
         raise DataFileError(f"{at}: '{key}' must be a string")
+    return value
+
+
+def required_str(entry: dict, key: str, at: str) -> str:
+    """``entry[key]``, a string that must be there (as check_keys says when it is not)."""
+    value = string(entry, key, at)
+    if value is None:
+        raise DataFileError(f"{at}: missing keys {[key]}")
     return value
 
 
@@ -82,8 +97,8 @@ def compile_regex(pattern: str, at: str) -> re.Pattern:
         raise DataFileError(f"{at}: bad regex {pattern!r}: {exc}") from exc
 
 
-def csv_rows(text: str, file: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) of a CSV file whose header has at least ``columns``."""
+def csv_rows(text: str, file: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str | None]]]:
+    """(line number, row) of a CSV file whose header has at least ``columns`` (None where a short row ends)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in columns if c not in (reader.fieldnames or ())]
     if missing:

@@ -8,6 +8,7 @@ Resolving names to regions is extractors/facts/gazetteer.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,7 +46,7 @@ def _at(file: str, line: int, label: object) -> str:
     return f"{file} line {line} {str(label)!r}"
 
 
-def _region_row(row: dict[str, str | None], at: str) -> RegionRow:
+def _region_row(row: Mapping[str, str | None], at: str) -> RegionRow:
     region = RegionRow(*(row[c] or "" for c in ("code", "name", "short_name", "level", "province_code",
                                                   "prefecture_code")))
     if not _CODE.fullmatch(region.code):

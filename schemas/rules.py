@@ -6,11 +6,13 @@ What each kind checks is written at the top of rules.toml and done by extractors
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from gongkai.schemas.datafile import (SNAKE_CASE, DataFileError, check_keys, entries, entry_at, known, parse_toml,
-                                      read_text, snake_case, string, strings)
+                                      read_text, required_str, snake_case, string, strings)
 from gongkai.schemas.table_kinds import load_table_kinds
 from gongkai.schemas.vocabulary import load_vocabulary
 
@@ -76,13 +78,15 @@ def _keys(kind: str, entry: dict, at: str) -> set[str]:
         return {"name", "total", "parts"}
     if kind == "table":
         table_kind = string(entry, "kind", at)
+        if table_kind is None:     # no 'kind' is reported as the unknown kind None
+            raise DataFileError(f"{at}: unknown [[table]] kind [None]")
         known((table_kind,), frozenset(TABLE_KINDS), "[[table]] kind", at)
         return {"name", "kind", *TABLE_KINDS[table_kind]}
     return {"name"}
 
 
 def _sum_rule(entry: dict, at: str, concepts: frozenset[str]) -> SumRule:
-    total, parts = string(entry, "total", at), strings(entry, "parts", at)
+    total, parts = required_str(entry, "total", at), strings(entry, "parts", at)
     if not parts:
         raise DataFileError(f"{at}: 'parts' must be a non-empty list")
     if "+" in total or "*" in total or "?" in total:
@@ -95,21 +99,24 @@ def _sum_rule(entry: dict, at: str, concepts: frozenset[str]) -> SumRule:
 def _table_rule(entry: dict, at: str, measure_keys: frozenset[str]) -> TableRule:
     if "total" not in entry:
         return TableRule(entry["name"], entry["kind"])
-    total, parts = string(entry, "total", at), strings(entry, "parts", at)
+    total, parts = required_str(entry, "total", at), strings(entry, "parts", at)
     known((total, *(p.removesuffix("?") for p in parts)), measure_keys, "measure keys (not in table_kinds.toml)", at)
     return TableRule(entry["name"], entry["kind"], total, parts)
 
 
-def _rule(kind: str, entry: dict, at: str, concepts: frozenset[str],
-          measure_keys: frozenset[str]) -> Rule | SumRule | TableRule:
-    keys = _keys(kind, entry, at)
-    check_keys(entry, keys, keys, at)
-    snake_case(entry["name"], "name", at)
-    if kind == "sum":
-        return _sum_rule(entry, at, concepts)
-    if kind == "table":
-        return _table_rule(entry, at, measure_keys)
-    return Rule(entry["name"])
+_R = TypeVar("_R", Rule, SumRule, TableRule)
+
+
+def _rules_of(kind: str, data: dict, build: Callable[[dict, str], _R]) -> tuple[_R, ...]:
+    """The [[kind]] entries of ``data``, their keys and name checked, each made a rule by ``build(entry, at)``."""
+    found = []
+    for i, entry in enumerate(entries(data, kind, FILE)):
+        at = entry_at(FILE, kind, i, entry.get("name", "?"))
+        keys = _keys(kind, entry, at)
+        check_keys(entry, keys, keys, at)
+        snake_case(entry["name"], "name", at)
+        found.append(build(entry, at))
+    return tuple(found)
 
 
 def parse_rules(text: str, concepts: frozenset[str], measure_keys: frozenset[str]) -> Rules:
@@ -118,14 +125,16 @@ def parse_rules(text: str, concepts: frozenset[str], measure_keys: frozenset[str
     unknown = sorted(set(data) - set(KINDS))
     if unknown:
         raise DataFileError(f"{FILE}: unknown rule kinds {unknown} (known: {list(KINDS)})")
-    rules = {kind: tuple(_rule(kind, e, entry_at(FILE, kind, i, e.get("name", "?")), concepts, measure_keys)
-                         for i, e in enumerate(entries(data, kind, FILE)))
-             for kind in KINDS}
-    names = [r.name for found in rules.values() for r in found]
+    # in the order of KINDS: the first bad entry is the one reported
+    sums = _rules_of("sum", data, lambda e, at: _sum_rule(e, at, concepts))
+    named = {kind: _rules_of(kind, data, lambda e, at: Rule(e["name"])) for kind in NAME_ONLY}
+    tables = _rules_of("table", data, lambda e, at: _table_rule(e, at, measure_keys))
+    names = [r.name for r in sums] + [r.name for found in named.values() for r in found] + [r.name for r in tables]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise DataFileError(f"{FILE}: duplicate rule names {repeated}")
-    return Rules(**rules)
+    return Rules(sum=sums, list=named["list"], share=named["share"], rate=named["rate"], repeat=named["repeat"],
+                 table=tables, text_vs_table=named["text_vs_table"], between_tables=named["between_tables"])
 
 
 @cache

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from gongkai.schemas.datafile import (DataFileError, check_keys, compile_regex, entries, entry_at, known, parse_toml,
-                                      read_text, string, strings)
+                                      read_text, required_str, string, strings)
 from gongkai.schemas.table_kinds import load_table_kinds
 from gongkai.schemas.vocabulary import load_vocabulary
 
@@ -37,7 +37,7 @@ def _empty(entry: dict, at: str) -> Decimal | None:
 
 def _table_concept(entry: dict, at: str, concepts: frozenset[str], kinds: frozenset[str]) -> TableConcept:
     check_keys(entry, _KEYS, {"concept", "tables"}, at)
-    concept = string(entry, "concept", at)
+    concept = required_str(entry, "concept", at)
     known((concept,), concepts, "concept (not in concepts.toml)", at)
     tables = strings(entry, "tables", at)
     if not tables:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gongkai.schemas.datafile import (DataFileError, check_keys, compile_regex, entries, entry_at, known, parse_toml,
-                                      read_text, snake_case, string, strings)
+                                      read_text, required_str, snake_case, string, strings)
 
 FILE = "concepts.toml"
 DEFAULT_KINDS = ("amount", "change", "rate", "share")
@@ -85,7 +85,7 @@ def _concept_rule(entry: dict, at: str) -> ConceptRule:
         terms=_alternation(entry.get("terms", []), at),
         priority=int(entry.get("priority", 0)),
         kinds=kinds,
-        context=compile_regex(string(entry, "context", at), at) if entry.get("context") else None,
+        context=compile_regex(required_str(entry, "context", at), at) if entry.get("context") else None,
         under=strings(entry, "under", at),
         children=children,
         stated_none=bool(entry.get("stated_none", False)),
@@ -98,8 +98,8 @@ def _concept_rule(entry: dict, at: str) -> ConceptRule:
 
 def _adjustment(entry: dict, at: str) -> Adjustment:
     check_keys(entry, _ADJUSTMENT_KEYS, _ADJUSTMENT_KEYS, at)
-    return Adjustment(string(entry, "name", at), compile_regex(string(entry, "pattern", at), at),
-                      string(entry, "earlier_suffix", at))
+    return Adjustment(required_str(entry, "name", at), compile_regex(required_str(entry, "pattern", at), at),
+                      required_str(entry, "earlier_suffix", at))
 
 
 def _check_references(rules: list[ConceptRule], concepts: frozenset[str]) -> None:

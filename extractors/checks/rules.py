@@ -7,6 +7,8 @@ when the document does not state what the rule needs.
 """
 from __future__ import annotations
 
+from collections.abc import Set
+
 from gongkai.extractors.checks.common import PCT, ZERO, Interval, quantize, stated
 from gongkai.extractors.checks.tables import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
 from gongkai.extractors.model import Check, Fact
@@ -47,7 +49,7 @@ def _evidence(facts: list[Fact]) -> list[tuple[int, int]]:
 
 def check_sum(facts: list[Fact], rule: SumRule) -> Check:
     name = rule.name
-    totals = next((found for concept in rule.total.split("|") if (found := stated(facts, concept))), [])
+    totals = next((hit for concept in rule.total.split("|") if (hit := stated(facts, concept))), [])
     parts = [(spec, _part(facts, spec)) for spec in rule.parts]
     found = [(spec, p) for spec, p in parts if p is not None]
     required = [spec for spec in rule.parts if not spec.endswith("?")]
@@ -127,7 +129,7 @@ def check_shares(facts: list[Fact], rule: Rule) -> list[Check]:
     return checks
 
 
-def _changed_figure(facts: list[Fact], change: Fact, summary_concepts: set[str]) -> list[Fact]:
+def _changed_figure(facts: list[Fact], change: Fact, summary_concepts: Set[str]) -> list[Fact]:
     """The figure a change is about: the one it refers to, else the document's figure of its concept."""
     if change.about is not None:
         return [facts[change.about]]
@@ -136,7 +138,7 @@ def _changed_figure(facts: list[Fact], change: Fact, summary_concepts: set[str])
     return []
 
 
-def check_rates(facts: list[Fact], rule: Rule, summary_concepts: set[str] = frozenset()) -> list[Check]:
+def check_rates(facts: list[Fact], rule: Rule, summary_concepts: Set[str] = frozenset()) -> list[Check]:
     checks = []
     for rate in (f for f in facts if f.kind == "rate" and f.direction in ("increase", "decrease")):
         # only a rate that refers to a printed change (增加88.87万元，增长8.8%) claims change / previous
@@ -209,13 +211,14 @@ def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[
 def _table_checks(items: list[dict], rule: TableRule) -> list[Check]:
     if rule.kind == "rows_sum_to_parent":
         return rows_sum_to_parent(items, rule.name)
+    assert rule.total is not None      # a row_identity rule has one (rules.toml requires it)
     return row_identities(items, rule.name, rule.total, rule.parts)
 
 
 def run_table_checks(facts: list[Fact], items: list[dict], rules: Rules) -> list[Check]:
     checks: list[Check] = []
-    for r in rules.table:
-        checks.extend(_table_checks(items, r))
+    for table_rule in rules.table:
+        checks.extend(_table_checks(items, table_rule))
     per_table = cells_by_table(items, load_vocabulary())
     first = {concept: cells[0] for concept, cells in per_table.items()}
     for r in rules.text_vs_table:

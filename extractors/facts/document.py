@@ -40,9 +40,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from gongkai.extractors.facts.gazetteer import (Region, gazetteer, match_region_name, match_region_prefix,
                                   resolve_region, resolve_region_in_text)
+from gongkai.extractors.text.fallbacks import first_found
 from gongkai.extractors.text.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PAREN_CN, PART
 from gongkai.extractors.text.normalize import Normalized, normalize
 
@@ -183,9 +185,12 @@ class DocumentFacts:
     evidence: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
 
+_V = TypeVar("_V")
+
+
 @dataclass(frozen=True)
-class _Found:
-    value: object
+class _Found(Generic[_V]):
+    value: _V
     span: tuple[int, int]            # normalized offsets
     source: str = ""
 
@@ -337,7 +342,8 @@ def _find_title(lines: list[tuple[int, int, str]], text: str) -> _Title | None:
     head = _head(lines)
     found: _Title | None = None
     for i in range(len(head)):
-        joined, offs = "", []
+        joined = ""
+        offs: list[int] = []
         for j in range(i, min(i + HEAD_WINDOW, len(head))):
             joined += head[j][2]
             offs += range(head[j][0], head[j][1])
@@ -384,7 +390,9 @@ def _toc_titles(lines: list[tuple[int, int, str]], text: str) -> list[_Title]:
 
 def _split_items(s: str) -> list[str]:
     """Split at 、；， outside parentheses; keep 政务公开办公室（《…》编辑部） whole."""
-    items, depth, cur = [], 0, []
+    items: list[str] = []
+    depth = 0
+    cur: list[str] = []
     for ch in s:
         if ch in "（(《":
             depth += 1
@@ -522,7 +530,7 @@ def _headings(t: str) -> list[tuple[str, tuple[int, int]]]:
     return out
 
 
-def _parent(t: str, agency: str | None) -> _Found | None:
+def _parent(t: str, agency: str | None) -> _Found[str] | None:
     for pattern in PARENT:
         for m in pattern.finditer(t):
             name = _clean_name(m.group("parent"))
@@ -531,7 +539,7 @@ def _parent(t: str, agency: str | None) -> _Found | None:
     return None
 
 
-def _budget_units(t: str) -> _Found | None:
+def _budget_units(t: str) -> _Found[tuple[str, ...]] | None:
     candidates = [m.end() for p in (SCOPE_UNITS, COUNTED_UNITS) for m in p.finditer(t)]
     for m in DETAIL_UNITS.finditer(t):
         if DETAIL_UNITS_CONTEXT.search(t, max(0, m.start() - 160), m.start()):
@@ -544,7 +552,7 @@ def _budget_units(t: str) -> _Found | None:
     return None
 
 
-def _internal_units(t: str) -> tuple[_Found | None, _Found | None]:
+def _internal_units(t: str) -> tuple[_Found[tuple[str, ...]] | None, _Found[int] | None]:
     count = None
     for pattern in INTERNAL_COUNT:
         m = pattern.search(t)
@@ -570,8 +578,8 @@ def _internal_units(t: str) -> tuple[_Found | None, _Found | None]:
     return units, count
 
 
-def _year_and_kind_from_text(t: str) -> tuple[_Found | None, _Found | None]:
-    years = Counter()
+def _year_and_kind_from_text(t: str) -> tuple[_Found[int] | None, _Found[str] | None]:
+    years: Counter[int] = Counter()
     first: dict[int, tuple[int, int]] = {}
     for m in YEAR_KIND.finditer(t):
         y = int(m.group(1))
@@ -586,8 +594,9 @@ def _year_and_kind_from_text(t: str) -> tuple[_Found | None, _Found | None]:
     kind = None
     if n_final or n_budget:
         k = "final_accounts" if n_final > n_budget else "budget"
-        m = (FINAL_MARKERS if k == "final_accounts" else BUDGET_MARKERS).search(t)
-        kind = _Found(k, m.span(), "markers")
+        marker = (FINAL_MARKERS if k == "final_accounts" else BUDGET_MARKERS).search(t)
+        assert marker is not None      # the pattern counted at least one
+        kind = _Found(k, marker.span(), "markers")
     return year, kind
 
 
@@ -603,7 +612,7 @@ def _hints_from_name(source_name: str | None) -> tuple[int | None, str | None]:
 
 # --- the fact methods ------------------------------------------------------------------
 # Each fact is found by an ordered list of small functions (AGENCY_METHODS, …): each looks
-# in one place and returns the fact (a _Hit, or a Region) or None for "not found"; ``_first``
+# in one place and returns the fact (a _Hit, or a Region) or None for "not found"; ``first_found``
 # tries them in order.
 
 @dataclass(frozen=True)
@@ -636,7 +645,7 @@ class _Doc:
         return _toc_titles(self.lines, self.f)
 
     @cached_property
-    def year_and_kind_in_text(self) -> tuple[_Found | None, _Found | None]:
+    def year_and_kind_in_text(self) -> tuple[_Found[int] | None, _Found[str] | None]:
         return _year_and_kind_from_text(self.t)
 
     def on_flat(self, value: object, span: tuple[int, int]) -> _Hit:
@@ -644,15 +653,6 @@ class _Doc:
 
     def on_norm(self, value: object, span: tuple[int, int]) -> _Hit:
         return _Hit(value, self.norm.span(*span))
-
-
-def _first(methods: tuple, *args: object):
-    """The value of the first method that finds one, trying them in order; None if none does."""
-    for method in methods:
-        value = method(*args)
-        if value is not None:
-            return value
-    return None
 
 
 # agency
@@ -841,12 +841,12 @@ def _region_span(doc: _Doc, agency: str | None, region: Region) -> tuple[int, in
 def extract_document_facts(text: str, source_name: str | None = None) -> DocumentFacts:
     """Agency, parent, fiscal year, kind, region and units of one disclosure."""
     doc = _Doc(text or "", source_name)
-    agency = _first(AGENCY_METHODS, doc)
+    agency = first_found(AGENCY_METHODS, doc)
     name = agency.value if agency else None
-    parent = _first(PARENT_METHODS, doc, name)
-    year = _first(YEAR_METHODS, doc)
-    kind = _first(KIND_METHODS, doc)
-    region = _first(REGION_METHODS, doc, name, parent.value if parent else None)
+    parent = first_found(PARENT_METHODS, doc, name)
+    year = first_found(YEAR_METHODS, doc)
+    kind = first_found(KIND_METHODS, doc)
+    region = first_found(REGION_METHODS, doc, name, parent.value if parent else None)
     budget_units = _budget_units(doc.t)
     internal, count = _internal_units(doc.t)
 

@@ -134,7 +134,9 @@ class Gazetteer:
         """The longest region name starting at ``pos`` (children of ``parents`` only)."""
         if pos >= len(text):
             return None
-        best_end, best_full, best_short = -1, [], []
+        best_end = -1
+        best_full: list[str] = []
+        best_short: list[str] = []
         for length in self.lengths.get(text[pos], ()):
             if pos + length > len(text):
                 continue
@@ -162,8 +164,7 @@ class Gazetteer:
         codes = best_full or best_short
         if not codes:
             return None
-        codes = tuple(dict.fromkeys(codes))
-        return RegionMatch(pos, best_end, codes, text[pos:best_end])
+        return RegionMatch(pos, best_end, tuple(dict.fromkeys(codes)), text[pos:best_end])
 
     def chain_at(self, text: str, pos: int, unique_short: bool = False,
                  county_short: bool = False) -> RegionMatch | None:

@@ -37,6 +37,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from gongkai.extractors.text.normalize import Normalized, normalize
+from gongkai.extractors.text.fallbacks import first_found
 
 __all__ = ["Section", "SectionIndex", "build_sections"]
 
@@ -306,21 +307,12 @@ def _paragraph_label(s: str) -> _Heading | None:
 UNNUMBERED_METHODS = (_top_title, _standalone_title, _paragraph_label)
 
 
-def _first(methods: tuple, *args: object):
-    """The value of the first method that finds one, trying them in order; None if none does."""
-    for method in methods:
-        value = method(*args)
-        if value is not None:
-            return value
-    return None
-
-
 def _parse_unnumbered(line: _Line, prev_ended: bool) -> _Heading | None:
     """An unnumbered heading (UNNUMBERED_METHODS), only on a line after one that ended."""
     s = line.text.strip()
     if not s or not prev_ended:
         return None
-    return _first(UNNUMBERED_METHODS, s)
+    return first_found(UNNUMBERED_METHODS, s)
 
 
 def _toc_key(h: _Heading | None) -> tuple[str, str] | None:
@@ -395,7 +387,7 @@ def _toc_lines(toc: _Toc) -> list[bool]:
         if not _TOC_LINE.match(ln.text.strip()) or skip[i]:
             continue
         skip[i] = True
-        for k in range(i + 1, _first(TOC_END_METHODS, toc, i)):
+        for k in range(i + 1, first_found(TOC_END_METHODS, toc, i)):
             skip[k] = True
     return skip
 
@@ -472,8 +464,9 @@ def build_sections(text: str) -> SectionIndex:
         else:
             slot = next((k for k, styles in enumerate(stack) if h.style in styles), None)
             value = _marker_value(h.marker) if h.kind == "num" else None
-            if slot is not None and value is not None and numbers[slot] is not None \
-                    and value > numbers[slot] + _MAX_SKIP and _plain_short(lines[h.line].text):
+            last = numbers[slot] if slot is not None and value is not None else None
+            if last is not None and value is not None \
+                    and value > last + _MAX_SKIP and _plain_short(lines[h.line].text):
                 # "一、…总表" then "六、科学技术支出": the left column of a table, not a heading
                 continue
             if slot is None:
