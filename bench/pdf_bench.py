@@ -6,6 +6,7 @@ extraction of the same pages, measured in one run.
 Prints pages/s for both (best of three interleaved rounds), their ratio (ours / bare:
 lower is better, the target is ≤ 1.0), and the peak memory (tracemalloc) of each.
 """
+
 from __future__ import annotations
 
 import sys
@@ -57,7 +58,7 @@ def measure(fn, paths: list[Path]) -> tuple[int, float, float]:
 def compare(paths: list[Path], rounds: int = 3) -> tuple[tuple[int, float, float], tuple[int, float, float]]:
     """(pages, seconds, peak MiB) of bare pdfplumber and of ours: the best of ``rounds``
     interleaved rounds, so the machine's noise hits both."""
-    ours(paths[:1])   # warm up: imports, vocabulary, jieba dictionary, spaCy
+    ours(paths[:1])  # warm up: imports, vocabulary, jieba dictionary, spaCy
     measured = [(measure(bare_pdfplumber, paths), measure(ours, paths)) for _ in range(rounds)]
     return (min((r[0] for r in measured), key=lambda m: m[1]), min((r[1] for r in measured), key=lambda m: m[1]))
 

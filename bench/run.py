@@ -16,6 +16,7 @@ the same generator) it reports:
   documents (10,000 with --full): flat means the same;
 * accuracy against the generator's truth (`gongkai evaluate`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,7 @@ def in_process(paths: list[Path]) -> float:
     from gongkai.extractors.extract import extract_path
 
     for p in paths[:10]:
-        extract_path(p)                      # warm up: dictionaries, vocabularies
+        extract_path(p)  # warm up: dictionaries, vocabularies
     start = time.perf_counter()
     for p in paths:
         extract_path(p)
@@ -102,8 +103,13 @@ def accuracy(corpus: Path, out: Path) -> dict:
     from gongkai.pipeline.review.evaluate import evaluate
 
     report = evaluate(out, corpus)
-    return {"gold": report._sum("gold"), "recall": report.recall, "precision": report.precision,
-            "wrong": report.wrong, "concept": report.concept_agreement}
+    return {
+        "gold": report._sum("gold"),
+        "recall": report.recall,
+        "precision": report.precision,
+        "wrong": report.wrong,
+        "concept": report.concept_agreement,
+    }
 
 
 def main() -> None:
@@ -123,7 +129,7 @@ def main() -> None:
         sizes = [100, 1000] + ([10_000] if args.full else [])
         corpus = tmp / "text"
         texts = generate(corpus, max(args.docs, max(sizes)), seed=11, pdf_share=0.0)
-        flow_paths = texts[:args.docs]
+        flow_paths = texts[: args.docs]
 
         seconds = in_process(texts[:1000])
         figures["text docs/s (1 core)"] = round(1000 / seconds, 1)
@@ -135,7 +141,7 @@ def main() -> None:
         def warm() -> None:
             pass
 
-        warm()                                           # start Prefect's server before timing
+        warm()  # start Prefect's server before timing
         base = in_process_with_write(flow_paths, tmp / "inproc")
         # the worker process started by the flow can be measured once (it stays up afterwards);
         # the other two are the best of two rounds
@@ -148,15 +154,17 @@ def main() -> None:
         figures["flow / in-process (1 worker)"] = round(one / base, 2)
         figures["--workers 2 speed-up, extraction phase"] = round(one_x / two_x, 2)
         figures["--workers 2 speed-up, whole run (processes started by the flow)"] = round(one / two, 2)
-        figures["--workers 2 speed-up, whole run (processes started before, as gongkai run does)"] = \
-            round(one / three, 2)
+        figures["--workers 2 speed-up, whole run (processes started before, as gongkai run does)"] = round(
+            one / three, 2
+        )
 
         # PDFs: ours against bare pdfplumber on the same pages
         from bench.pdf_bench import compare
 
         pdfs = generate(tmp / "pdf", args.pdfs, seed=12, pdf_share=1.0) + sorted(
-            (ROOT / "tests" / "fixtures" / "pdf_gold").glob("*.pdf"))
-        (pages, bare_s, _), (_, ours_s, _) = compare(pdfs)      # best of 3 interleaved rounds
+            (ROOT / "tests" / "fixtures" / "pdf_gold").glob("*.pdf")
+        )
+        (pages, bare_s, _), (_, ours_s, _) = compare(pdfs)  # best of 3 interleaved rounds
         figures["PDF pages"] = pages
         figures["PDF pages/s (ours)"] = round(pages / ours_s, 1)
         figures["PDF pages/s (bare pdfplumber)"] = round(pages / bare_s, 1)

@@ -1,5 +1,6 @@
 """One document, end to end and in-process: load → normalize → segment → parse →
 attribute → check. Used by the Prefect task and by ``gongkai extract``."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,11 +13,11 @@ from gongkai.extractors.checks.common import stated
 from gongkai.extractors.checks.rules import run_checks
 from gongkai.extractors.facts.document import extract_document_facts
 from gongkai.extractors.facts.figures import attribute, find_mentions
+from gongkai.extractors.facts.projects import extract_projects
 from gongkai.extractors.load.dispatch import load_document
 from gongkai.extractors.load.text import LoadedDocument
 from gongkai.extractors.model import Extraction, Fact
 from gongkai.extractors.text.normalize import normalize
-from gongkai.extractors.facts.projects import extract_projects
 from gongkai.extractors.text.sections import build_sections
 from gongkai.schemas.reasons import DocumentError, Reason
 from gongkai.schemas.vocabulary import Vocabulary, load_vocabulary
@@ -31,7 +32,7 @@ def disclosure_id_for(agency: str | None, fiscal_year: int | None, doc_kind: str
     """One disclosure = one agency, year and kind: a prose PDF and its tables PDF share it."""
     if not (agency and fiscal_year and doc_kind):
         return None
-    return hashlib.sha256(f"{agency}|{fiscal_year}|{doc_kind}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(f"{agency}|{fiscal_year}|{doc_kind}".encode()).hexdigest()[:16]
 
 
 def fact_box(doc: LoadedDocument, start: int, end: int) -> tuple[float, float, float, float] | None:
@@ -65,11 +66,19 @@ def extract_loaded(doc: LoadedDocument) -> Extraction:
     sections = build_sections(text)
     info = extract_document_facts(text, Path(doc.source).name)
     mentions = find_mentions(norm, vocab)
-    facts = attribute(norm, mentions, vocab, sections, fiscal_year=info.fiscal_year,
-                      agency=info.agency, doc_kind=info.doc_kind, page_at=doc.page_at)
+    facts = attribute(
+        norm,
+        mentions,
+        vocab,
+        sections,
+        fiscal_year=info.fiscal_year,
+        agency=info.agency,
+        doc_kind=info.doc_kind,
+        page_at=doc.page_at,
+    )
     ocr_pages = set(doc.ocr_pages)
     for f in facts:
-        f.raw = text[f.char_start: f.char_end]
+        f.raw = text[f.char_start : f.char_end]
         f.bbox = fact_box(doc, f.char_start, f.char_end)
         if f.page in ocr_pages:
             f.confidence = doc.ocr_confidence
@@ -91,11 +100,25 @@ def extract_loaded(doc: LoadedDocument) -> Extraction:
         status, reason = "partial", Reason.NO_FIGURES.value
         message = f"{doc.source}: decoded ({doc.encoding}) but no figure found"
     return Extraction(
-        doc_id=doc_id_for(doc.sha256, doc.source), source=doc.source, sha256=doc.sha256,
-        media_type=doc.media_type, status=status, error_reason=reason, error_message=message,
-        text=text, document=document, facts=facts, projects=projects, summary=summary,
-        checks=checks, encoding=doc.encoding, pages=len(doc.page_starts), line_items=items,
-        summary_sources=sources, ocr_pages=tuple(doc.ocr_pages), ocr_confidence=doc.ocr_confidence,
+        doc_id=doc_id_for(doc.sha256, doc.source),
+        source=doc.source,
+        sha256=doc.sha256,
+        media_type=doc.media_type,
+        status=status,
+        error_reason=reason,
+        error_message=message,
+        text=text,
+        document=document,
+        facts=facts,
+        projects=projects,
+        summary=summary,
+        checks=checks,
+        encoding=doc.encoding,
+        pages=len(doc.page_starts),
+        line_items=items,
+        summary_sources=sources,
+        ocr_pages=tuple(doc.ocr_pages),
+        ocr_confidence=doc.ocr_confidence,
         disclosure_id=disclosure_id_for(info.agency, info.fiscal_year, info.doc_kind),
         attachments=tuple(doc.attachments),
     )
@@ -113,11 +136,18 @@ def table_line_items(doc: LoadedDocument) -> tuple[list[dict], set[str]]:
     return line_items(tables), {t.kind for t in tables if t.empty and t.kind}
 
 
-def failed(source: str, reason: Reason, message: str, sha256: str | None = None,
-           media_type: str | None = None) -> Extraction:
-    return Extraction(doc_id=doc_id_for(sha256, source), source=source, sha256=sha256,
-                      media_type=media_type, status="failed", error_reason=reason.value,
-                      error_message=message)
+def failed(
+    source: str, reason: Reason, message: str, sha256: str | None = None, media_type: str | None = None
+) -> Extraction:
+    return Extraction(
+        doc_id=doc_id_for(sha256, source),
+        source=source,
+        sha256=sha256,
+        media_type=media_type,
+        status="failed",
+        error_reason=reason.value,
+        error_message=message,
+    )
 
 
 def extract_path(path: str | Path, content_selector: str | None = None, source: str | None = None) -> Extraction:
@@ -132,5 +162,10 @@ def extract_path(path: str | Path, content_selector: str | None = None, source: 
         return extract_loaded(doc)
     except Exception as exc:  # a bug must not stop the other documents
         tail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
-        return failed(source, Reason.EXTRACTION_ERROR, f"{source}: {type(exc).__name__}: {exc} ({tail})",
-                      sha256=doc.sha256, media_type=doc.media_type)
+        return failed(
+            source,
+            Reason.EXTRACTION_ERROR,
+            f"{source}: {type(exc).__name__}: {exc} ({tail})",
+            sha256=doc.sha256,
+            media_type=doc.media_type,
+        )

@@ -4,6 +4,7 @@ Exit codes: 0 everything ok · 1 some documents failed (or evaluate under its
 threshold) · 2 usage error · 3 the output tables failed validation (nothing
 was replaced).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -11,7 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -19,8 +20,11 @@ from rich.table import Table
 
 from gongkai.pipeline.run.settings import RunSettings, SettingsError, discover, quiet_prefect
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Chinese budget and final-account disclosures → validated parquet tables.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Chinese budget and final-account disclosures → validated parquet tables.",
+)
 console = Console(stderr=False)
 err = Console(stderr=True)
 
@@ -37,26 +41,33 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                         help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Chinese budget and final-account disclosures → validated parquet tables."""
 
 
 @app.command()
 def run(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: raw/).")] = None,
-    out: Annotated[str, typer.Option("--out", "-o", help="Output directory, or an fsspec URL (s3://bucket/prefix).")]
-    = "output",
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: raw/).")] = None,
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Output directory, or an fsspec URL (s3://bucket/prefix).")
+    ] = "output",
     no_texts: Annotated[bool, typer.Option("--no-texts", help="Do not keep the stored texts in OUT/texts/.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Processes extracting in parallel.", min=1)] = 1,
-    batch_size: Annotated[Optional[int], typer.Option(help="Documents per task (default: 1 for small runs, "
-                                                      "batches for large ones).", min=1)] = None,
-    dask: Annotated[Optional[str], typer.Option(help="Run the tasks on Dask: 'local' or a scheduler address.")]
-    = None,
-    work: Annotated[Optional[str], typer.Option(help="A work area every worker can reach (fsspec URL, e.g. "
-                                                "s3://bucket/tmp) for the run's parts; default: the run's "
-                                                "staging directory.")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(help="Documents per task (default: 1 for small runs, batches for large ones).", min=1)
+    ] = None,
+    dask: Annotated[str | None, typer.Option(help="Run the tasks on Dask: 'local' or a scheduler address.")] = None,
+    work: Annotated[
+        str | None,
+        typer.Option(
+            help="A work area every worker can reach (fsspec URL, e.g. "
+            "s3://bucket/tmp) for the run's parts; default: the run's "
+            "staging directory."
+        ),
+    ] = None,
 ) -> None:
     """Extract every document with a Prefect flow (in parts: pipeline/run/parts.py) into OUT."""
     quiet_prefect()
@@ -69,17 +80,25 @@ def run(
         settings = RunSettings(tuple(inputs), local_out, keep_texts=not no_texts)
     except SettingsError as exc:
         err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from gongkai.pipeline.flows import extract_flow, on_dask, on_document_done
     from gongkai.pipeline.run.workers import start
 
     started = time.perf_counter()
-    start(workers)          # the worker processes warm up while Prefect starts
-    with Progress(TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True,
-                  redirect_stdout=False, redirect_stderr=False) as progress:
+    start(workers)  # the worker processes warm up while Prefect starts
+    with Progress(
+        TextColumn("[bold]extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as progress:
         bar = progress.add_task("starting Prefect…", total=len(settings.inputs))
         on_document_done(lambda ex: progress.update(bar, advance=1, description=Path(ex.source).name))
         try:
@@ -99,8 +118,11 @@ def _report_run(report, out_dir: str | Path, seconds: float, failed: int | None 
     summary = report.summary
     c = summary["counts"]
     table = Table(title=f"gongkai run → {out_dir}  ({seconds:.1f} s)", show_header=False, box=None)
-    table.add_row("documents", f"{c['documents']}: [green]{c['ok']} ok[/green], "
-                  f"[yellow]{c['partial']} partial[/yellow], [red]{c['failed']} failed[/red]")
+    table.add_row(
+        "documents",
+        f"{c['documents']}: [green]{c['ok']} ok[/green], "
+        f"[yellow]{c['partial']} partial[/yellow], [red]{c['failed']} failed[/red]",
+    )
     table.add_row("facts", str(c["facts"]))
     table.add_row("projects", str(c["projects"]))
     table.add_row("checks", f"{c['checks']} run, [red]{c['checks_failed']} failed[/red]")
@@ -127,7 +149,7 @@ def _report_run(report, out_dir: str | Path, seconds: float, failed: int | None 
 @app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="One document.")],
-    concept: Annotated[Optional[str], typer.Option(help="Show only facts of this concept.")] = None,
+    concept: Annotated[str | None, typer.Option(help="Show only facts of this concept.")] = None,
 ) -> None:
     """Extract one file in-process (no Prefect) and print its facts as a table."""
     from gongkai.extractors.extract import extract_path
@@ -135,23 +157,34 @@ def extract(
     ex = extract_path(file)
     if ex.status == "failed":
         err.print(f"[red]{ex.error_reason}[/red]: {ex.error_message}")
-        raise typer.Exit(EXIT_FAILED_DOCS)
+        raise typer.Exit(EXIT_FAILED_DOCS) from None
     d = ex.document
-    console.print(f"[bold]{d.get('agency') or Path(ex.source).name}[/bold] · {d.get('fiscal_year')} · "
-                  f"{d.get('doc_kind')} · {d.get('province') or ''}{d.get('city') or ''}{d.get('county') or ''} "
-                  f"{d.get('region_code') or ''} · {ex.encoding} · status {ex.status}")
+    console.print(
+        f"[bold]{d.get('agency') or Path(ex.source).name}[/bold] · {d.get('fiscal_year')} · "
+        f"{d.get('doc_kind')} · {d.get('province') or ''}{d.get('city') or ''}{d.get('county') or ''} "
+        f"{d.get('region_code') or ''} · {ex.encoding} · status {ex.status}"
+    )
     t = Table("#", "at", "raw", "kind", "value", "concept", "label", "section")
     for f in ex.facts:
         if concept and f.concept != concept:
             continue
         value = f"{f.value:,}" + ("" if f.unit == "yuan" else " " + f.unit)
         flag = " (无)" if f.stated_none else (f" ({f.direction})" if f.direction else "")
-        t.add_row(str(f.fact_id), str(f.char_start), f.raw, f.kind + flag, value, f.concept, f.label,
-                  f.section.split(" > ")[-1][:20])
+        t.add_row(
+            str(f.fact_id),
+            str(f.char_start),
+            f.raw,
+            f.kind + flag,
+            value,
+            f.concept,
+            f.label,
+            f.section.split(" > ")[-1][:20],
+        )
     console.print(t)
     failed = [c for c in ex.checks if c.status == "fail"]
-    console.print(f"{len(ex.facts)} facts, {len(ex.projects)} projects, {len(ex.checks)} checks "
-                  f"([red]{len(failed)} failed[/red])")
+    console.print(
+        f"{len(ex.facts)} facts, {len(ex.projects)} projects, {len(ex.checks)} checks ([red]{len(failed)} failed[/red])"
+    )
     for c in failed:
         console.print(f"  [red]✗[/red] {c.rule}: {c.message}")
     raise typer.Exit(EXIT_OK)
@@ -169,23 +202,52 @@ def evaluate(
 
     if not (out / "facts.parquet").exists():
         err.print(f"[red]error:[/red] {out}: no facts.parquet (run `gongkai run --out {out}` first)")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     report = run_eval(out, gold)
-    t = Table("document", "gold", "correct", "wrong", "missed", "on traps", "recall", "precision", "concept",
-              "summary", title="evaluation")
+    t = Table(
+        "document",
+        "gold",
+        "correct",
+        "wrong",
+        "missed",
+        "on traps",
+        "recall",
+        "precision",
+        "concept",
+        "summary",
+        title="evaluation",
+    )
     for d in report.docs:
-        t.add_row(d.source, str(d.gold), str(d.correct), str(len(d.wrong)), str(len(d.missed)), str(len(d.on_traps)),
-                  f"{d.recall:.1%}", f"{d.precision:.1%}", f"{d.concept_ok / d.correct if d.correct else 1:.1%}",
-                  f"{d.summary_ok}/{d.summary_total}")
-    t.add_row("[bold]overall", str(report._sum("gold")), str(report._sum("correct")), str(report.wrong),
-              str(report._sum("missed")), str(report._sum("on_traps")), f"[bold]{report.recall:.1%}",
-              f"[bold]{report.precision:.1%}", f"{report.concept_agreement:.1%}",
-              f"{report._sum('summary_ok')}/{report._sum('summary_total')}")
+        t.add_row(
+            d.source,
+            str(d.gold),
+            str(d.correct),
+            str(len(d.wrong)),
+            str(len(d.missed)),
+            str(len(d.on_traps)),
+            f"{d.recall:.1%}",
+            f"{d.precision:.1%}",
+            f"{d.concept_ok / d.correct if d.correct else 1:.1%}",
+            f"{d.summary_ok}/{d.summary_total}",
+        )
+    t.add_row(
+        "[bold]overall",
+        str(report._sum("gold")),
+        str(report._sum("correct")),
+        str(report.wrong),
+        str(report._sum("missed")),
+        str(report._sum("on_traps")),
+        f"[bold]{report.recall:.1%}",
+        f"[bold]{report.precision:.1%}",
+        f"{report.concept_agreement:.1%}",
+        f"{report._sum('summary_ok')}/{report._sum('summary_total')}",
+    )
     console.print(t)
     pc = Table("gold concept", "correct", "gold", "recall", "same concept", title="per concept")
     for concept, (ok, total, same) in report.per_concept().items():
         pc.add_row(concept, str(ok), str(total), f"{ok / total:.0%}", f"{same}/{ok}")
     console.print(pc)
+
     def where(g: dict) -> str:
         return f"@{g['at']}" if "at" in g else f"p.{g.get('page')}"
 
@@ -193,8 +255,10 @@ def evaluate(
         for g in d.missed:
             console.print(f"  missed  {d.source} {where(g)} {g['surface']} ({g['kind']} {g.get('concept', '')})")
         for g in d.wrong:
-            console.print(f"  [red]wrong[/red]   {d.source} {where(g)} {g['surface']}: expected {g['kind']} {g['value']}, "
-                          f"got {g['got_kind']} {g['got_value']}")
+            console.print(
+                f"  [red]wrong[/red]   {d.source} {where(g)} {g['surface']}: expected {g['kind']} {g['value']}, "
+                f"got {g['got_kind']} {g['got_value']}"
+            )
         for g in d.on_traps:
             console.print(f"  [red]trap[/red]    {d.source} {where(g)} {g['surface']}: extracted {g['fact']}")
         for s in d.summary_wrong:
@@ -205,11 +269,11 @@ def evaluate(
 
 @app.command()
 def diff(
-    old: Annotated[Optional[str], typer.Argument(help="Old run: a run id (or prefix) or a run directory.")] = None,
-    new: Annotated[Optional[str], typer.Argument(help="New run (default: the newest).")] = None,
+    old: Annotated[str | None, typer.Argument(help="Old run: a run id (or prefix) or a run directory.")] = None,
+    new: Annotated[str | None, typer.Argument(help="New run (default: the newest).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The output directory holding runs/.")] = Path("output"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, markdown, json or html.")] = "text",
-    output: Annotated[Optional[Path], typer.Option("--output", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this file instead of stdout.")] = None,
     fail_on_change: Annotated[bool, typer.Option("--fail-on-change", help="Exit 1 when anything differs.")] = False,
 ) -> None:
     """Figures, checks and document facts added, removed or changed between two runs."""
@@ -218,7 +282,7 @@ def diff(
 
     if fmt not in ("text", *diffs.FORMATS):
         err.print(f"[red]error:[/red] --format {fmt!r}: choose text, markdown, json or html")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     try:
         if not new and not complete_runs(out):
             raise RunError(f"{out}: need two complete runs in {out / 'runs'}, found 0")
@@ -228,16 +292,25 @@ def diff(
             raise RunError(f"{out}: need two complete runs in {out / 'runs'}, found {len(complete_runs(out))}")
     except RunError as exc:
         err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     result = diffs.diff_runs(old_dir, new_dir)
     if fmt == "text":
         target = Console(file=open(output, "w", encoding="utf-8"), width=200) if output else console
-        t = Table("what", "change", "disclosure", "key", "old", "new", "file",
-                  title=f"gongkai diff {result.old_run} → {result.new_run}")
+        t = Table(
+            "what",
+            "change",
+            "disclosure",
+            "key",
+            "old",
+            "new",
+            "file",
+            title=f"gongkai diff {result.old_run} → {result.new_run}",
+        )
         colour = {"added": "green", "removed": "red", "changed": "yellow"}
         for c in result.changes:
-            t.add_row(c.what, f"[{colour[c.change]}]{c.change}[/]", c.disclosure, c.key, c.old or "", c.new or "",
-                      c.source)
+            t.add_row(
+                c.what, f"[{colour[c.change]}]{c.change}[/]", c.disclosure, c.key, c.old or "", c.new or "", c.source
+            )
         target.print(t if not result.empty else f"no changes between {result.old_run} and {result.new_run}")
         target.print(diffs._summary_line(result))
         if output:
@@ -253,12 +326,12 @@ def diff(
 
 @app.command()
 def review(
-    run_ref: Annotated[Optional[str], typer.Argument(metavar="RUN", help="A run id (or prefix) or run directory; "
-                                                     "default: the newest.")] = None,
+    run_ref: Annotated[
+        str | None, typer.Argument(metavar="RUN", help="A run id (or prefix) or run directory; default: the newest.")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The output directory holding runs/.")] = Path("output"),
-    site: Annotated[Optional[Path], typer.Option("--site", help="Where to write the pages (default: OUT/review).")]
-    = None,
-    against: Annotated[Optional[str], typer.Option(help="Run to diff against (default: the previous one).")] = None,
+    site: Annotated[Path | None, typer.Option("--site", help="Where to write the pages (default: OUT/review).")] = None,
+    against: Annotated[str | None, typer.Option(help="Run to diff against (default: the previous one).")] = None,
 ) -> None:
     """Write the review site of a run: every figure highlighted in its source, failed checks, diff."""
     from gongkai.pipeline.review.site import write_site
@@ -269,7 +342,7 @@ def review(
         against_dir = resolve_run(against, out) if against else None
     except RunError as exc:
         err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     index = write_site(run_dir, site or out / "review", against_dir)
     console.print(f"review site of run {run_dir.name}: {index.resolve().as_uri()}")
     raise typer.Exit(EXIT_OK)
@@ -278,21 +351,22 @@ def review(
 @app.command()
 def snapshot(
     update: Annotated[bool, typer.Option("--update", help="Rewrite the snapshots that drifted.")] = False,
-    docs: Annotated[Path, typer.Option("--list", help="The list of documents (snapshots are written beside it).")]
-    = Path("tests/snapshots/documents.txt"),
+    docs: Annotated[
+        Path, typer.Option("--list", help="The list of documents (snapshots are written beside it).")
+    ] = Path("tests/snapshots/documents.txt"),
 ) -> None:
     """Compare each listed document's extraction with its golden snapshot (exit 1 on drift)."""
     from gongkai.pipeline.review.snapshot import check
 
     if not docs.exists():
         err.print(f"[red]error:[/red] {docs}: no such list of documents")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     drifts = check(docs, update=update)
     for d in drifts:
         state = "written" if update else ("missing" if d.missing else "drifted")
         console.print(f"[yellow]{state}[/yellow] {d.snapshot}")
         if d.diff and not update:
-            console.file.write(d.diff)      # as is: tabs and all
+            console.file.write(d.diff)  # as is: tabs and all
     if not drifts:
         console.print("snapshots match")
     raise typer.Exit(EXIT_FAILED_DOCS if drifts and not update else EXIT_OK)
@@ -310,7 +384,7 @@ def _sites_or_exit(sources: Path, names: list[str] | None):
         return select_sites(load_sources(sources), names)
     except (SourcesError, OSError) as exc:
         err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 @app.command()
@@ -318,7 +392,7 @@ def harvest(
     sources: Annotated[Path, _SOURCES],
     raw: Annotated[Path, _RAW] = Path("raw"),
     out: Annotated[Path, _HARVEST_OUT] = Path("output/harvest"),
-    site: Annotated[Optional[list[str]], typer.Option("--site", help="Only this site (repeatable).")] = None,
+    site: Annotated[list[str] | None, typer.Option("--site", help="Only this site (repeatable).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 20.0,
     retries: Annotated[int, typer.Option(help="Retries on timeouts, connection errors and 5xx.")] = 3,
     backoff: Annotated[float, typer.Option(help="First retry delay in seconds (doubled each retry).")] = 1.0,
@@ -331,8 +405,17 @@ def harvest(
     from gongkai.pipeline.flows import harvest_flow
 
     started = time.perf_counter()
-    result = harvest_flow(str(sources), str(raw), str(out), [s.name for s in chosen], timeout=timeout,
-                          retries=retries, backoff=backoff, max_bytes=int(max_mb * 2**20), extract=not no_extract)
+    result = harvest_flow(
+        str(sources),
+        str(raw),
+        str(out),
+        [s.name for s in chosen],
+        timeout=timeout,
+        retries=retries,
+        backoff=backoff,
+        max_bytes=int(max_mb * 2**20),
+        extract=not no_extract,
+    )
     raise typer.Exit(_report_harvest(result, out, time.perf_counter() - started))
 
 
@@ -340,8 +423,9 @@ def _report_harvest(result, out: Path, seconds: float) -> int:
     t = Table("site", "run", "new", "changed", "unchanged", "failed", title=f"gongkai harvest ({seconds:.1f} s)")
     for r in result.sites:
         run = (r.run_id or "") + (" (resumed)" if r.resumed else "")
-        t.add_row(r.site, run, str(r.new), str(r.changed), str(r.unchanged),
-                  f"[red]{r.failed}[/red]" if r.failed else "0")
+        t.add_row(
+            r.site, run, str(r.new), str(r.changed), str(r.unchanged), f"[red]{r.failed}[/red]" if r.failed else "0"
+        )
     console.print(t)
     failures = [(r.site, f) for r in result.sites for f in r.failures]
     if failures:
@@ -375,12 +459,23 @@ def serve(
 
     from gongkai.pipeline.flows import harvest_flow
 
-    deployments = [harvest_flow.to_deployment(
-        name=f"harvest-{s.name}", cron=s.schedule, tags=["gongkai", "harvest"],
-        parameters={"sources": str(sources.resolve()), "raw_dir": str(raw.resolve()), "out_dir": str(out.resolve()),
-                    "sites": [s.name]}) for s in chosen]
-    console.print(f"serving {len(deployments)} harvest deployment(s): "
-                  + ", ".join(f"{s.name} [{s.schedule}]" for s in chosen))
+    deployments = [
+        harvest_flow.to_deployment(
+            name=f"harvest-{s.name}",
+            cron=s.schedule,
+            tags=["gongkai", "harvest"],
+            parameters={
+                "sources": str(sources.resolve()),
+                "raw_dir": str(raw.resolve()),
+                "out_dir": str(out.resolve()),
+                "sites": [s.name],
+            },
+        )
+        for s in chosen
+    ]
+    console.print(
+        f"serving {len(deployments)} harvest deployment(s): " + ", ".join(f"{s.name} [{s.schedule}]" for s in chosen)
+    )
     # to_deployment is typed for sync and async callers (RunnerDeployment | Coroutine); called here
     # from sync code it returns the RunnerDeployment
     prefect_serve(*deployments, print_starting_message=False)  # type: ignore[arg-type]
@@ -389,10 +484,10 @@ def serve(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv``; return the exit code instead of exiting."""
     global console, err
-    console, err = Console(), Console(stderr=True)   # pick up the terminal (or COLUMNS) of this call
+    console, err = Console(), Console(stderr=True)  # pick up the terminal (or COLUMNS) of this call
     try:
         app(args=list(sys.argv[1:] if argv is None else argv), prog_name="gongkai")
-    except SystemExit as exc:   # typer exits with the command's code (2 for usage errors)
+    except SystemExit as exc:  # typer exits with the command's code (2 for usage errors)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
     return EXIT_OK
 

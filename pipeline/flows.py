@@ -1,4 +1,5 @@
 """Prefect flows: they only orchestrate (tasks do the work)."""
+
 from __future__ import annotations
 
 import time
@@ -9,16 +10,26 @@ from prefect import flow
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
-from gongkai.pipeline.run import progress
-from gongkai.pipeline.harvest.fetch import FetchSettings
 from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
+from gongkai.pipeline.harvest.fetch import FetchSettings
 from gongkai.pipeline.harvest.sources import load_sources, select_sites
+from gongkai.pipeline.run import progress
 from gongkai.pipeline.run.parts import Carry, DocRef, Input
-from gongkai.pipeline.tasks import (commit_run, current_documents, extract_part, harvest_site, mark_extracted, open_run,
-                                    plan_extraction, plan_parts, sweep_store, write_part)
+from gongkai.pipeline.tasks import (
+    commit_run,
+    current_documents,
+    extract_part,
+    harvest_site,
+    mark_extracted,
+    open_run,
+    plan_extraction,
+    plan_parts,
+    sweep_store,
+    write_part,
+)
 from gongkai.schemas.validation import ValidationReport
 
-on_document_done = progress.on_document_done     # the CLI's progress bar (pipeline/run/progress.py)
+on_document_done = progress.on_document_done  # the CLI's progress bar (pipeline/run/progress.py)
 
 T = TypeVar("T")
 
@@ -60,9 +71,16 @@ class RunOutput:
 
 
 @flow(name="gongkai-extract", validate_parameters=False)
-def extract_flow(paths: list[Path | Input], out_dir: Path, keep_texts: bool = True, batch_size: int | None = None,
-                 workers: int = 1, work: str | None = None, keep: frozenset[str] | None = None,
-                 settings: dict | None = None) -> RunOutput:
+def extract_flow(
+    paths: list[Path | Input],
+    out_dir: Path,
+    keep_texts: bool = True,
+    batch_size: int | None = None,
+    workers: int = 1,
+    work: str | None = None,
+    keep: frozenset[str] | None = None,
+    settings: dict | None = None,
+) -> RunOutput:
     """Extract in parts (one document per part in small runs, batches in large ones),
     plan the cross-file checks, write each part, then commit the run in one step
     (pipeline/run/parts.py). ``workers`` > 1: parts run on that many processes. Only small
@@ -73,28 +91,40 @@ def extract_flow(paths: list[Path | Input], out_dir: Path, keep_texts: bool = Tr
     contents (sha256) stay in the output. ``settings``: more for the run's manifest."""
     started = time.time()
     size = batch_size or batch_size_for(len(paths), workers)
-    batches = [paths[i:i + size] for i in range(0, len(paths), size)]
+    batches = [paths[i : i + size] for i in range(0, len(paths), size)]
     run = open_run(out_dir, keep_texts, started, work)
     refs: list[DocRef] = []
     try:
-        for future in as_completed([extract_part.submit(b, i, run.work_dir, workers)
-                                    for i, b in enumerate(batches)]):
+        for future in as_completed([extract_part.submit(b, i, run.work_dir, workers) for i, b in enumerate(batches)]):
             for ref in future.result():
                 refs.append(ref)
                 progress.notify(ref)
         extracted = time.time()
         # quote(): Prefect would otherwise walk every reference looking for futures
         plan = plan_parts(_quoted(refs))
-        written = [f.result() for f in [write_part.submit(i, plan, run.work_dir, keep_texts, workers)
-                                        for i in range(len(batches))]]
+        written = [
+            f.result()
+            for f in [write_part.submit(i, plan, run.work_dir, keep_texts, workers) for i in range(len(batches))]
+        ]
     except BaseException:
-        run.abort()            # a task that crashed: drop the staging directory, the previous output stays
+        run.abort()  # a task that crashed: drop the staging directory, the previous output stays
         raise
-    recorded = {"command": "run", "inputs": [_name(p) for p in paths], "batch_size": size, "workers": workers,
-                **(settings or {})}
+    recorded = {
+        "command": "run",
+        "inputs": [_name(p) for p in paths],
+        "batch_size": size,
+        "workers": workers,
+        **(settings or {}),
+    }
     carry = Carry({r.doc_id for r in refs}, keep) if keep is not None else None
-    report = commit_run(_quoted(run), _quoted(written), recorded, {"extract_seconds": round(extracted - started, 3)},
-                        workers, _quoted(carry))
+    report = commit_run(
+        _quoted(run),
+        _quoted(written),
+        recorded,
+        {"extract_seconds": round(extracted - started, 3)},
+        workers,
+        _quoted(carry),
+    )
     return RunOutput(refs, report)
 
 
@@ -109,8 +139,7 @@ def on_dask(address: str):
     from prefect_dask import DaskTaskRunner
 
     if address == "local":
-        runner = DaskTaskRunner(cluster_kwargs={"processes": True, "threads_per_worker": 1,
-                                                "dashboard_address": None})
+        runner = DaskTaskRunner(cluster_kwargs={"processes": True, "threads_per_worker": 1, "dashboard_address": None})
     else:
         runner = DaskTaskRunner(address=address)
     # Prefect types task_runner as TaskRunner[PrefectFuture[Any]], which DaskTaskRunner (a
@@ -123,22 +152,32 @@ class HarvestResult:
     report (None when nothing needed extracting). A plain class: Prefect does not walk it
     (see RunOutput)."""
 
-    def __init__(self, sites: list[SiteReport], documents: list[DocRef] | None = None,
-                 report: ValidationReport | None = None):
+    def __init__(
+        self, sites: list[SiteReport], documents: list[DocRef] | None = None, report: ValidationReport | None = None
+    ):
         self.sites, self.documents, self.report = sites, documents or [], report
 
 
 @flow(name="gongkai-harvest", validate_parameters=False)
-def harvest_flow(sources: str, raw_dir: str = "raw", out_dir: str = "output/harvest", sites: list[str] | None = None,
-                 timeout: float = 20.0, retries: int = 3, backoff: float = 1.0, max_bytes: int = 50 * 2**20,
-                 extract: bool = True) -> HarvestResult:
+def harvest_flow(
+    sources: str,
+    raw_dir: str = "raw",
+    out_dir: str = "output/harvest",
+    sites: list[str] | None = None,
+    timeout: float = 20.0,
+    retries: int = 3,
+    backoff: float = 1.0,
+    max_bytes: int = 50 * 2**20,
+    extract: bool = True,
+) -> HarvestResult:
     """discover → fetch → store (one task per site, concurrently) → extract what is new or
     changed with the extract flow as a subflow (in parts, as ``gongkai run`` does; the
     earlier rows of documents still current are kept) → record what was extracted.
     Parameters are plain values so a deployment can carry them."""
     chosen = select_sites(load_sources(sources), sites)
-    settings = HarvestSettings(Path(raw_dir), FetchSettings(timeout=timeout, retries=retries, backoff=backoff,
-                                                           max_bytes=max_bytes))
+    settings = HarvestSettings(
+        Path(raw_dir), FetchSettings(timeout=timeout, retries=retries, backoff=backoff, max_bytes=max_bytes)
+    )
     sweep_store(settings)
     reports = [f.result() for f in [harvest_site.submit(site, settings) for site in chosen]]
     result = HarvestResult(reports)
@@ -148,8 +187,12 @@ def harvest_flow(sources: str, raw_dir: str = "raw", out_dir: str = "output/harv
     if not docs:
         return result
     keep = current_documents(settings)
-    refs, report = extract_flow([d.as_input() for d in docs], Path(out_dir), keep=keep,
-                                settings={"command": "harvest", "raw_dir": str(settings.raw_dir)})
+    refs, report = extract_flow(
+        [d.as_input() for d in docs],
+        Path(out_dir),
+        keep=keep,
+        settings={"command": "harvest", "raw_dir": str(settings.raw_dir)},
+    )
     result.documents, result.report = refs, report
     if report.ok:
         mark_extracted(settings, _quoted(docs), _quoted(refs), Path(out_dir))

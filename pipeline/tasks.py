@@ -1,4 +1,5 @@
 """Prefect tasks: thin, typed, one verb each. Retries only on I/O."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,13 +7,13 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from gongkai.pipeline.harvest import extract as harvest_extract
 from gongkai.pipeline.harvest import crawl
-from gongkai.pipeline.run import parts
+from gongkai.pipeline.harvest import extract as harvest_extract
 from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
 from gongkai.pipeline.harvest.extract import StoredDocument
 from gongkai.pipeline.harvest.sources import Site
 from gongkai.pipeline.harvest.store import RawStore
+from gongkai.pipeline.run import parts
 from gongkai.pipeline.run.parts import Carry, DocRef, Input, Plan
 from gongkai.pipeline.run.workers import here, on_workers, pool_of
 from gongkai.pipeline.run.writer import OutputWriter, TableWriter
@@ -20,15 +21,20 @@ from gongkai.schemas.validation import ValidationReport
 
 
 @task(name="open-run", cache_policy=NO_CACHE, persist_result=False)
-def open_run(out_dir: Path, keep_texts: bool = True, started: float | None = None,
-             work: str | None = None) -> OutputWriter:
+def open_run(
+    out_dir: Path, keep_texts: bool = True, started: float | None = None, work: str | None = None
+) -> OutputWriter:
     """Start a run: its staging directory, and where its parts are written until commit
     (inside the staging directory, or under a shared work area ``work``)."""
     return OutputWriter(out_dir, keep_texts=keep_texts, started=started, work=work)
 
 
-@task(name="extract-part", cache_policy=NO_CACHE, persist_result=False,
-      task_run_name="extract part {part} from {paths[0].name}")
+@task(
+    name="extract-part",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    task_run_name="extract part {part} from {paths[0].name}",
+)
 def extract_part(paths: list[Path | Input], part: int, work_dir: str | Path, workers: int = 1) -> list[DocRef]:
     """Extract a batch of documents (on one of ``workers`` processes) and spill them."""
     return on_workers(workers, parts.extract_part, paths, part, work_dir)
@@ -47,16 +53,23 @@ def write_part(part: int, plan: Plan, work_dir: str | Path, keep_texts: bool = T
 
 
 @task(name="commit-run", cache_policy=NO_CACHE, persist_result=False)
-def commit_run(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict,
-               workers: int = 1, carry: Carry | None = None) -> ValidationReport:
+def commit_run(
+    run: OutputWriter,
+    written: list[TableWriter],
+    settings: dict,
+    timings: dict,
+    workers: int = 1,
+    carry: Carry | None = None,
+) -> ValidationReport:
     """Append the parts in order, carry over the earlier rows of ``carry`` (an incremental
     harvest), then validate-or-abort and publish the run atomically (the other worker
     processes partition the dataset's largest table meanwhile)."""
     return here(workers, _commit, run, written, settings, timings, pool_of(workers), carry)
 
 
-def _commit(run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict, pool,
-            carry: Carry | None = None) -> ValidationReport:
+def _commit(
+    run: OutputWriter, written: list[TableWriter], settings: dict, timings: dict, pool, carry: Carry | None = None
+) -> ValidationReport:
     for part in written:
         run.add_part(part)
     if carry is not None:
@@ -66,6 +79,7 @@ def _commit(run: OutputWriter, written: list[TableWriter], settings: dict, timin
 
 
 # -- harvesting ---------------------------------------------------------------------------
+
 
 @task(name="sweep-store", cache_policy=NO_CACHE, persist_result=False)
 def sweep_store(settings: HarvestSettings) -> int:

@@ -23,6 +23,7 @@ Usage::
 
     python schemas/build_regions.py [path/to/adcodes.csv] [path/to/56_nations.csv]
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,10 +39,25 @@ PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治�
 # Administrative suffixes, longest first. Only one is stripped, and only when at
 # least two characters remain (郊区, 城区, 矿区 keep their full name).
 SUFFIXES = (
-    "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区",
-    "自治区", "自治州", "自治县", "自治旗",
-    "新区", "林区", "特区", "矿区", "地区",
-    "省", "市", "盟", "县", "区", "旗",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "新区",
+    "林区",
+    "特区",
+    "矿区",
+    "地区",
+    "省",
+    "市",
+    "盟",
+    "县",
+    "区",
+    "旗",
 )
 AUTONOMOUS = ("自治州", "自治县", "自治旗")
 
@@ -53,7 +69,7 @@ def load_nations(path: Path) -> list[str]:
         if not n:
             continue
         names.append(n)
-        if n.endswith("族") and len(n) >= 3:   # 蒙古族 → also 蒙古 (巴音郭楞蒙古自治州)
+        if n.endswith("族") and len(n) >= 3:  # 蒙古族 → also 蒙古 (巴音郭楞蒙古自治州)
             names.append(n[:-1])
     return sorted(set(names), key=len, reverse=True)
 
@@ -65,7 +81,7 @@ def short_name(name: str, nations: list[str]) -> str:
             base = name[: -len(suffix)]
             if suffix in AUTONOMOUS:
                 changed = True
-                while changed:                     # 土家族苗族 → 土家族 → ''
+                while changed:  # 土家族苗族 → 土家族 → ''
                     changed = False
                     for nation in nations:
                         if base.endswith(nation) and len(base) - len(nation) >= 2:
@@ -98,8 +114,13 @@ def build(source: Path = SOURCE, nations_path: Path = NATIONS, out: Path = OUT) 
         # municipalities: 110100 北京市 / 500200 重庆市 are 市辖区/县 placeholders
         if level == "prefecture" and name == provinces.get(code[:2] + "0000"):
             continue
-        rows[code] = {"code": code, "name": name, "level": level,
-                      "lng": r.get("longitude", ""), "lat": r.get("latitude", "")}
+        rows[code] = {
+            "code": code,
+            "name": name,
+            "level": level,
+            "lng": r.get("longitude", ""),
+            "lat": r.get("latitude", ""),
+        }
     for code, row in rows.items():
         row["short_name"] = short_name(row["name"], nations)
         row["province_code"] = code[:2] + "0000"

@@ -1,4 +1,5 @@
 """Reading the data files of schemas/, and errors that name the file, the entry and the problem."""
+
 from __future__ import annotations
 
 import csv

@@ -8,6 +8,7 @@ Descriptions are Markdown; ``datapackage.json`` gets them without backticks.
 
 Every parquet column is nullable; ``nullable`` here is what validation allows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,8 +27,8 @@ INT32 = pa.int32()
 INT64 = pa.int64()
 FLOAT64 = pa.float64()
 BOOL = pa.bool_()
-VALUE = pa.decimal128(28, 6)     # facts.value and check figures: yuan, percent or count
-YUAN = pa.decimal128(22, 2)      # amounts in yuan
+VALUE = pa.decimal128(28, 6)  # facts.value and check figures: yuan, percent or count
+YUAN = pa.decimal128(22, 2)  # amounts in yuan
 STRINGS = pa.list_(STRING)
 INT32S = pa.list_(INT32)
 
@@ -39,7 +40,7 @@ class Check:
 
     name: str
     test: Callable[[pd.Series | pd.DataFrame], pd.Series]
-    says: str                        # the check in words (Markdown)
+    says: str  # the check in words (Markdown)
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,18 @@ class Column:
 
     name: str
     type: pa.DataType
-    description: str                 # Markdown
+    description: str  # Markdown
     nullable: bool = False
     unique: bool = False
-    values: tuple[str, ...] = ()     # closed vocabulary
-    min: int | None = None           # inclusive bounds
+    values: tuple[str, ...] = ()  # closed vocabulary
+    min: int | None = None  # inclusive bounds
     max: int | None = None
-    min_length: int | None = None    # of a string
-    pattern: str | None = None       # regex a string must match
-    checks: tuple[Check, ...] = ()   # named column checks
-    coerce: bool = False             # coerce to the type even when the table is not coerced
-    unit: str | None = None          # datapackage.json unit of a decimal column
-    fiscal: str | None = None        # Fiscal Data Package columnType
+    min_length: int | None = None  # of a string
+    pattern: str | None = None  # regex a string must match
+    checks: tuple[Check, ...] = ()  # named column checks
+    coerce: bool = False  # coerce to the type even when the table is not coerced
+    unit: str | None = None  # datapackage.json unit of a decimal column
+    fiscal: str | None = None  # Fiscal Data Package columnType
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,12 @@ class Table:
     """One output table: ``<name>.parquet``."""
 
     name: str
-    rows: str                        # one row per …
+    rows: str  # one row per …
     columns: tuple[Column, ...]
-    checks: tuple[Check, ...] = ()   # named table-level checks
+    checks: tuple[Check, ...] = ()  # named table-level checks
     primary_key: tuple[str, ...] = ()
-    coerce: bool = True              # validation coerces values to the declared types
-    notes: str = ""                  # Markdown after the columns in the data dictionary
+    coerce: bool = True  # validation coerces values to the declared types
+    notes: str = ""  # Markdown after the columns in the data dictionary
 
     @property
     def names(self) -> list[str]:
@@ -80,6 +81,7 @@ class Table:
 
 
 # --- named checks ------------------------------------------------------------------------------
+
 
 def _decimal_or_null(s: pd.Series) -> pd.Series:
     return s.map(lambda v: v is None or isinstance(v, Decimal) or pd.isna(v))
@@ -111,8 +113,10 @@ def decided_have_values(df: pd.DataFrame) -> pd.Series:
 
 def unique_ids(key: str) -> Callable[[pd.DataFrame], pd.Series]:
     """``(doc_id, key)`` occurs once."""
+
     def test(df: pd.DataFrame) -> pd.Series:
         return ~df.duplicated(["doc_id", key])
+
     return test
 
 
@@ -128,13 +132,16 @@ UNITS = ("yuan", "percent", "count")
 DIRECTIONS = ("increase", "decrease", "flat")
 PERIODS = ("current", "previous", "budgeted")
 CHECK_STATUSES = ("pass", "fail", "not_applicable")
-_PARTIAL_REASONS = {"scanned_pages": "partial: pages without a text layer and no OCR installed",
-                    "no_figures": "partial"}
+_PARTIAL_REASONS = {
+    "scanned_pages": "partial: pages without a text layer and no OCR installed",
+    "no_figures": "partial",
+}
 
 
 def _reason_codes() -> str:
-    return ", ".join(f"`{r.value}` ({_PARTIAL_REASONS[r.value]})" if r.value in _PARTIAL_REASONS else f"`{r.value}`"
-                     for r in Reason)
+    return ", ".join(
+        f"`{r.value}` ({_PARTIAL_REASONS[r.value]})" if r.value in _PARTIAL_REASONS else f"`{r.value}`" for r in Reason
+    )
 
 
 def _doc_id(unique: bool = False) -> Column:
@@ -150,39 +157,91 @@ def _box(what: str, null_for: str) -> tuple[Column, ...]:
 # --- the tables --------------------------------------------------------------------------------
 
 _DOCUMENTS = Table(
-    "documents", "input document: where it came from, status and reason, agency, year, kind, region",
+    "documents",
+    "input document: where it came from, status and reason, agency, year, kind, region",
     columns=(
-        Column("doc_id", STRING, "first 16 hex digits of the file's sha256 (of its path when it could not be read)",
-               unique=True, min_length=1),
+        Column(
+            "doc_id",
+            STRING,
+            "first 16 hex digits of the file's sha256 (of its path when it could not be read)",
+            unique=True,
+            min_length=1,
+        ),
         Column("source", STRING, "the path as given; for a harvested document, the URL it was fetched from"),
-        Column("sha256", STRING, "of the file's bytes; null when unreadable", nullable=True,
-               pattern=r"^[0-9a-f]{64}$"),
-        Column("media_type", STRING, "`text/plain`, `application/pdf`, `text/html`, the spreadsheet and Word types",
-               nullable=True),
-        Column("encoding", STRING, "the codec that decoded it (`utf-8`, `utf-8-sig`, `gb18030`, `utf-16` …)",
-               nullable=True),
-        Column("status", STRING, "`ok` · `partial` (read, but something is missing: see `error_reason`) · `failed`",
-               values=STATUSES),
+        Column("sha256", STRING, "of the file's bytes; null when unreadable", nullable=True, pattern=r"^[0-9a-f]{64}$"),
+        Column(
+            "media_type",
+            STRING,
+            "`text/plain`, `application/pdf`, `text/html`, the spreadsheet and Word types",
+            nullable=True,
+        ),
+        Column(
+            "encoding", STRING, "the codec that decoded it (`utf-8`, `utf-8-sig`, `gb18030`, `utf-16` …)", nullable=True
+        ),
+        Column(
+            "status",
+            STRING,
+            "`ok` · `partial` (read, but something is missing: see `error_reason`) · `failed`",
+            values=STATUSES,
+        ),
         Column("error_reason", STRING, "reason code (see below); null when ok", nullable=True),
         Column("error_message", STRING, "the file and the detail, for a human", nullable=True),
-        Column("agency", STRING, "部门 as printed, e.g. 怀化市政务服务中心", nullable=True,
-               fiscal="administrative-classification:generic:label"),
-        Column("parent_agency", STRING, "主管部门 when stated (怀化市政府办公室)", nullable=True,
-               fiscal="administrative-classification:generic:parent"),
-        Column("fiscal_year", INT32, "the year the budget or final accounts are for", nullable=True,
-               min=1990, max=2100, fiscal="date:fiscal-year"),
-        Column("doc_kind", STRING, "`budget` (预算) or `final_accounts` (决算)", nullable=True,
-               values=("budget", "final_accounts"), fiscal="budget-phase"),
-        Column("province", STRING, "the province, from the gazetteer `schemas/regions.csv`", nullable=True,
-               fiscal="geo-source:label"),
+        Column(
+            "agency",
+            STRING,
+            "部门 as printed, e.g. 怀化市政务服务中心",
+            nullable=True,
+            fiscal="administrative-classification:generic:label",
+        ),
+        Column(
+            "parent_agency",
+            STRING,
+            "主管部门 when stated (怀化市政府办公室)",
+            nullable=True,
+            fiscal="administrative-classification:generic:parent",
+        ),
+        Column(
+            "fiscal_year",
+            INT32,
+            "the year the budget or final accounts are for",
+            nullable=True,
+            min=1990,
+            max=2100,
+            fiscal="date:fiscal-year",
+        ),
+        Column(
+            "doc_kind",
+            STRING,
+            "`budget` (预算) or `final_accounts` (决算)",
+            nullable=True,
+            values=("budget", "final_accounts"),
+            fiscal="budget-phase",
+        ),
+        Column(
+            "province",
+            STRING,
+            "the province, from the gazetteer `schemas/regions.csv`",
+            nullable=True,
+            fiscal="geo-source:label",
+        ),
         Column("city", STRING, "the prefecture-level city, from the gazetteer `schemas/regions.csv`", nullable=True),
-        Column("county", STRING, "the county-level division, from the gazetteer `schemas/regions.csv`",
-               nullable=True),
-        Column("admin_level", STRING, "level of the region: `province`, `prefecture` or `county` (the gazetteer's "
-                                      "levels; `township` is accepted too)",
-               nullable=True, values=("province", "prefecture", "county", "township")),
-        Column("region_code", STRING, "6-digit administrative division code (怀化市 → 431200)", nullable=True,
-               pattern=r"^\d{6}$", fiscal="geo-source:code"),
+        Column("county", STRING, "the county-level division, from the gazetteer `schemas/regions.csv`", nullable=True),
+        Column(
+            "admin_level",
+            STRING,
+            "level of the region: `province`, `prefecture` or `county` (the gazetteer's "
+            "levels; `township` is accepted too)",
+            nullable=True,
+            values=("province", "prefecture", "county", "township"),
+        ),
+        Column(
+            "region_code",
+            STRING,
+            "6-digit administrative division code (怀化市 → 431200)",
+            nullable=True,
+            pattern=r"^\d{6}$",
+            fiscal="geo-source:code",
+        ),
         Column("budget_units", STRINGS, "预算单位 the disclosure covers"),
         Column("internal_units", STRINGS, "内设机构 (internal units) as listed"),
         Column("internal_unit_count", INT32, "number of internal units as stated", nullable=True, min=0),
@@ -192,52 +251,94 @@ _DOCUMENTS = Table(
         Column("n_line_items", INT32, "rows in line_items.parquet", min=0),
         Column("ocr_pages", INT32S, "pages read by OCR (scanned pages)"),
         Column("ocr_confidence", FLOAT64, "mean OCR confidence of those pages (0–1)", nullable=True, min=0, max=1),
-        Column("disclosure_id", STRING, "one disclosure (agency, fiscal year, kind): a prose PDF and its tables PDF, "
-                                        "a page and its attachments share it", nullable=True),
-        Column("attachments", pa.list_(pa.struct([("href", STRING), ("text", STRING)])),
-               "web pages: links to attached files (.xls/.xlsx/.doc/.docx/.pdf) and their link texts"),
+        Column(
+            "disclosure_id",
+            STRING,
+            "one disclosure (agency, fiscal year, kind): a prose PDF and its tables PDF, "
+            "a page and its attachments share it",
+            nullable=True,
+        ),
+        Column(
+            "attachments",
+            pa.list_(pa.struct([("href", STRING), ("text", STRING)])),
+            "web pages: links to attached files (.xls/.xlsx/.doc/.docx/.pdf) and their link texts",
+        ),
         Column("text_path", STRING, "stored text, relative to the output directory", nullable=True),
     ),
-    checks=(Check("failed_documents_have_a_reason", failed_have_reason,
-                  "a document that is not `ok` has an `error_reason`"),),
+    checks=(
+        Check(
+            "failed_documents_have_a_reason", failed_have_reason, "a document that is not `ok` has an `error_reason`"
+        ),
+    ),
     primary_key=("doc_id",),
     notes=f"Reason codes (`schemas/reasons.py`): {_reason_codes()}.",
 )
 
 _FACTS = Table(
-    "facts", "figure in a document: concept, label, kind, value, unit, span, page, section",
+    "facts",
+    "figure in a document: concept, label, kind, value, unit, span, page, section",
     columns=(
         _doc_id(),
         Column("fact_id", INT32, "order of the figure in its document, from 0", min=0),
-        Column("concept", STRING, "what the figure is, from `schemas/concepts.toml` (the summary concepts, and "
-                                  "`expenditure_by_function`, `expenditure_basic_item`, `project`, "
-                                  "`performance_project_class`, `operating_funds_before_cuts`, counts such as "
-                                  "`org_internal_units`, … ; `unknown` when no concept applies)"),
+        Column(
+            "concept",
+            STRING,
+            "what the figure is, from `schemas/concepts.toml` (the summary concepts, and "
+            "`expenditure_by_function`, `expenditure_basic_item`, `project`, "
+            "`performance_project_class`, `operating_funds_before_cuts`, counts such as "
+            "`org_internal_units`, … ; `unknown` when no concept applies)",
+        ),
         Column("label", STRING, "the subject as written, e.g. 电子政务内网机房运行维护费"),
-        Column("kind", STRING, "`amount` · `change` (增加/减少/持平) · `rate` (增长8.8%) · `share` (占40.15%) · "
-                               "`count` (17个) · `threshold` (单位价值50万元以上: a class boundary, not spending)",
-               values=KINDS),
-        Column("value", VALUE, "yuan for money, the percentage number for rates and shares, the count for counts; "
-                               "changes are magnitudes, see `direction`",
-               checks=(VALUE_IS_DECIMAL,), unit="see unit column", fiscal="value"),
+        Column(
+            "kind",
+            STRING,
+            "`amount` · `change` (增加/减少/持平) · `rate` (增长8.8%) · `share` (占40.15%) · "
+            "`count` (17个) · `threshold` (单位价值50万元以上: a class boundary, not spending)",
+            values=KINDS,
+        ),
+        Column(
+            "value",
+            VALUE,
+            "yuan for money, the percentage number for rates and shares, the count for counts; "
+            "changes are magnitudes, see `direction`",
+            checks=(VALUE_IS_DECIMAL,),
+            unit="see unit column",
+            fiscal="value",
+        ),
         Column("unit", STRING, "`yuan`, `percent`, `count`", values=UNITS),
         Column("unit_text", STRING, "the unit as printed (万元, 元, %, 个 …)"),
         Column("raw", STRING, "the stored text at `[char_start, char_end)`", min_length=1),
         Column("char_start", INT64, "code-point offset of the figure's start in the stored text", min=0),
         Column("char_end", INT64, "code-point offset just after the figure's end in the stored text", min=0),
         Column("page", INT32, "page of the figure (1 for text)", min=1),
-        Column("section", STRING, "heading path (\" > \" joined)"),
+        Column("section", STRING, 'heading path (" > " joined)'),
         Column("section_title", STRING, "the innermost heading"),
-        Column("direction", STRING, "`increase`, `decrease`, `flat` for changes and rates", nullable=True,
-               values=DIRECTIONS, fiscal="direction"),
+        Column(
+            "direction",
+            STRING,
+            "`increase`, `decrease`, `flat` for changes and rates",
+            nullable=True,
+            values=DIRECTIONS,
+            fiscal="direction",
+        ),
         Column("stated_none", BOOL, "a stated absence (无政府性基金预算支出): value 0, the span is the phrase"),
-        Column("period", STRING, "`current`, `previous` (上年 figures) or `budgeted` (年初预算 figures in final "
-                                 "accounts)", values=PERIODS),
+        Column(
+            "period",
+            STRING,
+            "`current`, `previous` (上年 figures) or `budgeted` (年初预算 figures in final accounts)",
+            values=PERIODS,
+        ),
         Column("parent_fact_id", INT32, "the figure a 其中/包括 list breaks down", nullable=True, min=0),
         Column("source", STRING, "`text` (from prose) or `table`", values=("text", "table")),
         *_box("the figure's", "text"),
-        Column("confidence", FLOAT64, "OCR confidence when the figure was read by OCR, else null", nullable=True,
-               min=0, max=1),
+        Column(
+            "confidence",
+            FLOAT64,
+            "OCR confidence when the figure was read by OCR, else null",
+            nullable=True,
+            min=0,
+            max=1,
+        ),
     ),
     checks=(
         Check("span_is_ordered", span_is_ordered, "`char_end` > `char_start`"),
@@ -249,12 +350,20 @@ _FACTS = Table(
 )
 
 _PROJECTS = Table(
-    "projects", "named project (项目), its amount and purpose",
+    "projects",
+    "named project (项目), its amount and purpose",
     columns=(
         _doc_id(),
         Column("name", STRING, "the project as named", min_length=1),
-        Column("amount", YUAN, "decimal yuan; null for a project named without an amount", nullable=True,
-               checks=(AMOUNT_IS_DECIMAL_OR_NULL,), unit="yuan", fiscal="value"),
+        Column(
+            "amount",
+            YUAN,
+            "decimal yuan; null for a project named without an amount",
+            nullable=True,
+            checks=(AMOUNT_IS_DECIMAL_OR_NULL,),
+            unit="yuan",
+            fiscal="value",
+        ),
         Column("purpose", STRING, "the 主要用于… clause", nullable=True),
         Column("char_start", INT64, "start of the name in the stored text", min=0),
         Column("char_end", INT64, "end of the amount in the stored text", min=0),
@@ -305,71 +414,113 @@ def _summary_column(concept: str, unit: str) -> Column:
 def summary_concepts() -> tuple[tuple[str, str], ...]:
     """(concept, unit) of every summary column, in vocabulary order."""
     from gongkai.schemas.vocabulary import load_vocabulary
+
     return load_vocabulary().summary_columns
 
 
 def _summary() -> Table:
     return Table(
-        "summary", "document, one column per summary concept (收入总计, 支出总计, “三公”经费 …)",
+        "summary",
+        "document, one column per summary concept (收入总计, 支出总计, “三公”经费 …)",
         columns=(
             _doc_id(unique=True),
             *(_summary_column(concept, unit) for concept, unit in summary_concepts()),
-            Column("sources", pa.map_(STRING, STRING), "concept → where its value came from: `table`, "
-                                                        "`table:<doc_id>` (a companion file's tables) or `text`"),
+            Column(
+                "sources",
+                pa.map_(STRING, STRING),
+                "concept → where its value came from: `table`, `table:<doc_id>` (a companion file's tables) or `text`",
+            ),
         ),
         primary_key=("doc_id",),
         coerce=False,
         notes="One column per summary concept of `schemas/concepts.toml` (`summary = true`), in file order: decimal "
-              "yuan (a count for `unit = \"count\"` concepts such as `performance_projects`), null when the document "
-              "says nothing, 0 when it states none. A figure of a standard table wins (exact 元); otherwise the "
-              "first current-year figure of the concept in the prose is used. Failed documents have no row.",
+        'yuan (a count for `unit = "count"` concepts such as `performance_projects`), null when the document '
+        "says nothing, 0 when it states none. A figure of a standard table wins (exact 元); otherwise the "
+        "first current-year figure of the concept in the prose is used. Failed documents have no row.",
     )
 
 
 _CHECKS = Table(
-    "checks", "reconciliation rule applied to a document: `pass`, `fail` or `not_applicable`",
+    "checks",
+    "reconciliation rule applied to a document: `pass`, `fail` or `not_applicable`",
     columns=(
         _doc_id(),
         Column("rule", STRING, "a rule name from `schemas/rules.toml`"),
         Column("status", STRING, "`pass`, `fail` or `not_applicable` (never a guess)", values=CHECK_STATUSES),
         Column("expected", VALUE, "what the parts compute to", nullable=True, unit="yuan"),
         Column("actual", VALUE, "what the document prints", nullable=True, unit="yuan"),
-        Column("tolerance", VALUE, "allowed difference, from the printed precision: each figure may be off by half a "
-                                   "unit of its last printed digit", nullable=True, unit="yuan"),
+        Column(
+            "tolerance",
+            VALUE,
+            "allowed difference, from the printed precision: each figure may be off by half a "
+            "unit of its last printed digit",
+            nullable=True,
+            unit="yuan",
+        ),
         Column("message", STRING, "the check in words, for a human"),
-        Column("evidence", pa.list_(pa.struct([("start", INT64), ("end", INT64)])),
-               "`{start, end}` spans of the figures involved"),
+        Column(
+            "evidence",
+            pa.list_(pa.struct([("start", INT64), ("end", INT64)])),
+            "`{start, end}` spans of the figures involved",
+        ),
         Column("evidence_items", INT32S, "`item_id`s of the line items involved"),
     ),
-    checks=(Check("decided_checks_have_values", decided_have_values,
-                  "a `pass` or `fail` has `expected` and `actual`"),),
+    checks=(
+        Check("decided_checks_have_values", decided_have_values, "a `pass` or `fail` has `expected` and `actual`"),
+    ),
 )
 
 _LINE_ITEMS = Table(
-    "line_items", "amount cell of a standard table (PDFs, spreadsheets, web-page and Word tables)",
+    "line_items",
+    "amount cell of a standard table (PDFs, spreadsheets, web-page and Word tables)",
     columns=(
         _doc_id(),
         Column("item_id", INT32, "order of the cell in its document, from 0", min=0),
-        Column("table_kind", STRING, "canonical kind from `schemas/table_kinds.toml` (e.g. "
-                                     "`income_expenditure_summary`)", nullable=True),
+        Column(
+            "table_kind",
+            STRING,
+            "canonical kind from `schemas/table_kinds.toml` (e.g. `income_expenditure_summary`)",
+            nullable=True,
+        ),
         Column("table_title", STRING, "the table's title as printed (部门收支总表 …)", nullable=True),
         Column("table_number", STRING, "the table's number as printed (公开01表 / 表1 …)", nullable=True),
         Column("pages", INT32S, "pages the table spans (a continued table is one table)"),
         Column("row_index", INT32, "position of the row in the table", nullable=True, min=0),
         Column("row_label", STRING, "the row's label as printed", nullable=True),
-        Column("classification_kind", STRING, "`function`, `economic` or `none`", nullable=True,
-               values=("function", "economic", "none")),
-        Column("code", STRING, "类/款/项 code (201 → 20103 → 2010301)", nullable=True,
-               pattern=r"^\d{3}(\d{2}){0,2}$", fiscal="functional-classification:generic:code"),
-        Column("code_name", STRING, "the code's name", nullable=True,
-               fiscal="functional-classification:generic:label"),
+        Column(
+            "classification_kind",
+            STRING,
+            "`function`, `economic` or `none`",
+            nullable=True,
+            values=("function", "economic", "none"),
+        ),
+        Column(
+            "code",
+            STRING,
+            "类/款/项 code (201 → 20103 → 2010301)",
+            nullable=True,
+            pattern=r"^\d{3}(\d{2}){0,2}$",
+            fiscal="functional-classification:generic:code",
+        ),
+        Column("code_name", STRING, "the code's name", nullable=True, fiscal="functional-classification:generic:label"),
         Column("level", INT32, "level of the code: 1 类, 2 款, 3 项", nullable=True, min=1, max=3),
         Column("parent_code", STRING, "the code above it", nullable=True),
-        Column("measure", STRING, "the column header as printed (levels joined by \" / \")", nullable=True),
-        Column("measure_key", STRING, "the column's canonical key (`total`, `basic`, `project`, `personnel`, "
-                                      "`public_funds` …)", nullable=True),
-        Column("amount", YUAN, "yuan (the table's unit applied)", nullable=True,
-               checks=(AMOUNT_IS_DECIMAL_OR_NULL,), unit="yuan", fiscal="value"),
+        Column("measure", STRING, 'the column header as printed (levels joined by " / ")', nullable=True),
+        Column(
+            "measure_key",
+            STRING,
+            "the column's canonical key (`total`, `basic`, `project`, `personnel`, `public_funds` …)",
+            nullable=True,
+        ),
+        Column(
+            "amount",
+            YUAN,
+            "yuan (the table's unit applied)",
+            nullable=True,
+            checks=(AMOUNT_IS_DECIMAL_OR_NULL,),
+            unit="yuan",
+            fiscal="value",
+        ),
         Column("raw", STRING, "the cell as printed", nullable=True),
         Column("unit", STRING, "the table's unit (元/万元)", nullable=True),
         Column("page", INT32, "the cell's page", nullable=True, min=1),

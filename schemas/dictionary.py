@@ -4,6 +4,7 @@
 
 tests/test_declarations.py fails when the committed file differs from what this prints.
 """
+
 from __future__ import annotations
 
 import sys
@@ -90,9 +91,13 @@ def table_section(table: Table) -> str:
 
 def render() -> str:
     """The whole data dictionary page."""
-    head = ["# Data dictionary", "",
-            f"_Generated from `schemas/declarations.py` by `{COMMAND}`; edit the declarations, not this file._",
-            "", _INTRO]
+    head = [
+        "# Data dictionary",
+        "",
+        f"_Generated from `schemas/declarations.py` by `{COMMAND}`; edit the declarations, not this file._",
+        "",
+        _INTRO,
+    ]
     return "\n\n".join(["\n".join(head), *(table_section(t) for t in declared_tables())]) + "\n"
 
 

@@ -5,6 +5,7 @@ regions.csv holds the 6-digit division codes, names, short names, levels and par
 region_aliases.csv the names that are not in the code table (平潭综合实验区 → 350128).
 Resolving names to regions is extractors/facts/gazetteer.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,15 +26,15 @@ class RegionRow:
     code: str
     name: str
     short_name: str
-    level: str                     # province · prefecture · county
+    level: str  # province · prefecture · county
     province_code: str
-    prefecture_code: str           # "" for provinces, prefectures and counties of a municipality
+    prefecture_code: str  # "" for provinces, prefectures and counties of a municipality
 
 
 @dataclass(frozen=True)
 class RegionAlias:
     alias: str
-    code: str                      # a code of regions.csv
+    code: str  # a code of regions.csv
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,9 @@ def _at(file: str, line: int, label: object) -> str:
 
 
 def _region_row(row: Mapping[str, str | None], at: str) -> RegionRow:
-    region = RegionRow(*(row[c] or "" for c in ("code", "name", "short_name", "level", "province_code",
-                                                  "prefecture_code")))
+    region = RegionRow(
+        *(row[c] or "" for c in ("code", "name", "short_name", "level", "province_code", "prefecture_code"))
+    )
     if not _CODE.fullmatch(region.code):
         raise DataFileError(f"{at}: 'code' must be 6 digits")
     if not region.name:
@@ -71,9 +73,12 @@ def _check_parents(rows: list[tuple[int, RegionRow]]) -> None:
 
 def parse_regions(text: str) -> tuple[RegionRow, ...]:
     """The rows of regions.csv: 6-digit unique codes, known levels, parents that are rows."""
-    rows = [(line, _region_row(row, _at(REGIONS_FILE, line, row.get("code"))))
-            for line, row in csv_rows(text, REGIONS_FILE, ("code", "name", "short_name", "level", "province_code",
-                                                            "prefecture_code"))]
+    rows = [
+        (line, _region_row(row, _at(REGIONS_FILE, line, row.get("code"))))
+        for line, row in csv_rows(
+            text, REGIONS_FILE, ("code", "name", "short_name", "level", "province_code", "prefecture_code")
+        )
+    ]
     _check_parents(rows)
     return tuple(r for _, r in rows)
 

@@ -4,6 +4,7 @@ Every rule kind ([[sum]], [[list]] …) has its keys; a concept a rule names mus
 concept of concepts.toml, a column a [[table]] rule names a measure key of table_kinds.toml.
 What each kind checks is written at the top of rules.toml and done by extractors/checks/.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -11,8 +12,20 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
 
-from gongkai.schemas.datafile import (SNAKE_CASE, DataFileError, check_keys, entries, entry_at, known, parse_toml,
-                                      read_text, required_str, snake_case, string, strings)
+from gongkai.schemas.datafile import (
+    SNAKE_CASE,
+    DataFileError,
+    check_keys,
+    entries,
+    entry_at,
+    known,
+    parse_toml,
+    read_text,
+    required_str,
+    snake_case,
+    string,
+    strings,
+)
 from gongkai.schemas.table_kinds import load_table_kinds
 from gongkai.schemas.vocabulary import load_vocabulary
 
@@ -27,22 +40,23 @@ TABLE_KINDS = {"rows_sum_to_parent": set(), "row_identity": {"total", "parts"}}
 @dataclass(frozen=True)
 class Rule:
     """A rule that is only a name: [[list]], [[share]], [[rate]], [[repeat]], [[text_vs_table]], [[between_tables]]."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class SumRule:
     name: str
-    total: str                     # "a|b": the first alternative stated is the total
-    parts: tuple[str, ...]         # "a", "a|b+c", "concept*" (all its figures), "concept?" (optional)
+    total: str  # "a|b": the first alternative stated is the total
+    parts: tuple[str, ...]  # "a", "a|b+c", "concept*" (all its figures), "concept?" (optional)
 
 
 @dataclass(frozen=True)
 class TableRule:
     name: str
-    kind: str                      # rows_sum_to_parent | row_identity
-    total: str | None = None       # row_identity: the measure key of the total column
-    parts: tuple[str, ...] = ()    # row_identity: measure keys of the parts ("key?" when the column may be absent)
+    kind: str  # rows_sum_to_parent | row_identity
+    total: str | None = None  # row_identity: the measure key of the total column
+    parts: tuple[str, ...] = ()  # row_identity: measure keys of the parts ("key?" when the column may be absent)
 
 
 @dataclass(frozen=True)
@@ -78,7 +92,7 @@ def _keys(kind: str, entry: dict, at: str) -> set[str]:
         return {"name", "total", "parts"}
     if kind == "table":
         table_kind = string(entry, "kind", at)
-        if table_kind is None:     # no 'kind' is reported as the unknown kind None
+        if table_kind is None:  # no 'kind' is reported as the unknown kind None
             raise DataFileError(f"{at}: unknown [[table]] kind [None]")
         known((table_kind,), frozenset(TABLE_KINDS), "[[table]] kind", at)
         return {"name", "kind", *TABLE_KINDS[table_kind]}
@@ -133,8 +147,16 @@ def parse_rules(text: str, concepts: frozenset[str], measure_keys: frozenset[str
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise DataFileError(f"{FILE}: duplicate rule names {repeated}")
-    return Rules(sum=sums, list=named["list"], share=named["share"], rate=named["rate"], repeat=named["repeat"],
-                 table=tables, text_vs_table=named["text_vs_table"], between_tables=named["between_tables"])
+    return Rules(
+        sum=sums,
+        list=named["list"],
+        share=named["share"],
+        rate=named["rate"],
+        repeat=named["repeat"],
+        table=tables,
+        text_vs_table=named["text_vs_table"],
+        between_tables=named["between_tables"],
+    )
 
 
 @cache

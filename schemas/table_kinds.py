@@ -1,4 +1,5 @@
 """The kinds of standard table and their column keys, ``schemas/table_kinds.toml``, validated on load."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,19 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from gongkai.schemas.datafile import (DataFileError, check_keys, compile_regex, entries, entry_at, known, parse_toml,
-                                      read_text, snake_case, string, strings)
+from gongkai.schemas.datafile import (
+    DataFileError,
+    check_keys,
+    compile_regex,
+    entries,
+    entry_at,
+    known,
+    parse_toml,
+    read_text,
+    snake_case,
+    string,
+    strings,
+)
 
 FILE = "table_kinds.toml"
 SECTIONS = {"kind", "measure", "empty"}
@@ -21,14 +33,15 @@ _MEASURE_KEYS = {"key", "patterns", "group", "by_period"}
 class TableKind:
     name: str
     zh: str
-    classification: str            # function | economic | none
+    classification: str  # function | economic | none
     default_unit: str
-    layout: str                    # grid | form
+    layout: str  # grid | form
     patterns: tuple[re.Pattern, ...]
 
 
 class Measure(NamedTuple):
     """Column header → canonical key (a tuple: readers unpack ``key, patterns, group, by_period``)."""
+
     key: str
     patterns: tuple[re.Pattern, ...]
     group: str | None
@@ -66,14 +79,24 @@ def _kind(entry: dict, at: str) -> TableKind:
     known((classification,), CLASSIFICATIONS, "classification", at)
     layout = string(entry, "layout", at, "grid")
     known((layout,), LAYOUTS, "layout", at)
-    return TableKind(snake_case(entry["name"], "name", at), string(entry, "zh", at, ""), classification,
-                     string(entry, "default_unit", at, "元"), layout, _patterns(entry, at))
+    return TableKind(
+        snake_case(entry["name"], "name", at),
+        string(entry, "zh", at, ""),
+        classification,
+        string(entry, "default_unit", at, "元"),
+        layout,
+        _patterns(entry, at),
+    )
 
 
 def _measure(entry: dict, at: str) -> Measure:
     check_keys(entry, _MEASURE_KEYS, {"key", "patterns"}, at)
-    return Measure(snake_case(entry["key"], "key", at), _patterns(entry, at), string(entry, "group", at),
-                   bool(entry.get("by_period")))
+    return Measure(
+        snake_case(entry["key"], "key", at),
+        _patterns(entry, at),
+        string(entry, "group", at),
+        bool(entry.get("by_period")),
+    )
 
 
 def _unique(names: list[str], what: str) -> None:
@@ -88,8 +111,10 @@ def parse_table_kinds(text: str) -> TableKinds:
     check_keys(data, SECTIONS, set(), FILE)
     kinds = [_kind(e, entry_at(FILE, "kind", i, e.get("name", "?"))) for i, e in enumerate(entries(data, "kind", FILE))]
     _unique([k.name for k in kinds], "kind names")
-    measures = [_measure(e, entry_at(FILE, "measure", i, e.get("key", "?")))
-                for i, e in enumerate(entries(data, "measure", FILE))]
+    measures = [
+        _measure(e, entry_at(FILE, "measure", i, e.get("key", "?")))
+        for i, e in enumerate(entries(data, "measure", FILE))
+    ]
     _unique([m.key for m in measures], "measure keys")
     keys = frozenset(m.key for m in measures)
     for i, m in enumerate(measures):
@@ -97,8 +122,11 @@ def parse_table_kinds(text: str) -> TableKinds:
         known(() if m.group is None else (m.group,), keys, "measure key in 'group'", at)
     empty = data.get("empty", {})
     check_keys(empty, {"patterns"}, set(), f"{FILE} [empty]")
-    return TableKinds(tuple(kinds), tuple(measures),
-                      tuple(compile_regex(p, f"{FILE} [empty]") for p in strings(empty, "patterns", f"{FILE} [empty]")))
+    return TableKinds(
+        tuple(kinds),
+        tuple(measures),
+        tuple(compile_regex(p, f"{FILE} [empty]") for p in strings(empty, "patterns", f"{FILE} [empty]")),
+    )
 
 
 @cache

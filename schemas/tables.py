@@ -3,14 +3,27 @@
 Money is parquet DECIMAL (exact). Every field is nullable in parquet; what may be null is
 checked by validation (schemas/validation.py).
 """
+
 from __future__ import annotations
 
 import pyarrow as pa
 
 from gongkai.schemas.declarations import TABLES, VALUE, YUAN, Table, declared
 
-__all__ = ["CHECKS", "DOCUMENTS", "FACTS", "LINE_ITEMS", "PROJECTS", "SCHEMAS", "TABLES", "VALUE", "YUAN",
-           "arrow_schema", "schema_for", "summary_schema"]
+__all__ = [
+    "CHECKS",
+    "DOCUMENTS",
+    "FACTS",
+    "LINE_ITEMS",
+    "PROJECTS",
+    "SCHEMAS",
+    "TABLES",
+    "VALUE",
+    "YUAN",
+    "arrow_schema",
+    "schema_for",
+    "summary_schema",
+]
 
 
 def arrow_schema(table: Table) -> pa.Schema:

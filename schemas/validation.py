@@ -3,6 +3,7 @@
 Every failure of every table is collected and reported as one table
 (``ValidationReport.failures``) instead of stopping at the first.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,12 @@ from pandera.errors import SchemaErrors
 
 from gongkai.schemas.declarations import Column, Table, declared
 
-_DTYPES = {pyarrow.int32(): pd.Int32Dtype(), pyarrow.int64(): pd.Int64Dtype(), pyarrow.float64(): float,
-           pyarrow.bool_(): bool}
+_DTYPES = {
+    pyarrow.int32(): pd.Int32Dtype(),
+    pyarrow.int64(): pd.Int64Dtype(),
+    pyarrow.float64(): float,
+    pyarrow.bool_(): bool,
+}
 
 
 def _dtype(t: pyarrow.DataType):
@@ -41,16 +46,21 @@ def _checks(c: Column) -> list[pa.Check]:
 
 
 def _column(c: Column) -> pa.Column:
-    return pa.Column(_dtype(c.type), checks=_checks(c), nullable=c.nullable, unique=c.unique, coerce=c.coerce,
-                     name=c.name)
+    return pa.Column(
+        _dtype(c.type), checks=_checks(c), nullable=c.nullable, unique=c.unique, coerce=c.coerce, name=c.name
+    )
 
 
 @cache
 def pandera_schema(table: Table) -> pa.DataFrameSchema:
     """Exactly the declared columns (strict), with the table's named checks (built once per declaration)."""
-    return pa.DataFrameSchema({c.name: _column(c) for c in table.columns},
-                              checks=[pa.Check(k.test, name=k.name) for k in table.checks],
-                              strict=True, coerce=table.coerce, name=_model_name(table.name))
+    return pa.DataFrameSchema(
+        {c.name: _column(c) for c in table.columns},
+        checks=[pa.Check(k.test, name=k.name) for k in table.checks],
+        strict=True,
+        coerce=table.coerce,
+        name=_model_name(table.name),
+    )
 
 
 def _model_name(table: str) -> str:
@@ -68,8 +78,8 @@ FAILURE_COLUMNS = ["table", "check", "column", "index", "failure_case"]
 
 @dataclass
 class ValidationReport:
-    failures: pd.DataFrame   # table, check, column, index, failure_case
-    run_id: str | None = None    # the run the tables were written as (None when nothing was written)
+    failures: pd.DataFrame  # table, check, column, index, failure_case
+    run_id: str | None = None  # the run the tables were written as (None when nothing was written)
     summary: dict | None = None  # the run's counts and first problems (pipeline.writer.TableWriter.summary)
 
     @property

@@ -1,20 +1,45 @@
 """The concept vocabulary ``schemas/concepts.toml``: label regexes → concepts, validated on load."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
 
-from gongkai.schemas.datafile import (DataFileError, check_keys, compile_regex, entries, entry_at, known, parse_toml,
-                                      read_text, required_str, snake_case, string, strings)
+from gongkai.schemas.datafile import (
+    DataFileError,
+    check_keys,
+    compile_regex,
+    entries,
+    entry_at,
+    known,
+    parse_toml,
+    read_text,
+    required_str,
+    snake_case,
+    string,
+    strings,
+)
 
 FILE = "concepts.toml"
 DEFAULT_KINDS = ("amount", "change", "rate", "share")
 FACT_KINDS = frozenset({"amount", "change", "rate", "share", "count", "threshold"})
 UNITS = frozenset({"yuan", "count"})
 SECTIONS = {"concept", "adjustment", "label"}
-_CONCEPT_KEYS = {"name", "summary", "terms", "priority", "kinds", "context", "under", "children", "stated_none", "unit",
-                 "generic", "also"}
+_CONCEPT_KEYS = {
+    "name",
+    "summary",
+    "terms",
+    "priority",
+    "kinds",
+    "context",
+    "under",
+    "children",
+    "stated_none",
+    "unit",
+    "generic",
+    "also",
+}
 _ADJUSTMENT_KEYS = {"name", "pattern", "earlier_suffix"}
 _LABEL_KEYS = {"leading", "trailing", "generic"}
 
@@ -51,8 +76,8 @@ class Vocabulary:
     generic_labels: frozenset[str]
     leading_words: frozenset[str]
     trailing_words: frozenset[str]
-    summary_columns: tuple[tuple[str, str], ...]   # (concept, unit) in file order
-    concepts: frozenset[str]                       # every concept it names: rule names and their children
+    summary_columns: tuple[tuple[str, str], ...]  # (concept, unit) in file order
+    concepts: frozenset[str]  # every concept it names: rule names and their children
 
     def rule_for(self, concept: str) -> ConceptRule | None:
         return next((r for r in self.rules if r.name == concept), None)
@@ -98,8 +123,11 @@ def _concept_rule(entry: dict, at: str) -> ConceptRule:
 
 def _adjustment(entry: dict, at: str) -> Adjustment:
     check_keys(entry, _ADJUSTMENT_KEYS, _ADJUSTMENT_KEYS, at)
-    return Adjustment(required_str(entry, "name", at), compile_regex(required_str(entry, "pattern", at), at),
-                      required_str(entry, "earlier_suffix", at))
+    return Adjustment(
+        required_str(entry, "name", at),
+        compile_regex(required_str(entry, "pattern", at), at),
+        required_str(entry, "earlier_suffix", at),
+    )
 
 
 def _check_references(rules: list[ConceptRule], concepts: frozenset[str]) -> None:
@@ -132,12 +160,15 @@ def parse_vocabulary(text: str) -> Vocabulary:
     trailing = strings(label, "trailing", f"{FILE} [label]")
     return Vocabulary(
         rules=tuple(rules),
-        adjustments=tuple(_adjustment(e, entry_at(FILE, "adjustment", i, e.get("name", "?")))
-                          for i, e in enumerate(adjustments)),
-        label_leading=compile_regex("^(?:" + "|".join(sorted(leading, key=len, reverse=True)) + ")+",
-                                    f"{FILE} [label] leading"),
-        label_trailing=compile_regex("(?:" + "|".join(sorted(trailing, key=len, reverse=True)) + ")+$",
-                                     f"{FILE} [label] trailing"),
+        adjustments=tuple(
+            _adjustment(e, entry_at(FILE, "adjustment", i, e.get("name", "?"))) for i, e in enumerate(adjustments)
+        ),
+        label_leading=compile_regex(
+            "^(?:" + "|".join(sorted(leading, key=len, reverse=True)) + ")+", f"{FILE} [label] leading"
+        ),
+        label_trailing=compile_regex(
+            "(?:" + "|".join(sorted(trailing, key=len, reverse=True)) + ")+$", f"{FILE} [label] trailing"
+        ),
         generic_labels=frozenset(strings(label, "generic", f"{FILE} [label]")),
         leading_words=frozenset(w for w in leading if re.fullmatch(r"[\u4e00-\u9fff]+", w)),
         trailing_words=frozenset(trailing),

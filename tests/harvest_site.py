@@ -9,6 +9,7 @@ over the size cap, an HTML error page served for an .xls, and a 404. ETag and
 Last-Modified are served and conditional requests answered with 304. ``SiteServer.log``
 records (path, status) of every request; ``change_page()`` edits one page's figure.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,7 @@ import io
 import threading
 import time
 from email.utils import formatdate
-from functools import lru_cache
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -28,10 +29,10 @@ REAL_HOST = "https://www.pingtan.gov.cn/"
 # path → the real page it serves
 PAGES = {
     "/list/t20200220_1.htm": FIXTURES / "html" / "fj_pt_zhengan_2020_budget.html",
-    "/list/t20171101_2.htm": FIXTURES / "html_gold" / "fj_pt_renda_2017_budget.html",    # changes on demand
-    "/list/t20161215_3.htm": FIXTURES / "html" / "fj_pt_gongan_2016_budget.html",        # served as GBK
-    "/list/t20170818_4.htm": FIXTURES / "html_gold" / "fj_pt_fayuan_2016_final.html",    # faulty attachments
-    "/list/t20180814_5.htm": FIXTURES / "html" / "fj_pt_suao_2017_final.html",           # 500 once, then 200
+    "/list/t20171101_2.htm": FIXTURES / "html_gold" / "fj_pt_renda_2017_budget.html",  # changes on demand
+    "/list/t20161215_3.htm": FIXTURES / "html" / "fj_pt_gongan_2016_budget.html",  # served as GBK
+    "/list/t20170818_4.htm": FIXTURES / "html_gold" / "fj_pt_fayuan_2016_final.html",  # faulty attachments
+    "/list/t20180814_5.htm": FIXTURES / "html" / "fj_pt_suao_2017_final.html",  # 500 once, then 200
 }
 PDF_PATH = "/list/P020190301_6.pdf"
 PDF_FILE = FIXTURES / "pdf_gold" / "js_swbgt_2019_budget_tables.pdf"
@@ -40,8 +41,12 @@ CHANGING_PAGE = "/list/t20171101_2.htm"
 FLAKY_PAGE = "/list/t20180814_5.htm"
 CHANGED_FIGURE = "722.27"
 FAULTY_PAGES = {
-    "/list/t_slow.htm": "timeout", "/list/t_cut.htm": "truncated", "/list/t_loop.htm": "too_many_redirects",
-    "/list/t_away.htm": "redirect_off_site", "/list/t_gone.htm": "http_error", "/private/t_secret.htm": "robots_disallowed",
+    "/list/t_slow.htm": "timeout",
+    "/list/t_cut.htm": "truncated",
+    "/list/t_loop.htm": "too_many_redirects",
+    "/list/t_away.htm": "redirect_off_site",
+    "/list/t_gone.htm": "http_error",
+    "/private/t_secret.htm": "robots_disallowed",
 }
 # attachments of the fayuan page (their real file names) that misbehave
 FAULTY_ATTACHMENTS = {
@@ -49,28 +54,51 @@ FAULTY_ATTACHMENTS = {
     "/attachFiles/myfile/DATE_20170818/2c90b38b5dedfcd4015df4d34fda00c0.xls": "wrong_content_type",
     "/attachFiles/myfile/DATE_20170818/2c90b38b5dedfcd4015df4d350b500c2.xls": "http_error",
 }
-MAX_BYTES = 1 << 20          # the tests harvest with --max-mb 1
+MAX_BYTES = 1 << 20  # the tests harvest with --max-mb 1
 ERROR_PAGE = "<html><head><meta charset='utf-8'><title>错误</title></head><body>文件不存在</body></html>".encode()
 
 
 def _listing(items: list[str], next_href: str) -> bytes:
-    rows = "\n".join(f'<li><a href="{href}">{i}. 2024年部门预算公开</a><span>2024-01-0{i % 9 + 1}</span></li>'
-                     for i, href in enumerate(items, 1))
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>部门预决算公开</title></head><body>"
-            f"<div class='nav'><a href='/'>首页</a></div><ul class='list'>{rows}</ul>"
-            f"<div class='page'><a href='{next_href}'>下一页</a></div></body></html>").encode()
+    rows = "\n".join(
+        f'<li><a href="{href}">{i}. 2024年部门预算公开</a><span>2024-01-0{i % 9 + 1}</span></li>'
+        for i, href in enumerate(items, 1)
+    )
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>部门预决算公开</title></head><body>"
+        f"<div class='nav'><a href='/'>首页</a></div><ul class='list'>{rows}</ul>"
+        f"<div class='page'><a href='{next_href}'>下一页</a></div></body></html>"
+    ).encode()
 
 
 LISTINGS = {
-    "/list/index.htm": _listing(["t20200220_1.htm", "t20171101_2.htm", "./t20161215_3.htm", "/list/t20170818_4.htm",
-                                 "t20180814_5.htm", "P020190301_6.pdf", "http://other.example.org/list/t1.htm"],
-                                "index_1.htm"),
-    "/list/index_1.htm": _listing(["t_slow.htm", "t_cut.htm", "t_loop.htm", "t_away.htm", "t_gone.htm",
-                                   "/private/t_secret.htm", "t20200220_1.htm#top"], "index.htm"),
+    "/list/index.htm": _listing(
+        [
+            "t20200220_1.htm",
+            "t20171101_2.htm",
+            "./t20161215_3.htm",
+            "/list/t20170818_4.htm",
+            "t20180814_5.htm",
+            "P020190301_6.pdf",
+            "http://other.example.org/list/t1.htm",
+        ],
+        "index_1.htm",
+    ),
+    "/list/index_1.htm": _listing(
+        [
+            "t_slow.htm",
+            "t_cut.htm",
+            "t_loop.htm",
+            "t_away.htm",
+            "t_gone.htm",
+            "/private/t_secret.htm",
+            "t20200220_1.htm#top",
+        ],
+        "index.htm",
+    ),
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def spreadsheet(path: str) -> bytes:
     """A standard-table workbook, one per attachment path (so each is its own document),
     made once per process so it does not change between two harvests."""
@@ -86,7 +114,7 @@ def spreadsheet(path: str) -> bytes:
 def page_bytes(path: str, version: int) -> bytes:
     html = PAGES[path].read_bytes().decode("utf-8").replace(REAL_HOST, "/")
     if path == CHANGING_PAGE and version > 1:
-        html = html.replace(">711.27<", f">{CHANGED_FIGURE}<", 1)     # 部门收入预算为711.27万元 → 722.27
+        html = html.replace(">711.27<", f">{CHANGED_FIGURE}<", 1)  # 部门收入预算为711.27万元 → 722.27
     if path == GBK_PAGE:
         return html.replace('charset="utf-8"', 'charset="gbk"').encode("gbk", errors="xmlcharrefreplace")
     return html.encode("utf-8")
@@ -103,7 +131,7 @@ class SiteServer:
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
-        self.httpd.handle_error = lambda request, address: None    # clients that hang up (timeouts, size cap)
+        self.httpd.handle_error = lambda request, address: None  # clients that hang up (timeouts, size cap)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.host = "127.0.0.1"
 
@@ -122,11 +150,13 @@ class SiteServer:
         return [p for p, s in self.log if s == status]
 
     def sources(self, rps: float = 20.0, concurrency: int = 4) -> str:
-        return (f'[[site]]\nname = "fixture"\nprovince = "福建省"\ncity = "福州市"\n'
-                f'listing_urls = ["{self.url}/list/index.htm"]\nnext_page = "index_\\\\d+\\\\.htm$"\n'
-                f'disclosure_links = "/(t[^/]*\\\\.htm|P\\\\d+_\\\\d+\\\\.pdf)$"\n'
-                f'allowed_hosts = ["{self.host}"]\nrequests_per_second = {rps}\n'
-                f'concurrency_per_host = {concurrency}\nschedule = "* * * * *"\n')
+        return (
+            f'[[site]]\nname = "fixture"\nprovince = "福建省"\ncity = "福州市"\n'
+            f'listing_urls = ["{self.url}/list/index.htm"]\nnext_page = "index_\\\\d+\\\\.htm$"\n'
+            f'disclosure_links = "/(t[^/]*\\\\.htm|P\\\\d+_\\\\d+\\\\.pdf)$"\n'
+            f'allowed_hosts = ["{self.host}"]\nrequests_per_second = {rps}\n'
+            f'concurrency_per_host = {concurrency}\nschedule = "* * * * *"\n'
+        )
 
     def _handler(self):
         server = self
@@ -149,8 +179,11 @@ class SiteServer:
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304, headers={"ETag": etag})
-                return self._send(200, body, {"ETag": etag, "Content-Type": content_type,
-                                              "Last-Modified": formatdate(1700000000, usegmt=True)})
+                return self._send(
+                    200,
+                    body,
+                    {"ETag": etag, "Content-Type": content_type, "Last-Modified": formatdate(1700000000, usegmt=True)},
+                )
 
             def do_GET(self):
                 p = self.path

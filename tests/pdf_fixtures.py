@@ -10,6 +10,7 @@
   ``STSong-Light`` cannot without system fonts) rendered to pixels and placed with
   ``drawImage``.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,7 +24,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 FONT = "STSong-Light"
-PDF_FIXTURES = Path(__file__).parent / "fixtures" / "pdf_gold"   # the real PDFs (labeled there too)
+PDF_FIXTURES = Path(__file__).parent / "fixtures" / "pdf_gold"  # the real PDFs (labeled there too)
 SEED_HEADER = "湖南省怀化市政务服务中心部门预算公开文本"
 
 
@@ -35,10 +36,10 @@ def register_font() -> str:
 
 @dataclass
 class RenderedLine:
-    start: int          # offset in the source text of the line's first character
-    end: int            # offset after its last character
+    start: int  # offset in the source text of the line's first character
+    end: int  # offset after its last character
     text: str
-    page: int           # 1-based
+    page: int  # 1-based
 
 
 @dataclass
@@ -64,7 +65,7 @@ def wrap(text: str, width: float, size: float) -> list[tuple[int, int]]:
     start = 0
     while start < len(text):
         end = start
-        while end < len(text) and pdfmetrics.stringWidth(text[start:end + 1], FONT, size) <= width:
+        while end < len(text) and pdfmetrics.stringWidth(text[start : end + 1], FONT, size) <= width:
             end += 1
         end = max(end, start + 1)
         while end < len(text) and text[end].isspace():
@@ -74,8 +75,14 @@ def wrap(text: str, width: float, size: float) -> list[tuple[int, int]]:
     return pieces
 
 
-def seed_pdf(text: str, header: str = SEED_HEADER, page_size: tuple[float, float] = A5,
-             size: float = 11.0, margin: float = 56.0, leading: float = 16.0) -> tuple[bytes, Layout]:
+def seed_pdf(
+    text: str,
+    header: str = SEED_HEADER,
+    page_size: tuple[float, float] = A5,
+    size: float = 11.0,
+    margin: float = 56.0,
+    leading: float = 16.0,
+) -> tuple[bytes, Layout]:
     """The text as a PDF: one source line per line, wrapped; blank lines leave a gap.
     Every page has ``header`` at the top and "- N -" at the bottom."""
     register_font()

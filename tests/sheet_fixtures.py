@@ -1,4 +1,5 @@
 """Spreadsheet fixtures built in memory: an .xlsx (openpyxl) and, when xlwt is installed, an .xls."""
+
 from __future__ import annotations
 
 import io
@@ -53,7 +54,7 @@ def xlsx_bytes() -> bytes:
     ws.append(["一般公共预算基本支出表"])
     ws.append(["单位：元"])
     ws.append(["项目", "合计"])
-    ws.append(["30101 基本工资", "12345.67"])      # amount stored as text, code in the label
+    ws.append(["30101 基本工资", "12345.67"])  # amount stored as text, code in the label
     ws.append(["30102 津贴补贴", 500])
     ws.append([])
     ws.append(["“三公”经费支出表"])
@@ -95,11 +96,14 @@ def page_with_attachment(directory: Path) -> list[Path]:
     """A web page of the seed's disclosure linking to a spreadsheet of its tables (both
     written into ``directory``): one disclosure in two files."""
     page = directory / "page.html"
-    page.write_text("""<html><head><meta charset="utf-8"></head><body><div class="content">
+    page.write_text(
+        """<html><head><meta charset="utf-8"></head><body><div class="content">
 <h2>怀化市政务服务中心2024年部门预算说明</h2>
 <p>一、部门收支总体情况。支出预算1094.8万元，其中基本支出439.56万元，项目支出655.24万元。</p>
 <p>附件：<a href="/files/2024%E5%B9%B4%E5%85%AC%E5%BC%80%E8%A1%A8.xlsx">2024年公开表</a></p>
-</div></body></html>""", encoding="utf-8")
+</div></body></html>""",
+        encoding="utf-8",
+    )
     sheet = directory / "2024年公开表.xlsx"
     sheet.write_bytes(xlsx_bytes())
     return [page, sheet]

@@ -18,6 +18,7 @@
 The expected values live in this module (SUMMARY, FUNCTION_ROWS, BASIC_ROWS): the
 tests compare the extraction with them, never with numbers copied by hand.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -29,7 +30,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 FONT = "STSong-Light"
-W, H = A4        # 595.27 x 841.89 points
+W, H = A4  # 595.27 x 841.89 points
 
 # --- what the tables print ---------------------------------------------------------------------
 # 收支总表 (万元): (income label, income amount, expenditure label, expenditure amount)
@@ -55,7 +56,7 @@ FUNCTION_ROWS = [
     ("2210201", "住房公积金", "1,002,500.00", "1,002,500.00", "0.00"),
     ("", "合计", "12,005,000.00", "8,005,000.00", "4,000,000.00"),
 ]
-FUNCTION_ROWS_ON_FIRST_PAGE = 7          # the rest continue on the next page
+FUNCTION_ROWS_ON_FIRST_PAGE = 7  # the rest continue on the next page
 
 # 一般公共预算基本支出表 (万元), unruled: (code, name, 合计, 人员经费, 公用经费); a name with a
 # second line is printed wrapped
@@ -137,9 +138,14 @@ ROW = 20.0
 
 def _toc(p: _Page) -> None:
     p.text(W / 2, 80, "目 录", 16, "center")
-    for i, line in enumerate(["一、部门收支总表 …………………… 2", "二、一般公共预算支出表 …………………… 3",
-                              "三、一般公共预算基本支出表 …………………… 4",
-                              "四、政府性基金预算支出表 …………………… 5"]):
+    for i, line in enumerate(
+        [
+            "一、部门收支总表 …………………… 2",
+            "二、一般公共预算支出表 …………………… 3",
+            "三、一般公共预算基本支出表 …………………… 4",
+            "四、政府性基金预算支出表 …………………… 5",
+        ]
+    ):
         p.text(90, 130 + i * 24, line, 12)
     p.text(90, 260, "各表详见附件，本部门2024年收入预算1,200.50万元，其中：一般公共预算拨款收入1,200.50万元。", 10)
 
@@ -268,7 +274,7 @@ def build_tables_pdf(path: str | Path) -> Path:
     return path
 
 
-if __name__ == "__main__":    # python tests/table_fixtures.py /tmp/tables.pdf
+if __name__ == "__main__":  # python tests/table_fixtures.py /tmp/tables.pdf
     import sys
 
     print(build_tables_pdf(sys.argv[1] if len(sys.argv) > 1 else "synthetic_tables.pdf"))

@@ -1,7 +1,6 @@
 """The command line: extract in-process, evaluate, usage errors."""
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 from gongkai.pipeline.cli import main
 from tests.conftest import SEED, SEED_GOLD
@@ -12,7 +11,7 @@ def test_extract_prints_the_facts(capsys):
     out = capsys.readouterr().out
     assert "怀化市政务服务中心" in out and "431200" in out
     assert "three_public_total" in out and "1094.8万元" in out
-    assert "share_equals_part_over_parent" in out          # the one failed check is listed
+    assert "share_equals_part_over_parent" in out  # the one failed check is listed
 
 
 def test_extract_filters_by_concept(capsys):

@@ -1,5 +1,6 @@
 """The analyst dataset: partitioned tables, datapackage.json, and the three examples of
 docs/analysts.md (DuckDB, pandas, polars) run as written and agree."""
+
 from __future__ import annotations
 
 import json
@@ -80,12 +81,22 @@ def test_analyst_examples_agree(output, monkeypatch):
 
     def rows(df) -> set[tuple]:
         records = df.to_dict("records") if hasattr(df, "to_dict") and not hasattr(df, "to_dicts") else df.to_dicts()
-        return {(r["province"], r["city"] if r["city"] == r["city"] else None, int(r["fiscal_year"]),
-                 Decimal(r["three_public_total"]), int(r["documents"])) for r in records}
+        return {
+            (
+                r["province"],
+                r["city"] if r["city"] == r["city"] else None,
+                int(r["fiscal_year"]),
+                Decimal(r["three_public_total"]),
+                int(r["documents"]),
+            )
+            for r in records
+        }
 
     duck = rows(results["duckdb_result"])
     assert duck == rows(results["pandas_result"]) == rows(results["polars_result"])
     # the seed: 湖南省怀化市 2024, 三公 1.2万元
     assert ("湖南省", "怀化市", 2024, Decimal("12000.00"), 1) in duck
     summary = pq.read_table(output / "output" / "summary.parquet").to_pylist()
-    assert sum(r[3] for r in duck) == sum(s["three_public_total"] for s in summary if s["three_public_total"] is not None)
+    assert sum(r[3] for r in duck) == sum(
+        s["three_public_total"] for s in summary if s["three_public_total"] is not None
+    )

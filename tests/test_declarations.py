@@ -1,5 +1,6 @@
 """Each output table is declared once (schemas/declarations.py); the arrow schemas, the pandera
 schemas, the datapackage.json fields and docs/data-dictionary.md are generated from it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,7 +22,8 @@ DICTIONARY = Path(__file__).parents[1] / "docs" / "data-dictionary.md"
 
 def test_the_data_dictionary_is_generated_from_the_declarations():
     assert DICTIONARY.read_text(encoding="utf-8") == dictionary.render(), (
-        f"docs/data-dictionary.md is stale: run `{dictionary.COMMAND}`")
+        f"docs/data-dictionary.md is stale: run `{dictionary.COMMAND}`"
+    )
 
 
 def test_the_dictionary_says_how_it_is_generated():
@@ -44,7 +46,7 @@ def test_the_arrow_schema_is_the_declaration(table):
     schema = arrow_schema_for(table)
     assert schema.names == t.names
     assert [f.type for f in schema] == [c.type for c in t.columns]
-    assert all(f.nullable for f in schema)       # parquet columns are all nullable; validation decides
+    assert all(f.nullable for f in schema)  # parquet columns are all nullable; validation decides
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -70,7 +72,8 @@ def test_the_datapackage_fields_are_the_declaration(table):
 def test_every_summary_concept_is_described():
     concepts = [c for c, _ in summary_concepts()]
     assert set(concepts) == set(SUMMARY_CONCEPTS), (
-        "schemas/declarations.py SUMMARY_CONCEPTS must describe exactly the summary concepts of concepts.toml")
+        "schemas/declarations.py SUMMARY_CONCEPTS must describe exactly the summary concepts of concepts.toml"
+    )
 
 
 def test_summary_has_one_column_per_concept():
@@ -94,14 +97,17 @@ def _break(frames, table, **values):
     return broken
 
 
-@pytest.mark.parametrize("table,values,check", [
-    ("documents", {"status": "failed", "error_reason": None}, "failed_documents_have_a_reason"),
-    ("facts", {"char_end": 0, "char_start": 5}, "span_is_ordered"),
-    ("facts", {"stated_none": True}, "stated_none_is_zero"),
-    ("facts", {"kind": "change", "direction": None}, "changes_have_a_direction"),
-    ("facts", {"fact_id": 1}, "fact_ids_unique_per_document"),
-    ("checks", {"status": "fail", "expected": None}, "decided_checks_have_values"),
-])
+@pytest.mark.parametrize(
+    "table,values,check",
+    [
+        ("documents", {"status": "failed", "error_reason": None}, "failed_documents_have_a_reason"),
+        ("facts", {"char_end": 0, "char_start": 5}, "span_is_ordered"),
+        ("facts", {"stated_none": True}, "stated_none_is_zero"),
+        ("facts", {"kind": "change", "direction": None}, "changes_have_a_direction"),
+        ("facts", {"fact_id": 1}, "fact_ids_unique_per_document"),
+        ("checks", {"status": "fail", "expected": None}, "decided_checks_have_values"),
+    ],
+)
 def test_a_named_table_check_is_reported_by_name(frames, table, values, check):
     assert validate_tables(frames).ok
     report = validate_tables(_break(frames, table, **values))

@@ -22,6 +22,7 @@ the files they name must exist, and ``prefect deployment run 'FLOW/NAME'`` must 
 deployment the ``gongkai serve`` before it built. Every fenced ``python`` block is executed,
 in order, in one namespace per page, with the sandbox as working directory.
 """
+
 from __future__ import annotations
 
 import glob
@@ -40,7 +41,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
-GENERATED = DOCS / "data-dictionary.md"          # written by a generator, not by hand
+GENERATED = DOCS / "data-dictionary.md"  # written by a generator, not by hand
 SAMPLE = ROOT / "raw" / "huaihua-zwfwzx-2024-budget.txt"
 
 NOT_RUN_PROGRAMS = {"pip", "prefect"}
@@ -61,8 +62,11 @@ def blocks(page: Path, lang: str | None = None) -> list[tuple[str, str]]:
 
 def command_lines(block: str) -> list[str]:
     """The command lines of a bash block (continuation lines joined, comment lines dropped)."""
-    return [line.strip() for line in block.replace("\\\n", " ").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.strip()
+        for line in block.replace("\\\n", " ").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def commands(page: Path) -> list[str]:
@@ -70,6 +74,7 @@ def commands(page: Path) -> list[str]:
 
 
 # -- splitting a line the way bash does (enough for the docs) ------------------------------
+
 
 def split_line(line: str) -> tuple[list[tuple[str, str]], str]:
     """``(segments, comment)``: each segment with the operator before it ("" first, ";" or
@@ -92,7 +97,7 @@ def split_line(line: str) -> tuple[list[tuple[str, str]], str]:
             depth -= 1
         elif depth == 0 and c == "#" and (i == 0 or line[i - 1].isspace()):
             segments.append((op, "".join(current).strip()))
-            return [s for s in segments if s[1]], line[i + 1:].strip()
+            return [s for s in segments if s[1]], line[i + 1 :].strip()
         elif depth == 0 and c == ";":
             segments.append((op, "".join(current).strip()))
             current, op = [], ";"
@@ -110,9 +115,14 @@ def split_line(line: str) -> tuple[list[tuple[str, str]], str]:
 
 
 def test_split_line():
-    assert split_line("a b && c 'x;y' ; d  # exit 1: why") == ([("", "a b"), ("&&", "c 'x;y'"), (";", "d")],
-                                                            "exit 1: why")
-    assert split_line("d=$(mktemp -d); cp x/*.{txt,json} $d/") == ([("", "d=$(mktemp -d)"), (";", "cp x/*.{txt,json} $d/")], "")
+    assert split_line("a b && c 'x;y' ; d  # exit 1: why") == (
+        [("", "a b"), ("&&", "c 'x;y'"), (";", "d")],
+        "exit 1: why",
+    )
+    assert split_line("d=$(mktemp -d); cp x/*.{txt,json} $d/") == (
+        [("", "d=$(mktemp -d)"), (";", "cp x/*.{txt,json} $d/")],
+        "",
+    )
 
 
 ENV_PREFIX = re.compile(r"^((?:[A-Z_][A-Z0-9_]*=\S*\s+)+)")
@@ -122,10 +132,11 @@ EXIT = re.compile(r"\bexit (\d+)\b")
 
 # -- the sandbox ---------------------------------------------------------------------------
 
+
 @dataclass
 class Sandbox:
     root: Path
-    env: dict = field(default_factory=dict)          # shell variables set by the page's lines
+    env: dict = field(default_factory=dict)  # shell variables set by the page's lines
     served: list[str] = field(default_factory=list)  # FLOW/NAME of deployments `gongkai serve` built
     log: list[str] = field(default_factory=list)
 
@@ -167,18 +178,24 @@ def run_segment(box: Sandbox, segment: str, monkeypatch) -> int:
         return 0
     prefix = ENV_PREFIX.match(segment)
     env = dict(kv.split("=", 1) for kv in shlex.split(prefix.group(1))) if prefix else {}
-    command = segment[prefix.end():] if prefix else segment
+    command = segment[prefix.end() :] if prefix else segment
     program, _, rest = command.partition(" ")
     if program == "gongkai":
-        return run_gongkai(box, box.expand(rest), monkeypatch)    # (env prefixes: the test's Prefect server instead)
+        return run_gongkai(box, box.expand(rest), monkeypatch)  # (env prefixes: the test's Prefect server instead)
     if program == "python":
-        done = subprocess.run([sys.executable, *box.expand(rest)], cwd=box.root, env={**box.shell_env(), **env},
-                              capture_output=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, *box.expand(rest)],
+            cwd=box.root,
+            env={**box.shell_env(), **env},
+            capture_output=True,
+            timeout=300,
+        )
         if done.returncode:
             box.log.append(done.stderr.decode()[-3000:])
         return done.returncode
-    assert program in SHELL_PROGRAMS, (f"`{program}` in the docs: teach tests/test_docs.py to run it, or mark "
-                                       f"the line {NOT_RUN_NOTE}")
+    assert program in SHELL_PROGRAMS, (
+        f"`{program}` in the docs: teach tests/test_docs.py to run it, or mark the line {NOT_RUN_NOTE}"
+    )
     done = box.bash(command)
     if done.returncode:
         box.log.append(done.stderr.decode())
@@ -190,7 +207,7 @@ def run_gongkai(box: Sandbox, argv: list[str], monkeypatch) -> int:
 
     from gongkai.pipeline.cli import main
 
-    def serve(*deployments, **kwargs):        # `gongkai serve` would serve until stopped
+    def serve(*deployments, **kwargs):  # `gongkai serve` would serve until stopped
         box.served.extend(f"{d.flow_name}/{d.name}" for d in deployments)
 
     monkeypatch.setattr(prefect, "serve", serve)
@@ -212,6 +229,7 @@ def check_not_run(box: Sandbox, line: str) -> None:
 
 # -- fixtures ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def prefect_server():
     from prefect.testing.utilities import prefect_test_harness
@@ -231,11 +249,13 @@ def site():
 def fixture_sources(server) -> str:
     """sources/example.toml's site, at the fixture site: its first listing page only, its
     pages and PDF (the fault pages and the faulty attachments are tests/test_harvest_flow.py's)."""
-    return (f'[[site]]\nname = "pingtan-bmyjsgk"\nprovince = "福建省"\ncity = "福州市"\n'
-            f'listing_urls = ["{server.url}/list/index.htm"]\nnext_page = ""\n'
-            f'disclosure_links = "/(t20\\\\d+_\\\\d+\\\\.htm|P\\\\d+_\\\\d+\\\\.pdf)$"\nattachments = ["pdf"]\n'
-            f'allowed_hosts = ["{server.host}"]\nrequests_per_second = 20.0\nconcurrency_per_host = 4\n'
-            f'schedule = "0 3 * * 1"\n')
+    return (
+        f'[[site]]\nname = "pingtan-bmyjsgk"\nprovince = "福建省"\ncity = "福州市"\n'
+        f'listing_urls = ["{server.url}/list/index.htm"]\nnext_page = ""\n'
+        f'disclosure_links = "/(t20\\\\d+_\\\\d+\\\\.htm|P\\\\d+_\\\\d+\\\\.pdf)$"\nattachments = ["pdf"]\n'
+        f'allowed_hosts = ["{server.host}"]\nrequests_per_second = 20.0\nconcurrency_per_host = 4\n'
+        f'schedule = "0 3 * * 1"\n'
+    )
 
 
 @pytest.fixture(scope="module")
@@ -265,6 +285,7 @@ def sandbox(prepared_output, site, tmp_path) -> Sandbox:
 
 # -- the pages -----------------------------------------------------------------------------
 
+
 @pytest.mark.flow
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_commands_and_examples_run(page, sandbox, monkeypatch):
@@ -291,6 +312,7 @@ def test_pages_show_commands():
 
 # -- links, paths and the folder map ---------------------------------------------------------
 
+
 def slug(heading: str) -> str:
     """GitHub's anchor of a heading."""
     text = re.sub(r"[^\w\- ]", "", heading.strip().lower().replace("`", ""))
@@ -311,7 +333,7 @@ def test_links_resolve(page):
         path, _, anchor = target.partition("#")
         file = (page.parent / path).resolve() if path else page
         if file == GENERATED and not file.exists():
-            continue                      # generated from schemas/ (test_data_dictionary_is_there)
+            continue  # generated from schemas/ (test_data_dictionary_is_there)
         assert file.exists(), f"{page_id(page)}: {target}"
         if anchor:
             assert anchor in anchors(file), f"{page_id(page)}: {target}: no such heading in {file.name}"
@@ -338,8 +360,11 @@ def test_paths_named_in_the_docs_exist(page):
     """`pipeline/run/parts.py`, `extractors/load/`, `tests/fixtures/pdf_gold/` … are there
     (paths with placeholders such as <run_id> or … are patterns, not files)."""
     text = page.read_text(encoding="utf-8")
-    missing = [p for p in REPO_PATH.findall(text)
-               if not any(ch in p for ch in "<…*{") and not (ROOT / p.rstrip(":,.")).exists()]
+    missing = [
+        p
+        for p in REPO_PATH.findall(text)
+        if not any(ch in p for ch in "<…*{") and not (ROOT / p.rstrip(":,.")).exists()
+    ]
     assert not missing, (page_id(page), missing)
 
 
@@ -370,6 +395,7 @@ def test_the_folder_map_matches_the_tree():
         modules = {f"{package}/{f.name}" for f in (ROOT / package).glob("*.py") if f.name != "__init__.py"}
         assert modules <= listed, sorted(modules - listed)
     for package in ("extractors", "pipeline"):
-        subfolders = {f"{package}/{d.name}" for d in (ROOT / package).iterdir()
-                      if d.is_dir() and (d / "__init__.py").exists()}
+        subfolders = {
+            f"{package}/{d.name}" for d in (ROOT / package).iterdir() if d.is_dir() and (d / "__init__.py").exists()
+        }
         assert subfolders <= listed, sorted(subfolders - listed)

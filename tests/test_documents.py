@@ -6,6 +6,7 @@ build_fixtures.py there): the first pages of 15 Shanghai / Jiangsu PDFs and the 
 the region codes are ours: 上海市普陀区 310107, 江苏省 320000, 平潭县 350128 (平潭综合实验区
 governs the territory of 平潭县, see schemas/region_aliases.csv).
 """
+
 from __future__ import annotations
 
 import csv
@@ -101,6 +102,7 @@ def test_region_levels_of_real_documents():
 
 # --- the seed: acceptance ----------------------------------------------------------------
 
+
 def test_seed_document_matches_gold():
     text = (FIXTURES / "huaihua-zwfwzx-2024-budget.txt").read_text(encoding="utf-8")
     gold = json.loads((FIXTURES / "huaihua-zwfwzx-2024-budget.gold.json").read_text(encoding="utf-8"))["document"]
@@ -138,6 +140,7 @@ def test_wrapped_title_evidence():
 
 # --- budget units and internal units ----------------------------------------------------
 
+
 def test_gold_texts_budget_units():
     for name in ("sh_pt_sfj_2026_dept_budget", "js_rdbgt_2019_budget"):
         text = (FIXTURES / "gold" / f"{name}.txt").read_text(encoding="utf-8")
@@ -145,7 +148,13 @@ def test_gold_texts_budget_units():
         d = extract_document_facts(text, f"{name}.pdf")
         assert list(d.budget_units) == gold["budget_units"], name
         assert (d.agency, d.fiscal_year, d.doc_kind, d.province, d.city, d.admin_level) == (
-            gold["agency"], gold["fiscal_year"], gold["doc_kind"], gold["province"], gold["city"], gold["admin_level"])
+            gold["agency"],
+            gold["fiscal_year"],
+            gold["doc_kind"],
+            gold["province"],
+            gold["city"],
+            gold["admin_level"],
+        )
         assert d.parent_agency == gold["parent_agency"]
         # js_rdbgt: "内设机构包括省人大常委会下设办公厅、研究室和4个专门委员会…" is not a list
         assert d.internal_units == ()
@@ -154,18 +163,52 @@ def test_gold_texts_budget_units():
 UNITS = {
     "js_swbgt_2019_budget_text.pdf.units.txt": (
         ("江苏省委办公厅（本级）", "省委机要局（省国家密码管理局）", "机关后勤服务中心", "机关文印中心"),
-        ("秘书处", "省委总值班室", "综合处", "经济处", "农村处", "党群处", "省委法规室", "宣教统战处", "信息处",
-         "省委督查室", "党刊处", "档案管理处", "干部人事处", "机要交通处", "接待处", "行政处（保卫处）", "财务处",
-         "技术室"),
-        None),
+        (
+            "秘书处",
+            "省委总值班室",
+            "综合处",
+            "经济处",
+            "农村处",
+            "党群处",
+            "省委法规室",
+            "宣教统战处",
+            "信息处",
+            "省委督查室",
+            "党刊处",
+            "档案管理处",
+            "干部人事处",
+            "机要交通处",
+            "接待处",
+            "行政处（保卫处）",
+            "财务处",
+            "技术室",
+        ),
+        None,
+    ),
     "sh_pt_fuliyuan_2024_unit_budget.pdf.units.txt": ((), ("院长室", "办公室", "财务室", "后勤部", "护理部"), 5),
     "sh_pt_wanli_2024_dept_budget.pdf.units.txt": (
-        ("上海市普陀区人民政府万里街道办事处（本部）", "上海市普陀区万里街道社区事务受理服务中心",
-         "上海市普陀区万里街道社区党群服务中心", "上海市普陀区万里街道城市运行管理中心",
-         "上海市普陀区万里街道经济发展服务中心", "上海市普陀区万里街道综合行政执法队"), (), None),
+        (
+            "上海市普陀区人民政府万里街道办事处（本部）",
+            "上海市普陀区万里街道社区事务受理服务中心",
+            "上海市普陀区万里街道社区党群服务中心",
+            "上海市普陀区万里街道城市运行管理中心",
+            "上海市普陀区万里街道经济发展服务中心",
+            "上海市普陀区万里街道综合行政执法队",
+        ),
+        (),
+        None,
+    ),
     "sh_pt_ghzyj_2024_final.pdf.units.txt": (
-        ("上海市普陀区规划和自然资源局（本级）", "上海市普陀区规划和自然资源局执法大队", "上海市普陀区土地发展中心",
-         "上海市普陀区自然资源确权登记事务中心", "上海市普陀区规划和自然资源管理事务中心"), (), None),
+        (
+            "上海市普陀区规划和自然资源局（本级）",
+            "上海市普陀区规划和自然资源局执法大队",
+            "上海市普陀区土地发展中心",
+            "上海市普陀区自然资源确权登记事务中心",
+            "上海市普陀区规划和自然资源管理事务中心",
+        ),
+        (),
+        None,
+    ),
 }
 
 
@@ -188,7 +231,10 @@ def test_court_internal_units_numbered_under_a_subheading():
 
 def test_unit_tables_of_html_pages():
     assert _facts("fj_pt_gongan_2016_budget.html.txt").budget_units == (
-        "平潭综合实验区公安局本级", "平潭综合实验区看守所", "平潭综合实验区拘留所")
+        "平潭综合实验区公安局本级",
+        "平潭综合实验区看守所",
+        "平潭综合实验区拘留所",
+    )
     # a name wrapped over two cells: 平潭县 / 人大常委会
     assert _facts("fj_pt_renda_2017_budget.html.txt").budget_units == ("平潭县人大常委会",)
     d = _facts("fj_pt_fayuan_2016_final.html.txt")
@@ -203,7 +249,14 @@ TITLES = [
     ("2022年度湘西州民政局部门预算\n一、部门职责", "湘西州民政局", 2022, B, "433100", "prefecture"),
     ("北京市朝阳区教育委员会\n2021年部门预算\n目 录", "北京市朝阳区教育委员会", 2021, B, "110105", "county"),
     ("重庆市渝中区人民政府办公室2022年度部门决算公开", "重庆市渝中区人民政府办公室", 2022, F, "500103", "county"),
-    ("关于广州市天河区人民法院2023年部门预算的说明\n一、部门主要职责", "广州市天河区人民法院", 2023, B, "440106", "county"),
+    (
+        "关于广州市天河区人民法院2023年部门预算的说明\n一、部门主要职责",
+        "广州市天河区人民法院",
+        2023,
+        B,
+        "440106",
+        "county",
+    ),
     ("中共浙江省委宣传部2020年部门预算", "中共浙江省委宣传部", 2020, B, "330000", "province"),
     ("舟山市普陀区财政局2024年部门预算", "舟山市普陀区财政局", 2024, B, "330903", "county"),
     ("溆浦县人民医院2020年单位预算", "溆浦县人民医院", 2020, B, "431224", "county"),
@@ -224,22 +277,30 @@ def test_title_shapes(text, agency, year, kind, code, level):
 
 
 def test_scope_sentence_without_title():
-    text = ("一、部门主要职责\n纳入2023年度郴州市苏仙区卫生健康局部门决算编制范围的单位包括："
-            "郴州市苏仙区卫生健康局本级、郴州市苏仙区疾病预防控制中心。\n二、收入支出决算总体情况")
+    text = (
+        "一、部门主要职责\n纳入2023年度郴州市苏仙区卫生健康局部门决算编制范围的单位包括："
+        "郴州市苏仙区卫生健康局本级、郴州市苏仙区疾病预防控制中心。\n二、收入支出决算总体情况"
+    )
     d = extract_document_facts(text)
     assert (d.agency, d.fiscal_year, d.doc_kind, d.region_code) == ("郴州市苏仙区卫生健康局", 2023, F, "431003")
     assert d.budget_units == ("郴州市苏仙区卫生健康局本级", "郴州市苏仙区疾病预防控制中心")
 
 
 def test_other_unit_list_shapes():
-    d = extract_document_facts("纳入广州市天河区民政局2023年部门预算编制范围的二级预算单位共2个，具体包括："
-                               "广州市天河区民政局本级、广州市天河区福利院。")
+    d = extract_document_facts(
+        "纳入广州市天河区民政局2023年部门预算编制范围的二级预算单位共2个，具体包括："
+        "广州市天河区民政局本级、广州市天河区福利院。"
+    )
     assert (d.agency, d.fiscal_year, d.doc_kind, d.region_code) == ("广州市天河区民政局", 2023, B, "440106")
     assert d.budget_units == ("广州市天河区民政局本级", "广州市天河区福利院")
-    d = extract_document_facts("二、部门预算单位构成\n本部门共有3家预算单位，包括：北京市朝阳区财政局本级、"
-                               "北京市朝阳区财政监督检查所、北京市朝阳区国库支付中心。\n三、收支总体情况")
+    d = extract_document_facts(
+        "二、部门预算单位构成\n本部门共有3家预算单位，包括：北京市朝阳区财政局本级、"
+        "北京市朝阳区财政监督检查所、北京市朝阳区国库支付中心。\n三、收支总体情况"
+    )
     assert d.budget_units == ("北京市朝阳区财政局本级", "北京市朝阳区财政监督检查所", "北京市朝阳区国库支付中心")
-    d = extract_document_facts("（二）机构设置\n湘西州档案馆共有内设机构4个，分别是：办公室、业务科、保管利用科、信息技术科。")
+    d = extract_document_facts(
+        "（二）机构设置\n湘西州档案馆共有内设机构4个，分别是：办公室、业务科、保管利用科、信息技术科。"
+    )
     assert d.internal_units == ("办公室", "业务科", "保管利用科", "信息技术科") and d.internal_unit_count == 4
     # "下属1家预算单位的综合收支计划" is a count, not a list
     assert extract_document_facts("包括区司法局本部以及下属1家预算单位的综合收支计划。").budget_units == ()
@@ -293,7 +354,7 @@ RESOLVE = [
     ("重庆市綦江区财政局", ("500110", "重庆市", "重庆市", "綦江区", "county")),
     ("湘西州财政局", ("433100", "湖南省", "湘西土家族苗族自治州", None, "prefecture")),
     ("恩施市财政局", ("422801", "湖北省", "恩施土家族苗族自治州", "恩施市", "county")),
-    ("长乐市财政局", ("350112", "福建省", "福州市", "长乐区", "county")),      # 长乐市 is today 长乐区
+    ("长乐市财政局", ("350112", "福建省", "福州市", "长乐区", "county")),  # 长乐市 is today 长乐区
     ("怀化政务服务中心", ("431200", "湖南省", "怀化市", None, "prefecture")),  # unambiguous short name
     ("广西壮族自治区财政厅", ("450000", "广西壮族自治区", None, None, "province")),
     ("仙桃市财政局", ("429004", "湖北省", None, "仙桃市", "county")),
@@ -327,7 +388,7 @@ def test_resolve_region_in_text():
     assert resolve_region_in_text("上海市普陀区财政局。普陀区的预算。普陀区").code == "310107"
     assert resolve_region_in_text("江苏省人大常委会。江苏省。南京市").code == "320000"
     assert resolve_region_in_text("平潭综合实验区公安局，平潭综合实验区。福建省财政厅").code == "350128"
-    assert resolve_region_in_text("城区道路和郊区") is None       # two-character names are words here
+    assert resolve_region_in_text("城区道路和郊区") is None  # two-character names are words here
     assert resolve_region_in_text("") is None
 
 
@@ -337,6 +398,7 @@ def test_region_for_code():
 
 
 # --- the data files ---------------------------------------------------------------------
+
 
 def _rows(name: str) -> list[dict]:
     with (SCHEMAS / name).open(encoding="utf-8", newline="") as fh:
@@ -349,17 +411,28 @@ def test_regions_csv():
     assert len(by_code) == len(rows) > 3000
     assert all(len(r["code"]) == 6 and r["code"].isdigit() for r in rows)
     assert {r["level"] for r in rows} == {"province", "prefecture", "county"}
-    assert not {"110100", "120100", "310100", "500100", "500200"} & set(by_code)   # 市辖区/县 placeholders
+    assert not {"110100", "120100", "310100", "500100", "500200"} & set(by_code)  # 市辖区/县 placeholders
     assert not any(r["name"] in ("市辖区", "县") for r in rows)
     hh = by_code["431200"]
     assert (hh["name"], hh["short_name"], hh["level"], hh["province_code"], hh["prefecture_code"]) == (
-        "怀化市", "怀化", "prefecture", "430000", "")
+        "怀化市",
+        "怀化",
+        "prefecture",
+        "430000",
+        "",
+    )
     pt = by_code["310107"]
     assert (pt["name"], pt["level"], pt["province_code"], pt["prefecture_code"]) == ("普陀区", "county", "310000", "")
     assert by_code["350128"]["prefecture_code"] == "350100"
     shorts = {c: by_code[c]["short_name"] for c in ("450000", "650000", "433100", "431226", "310115", "140311")}
-    assert shorts == {"450000": "广西", "650000": "新疆", "433100": "湘西", "431226": "麻阳",
-                      "310115": "浦东", "140311": "郊区"}
+    assert shorts == {
+        "450000": "广西",
+        "650000": "新疆",
+        "433100": "湘西",
+        "431226": "麻阳",
+        "310115": "浦东",
+        "140311": "郊区",
+    }
     for r in rows:
         if r["prefecture_code"]:
             assert by_code[r["prefecture_code"]]["level"] == "prefecture"
@@ -385,13 +458,25 @@ TOC = "目录\n第二部分 江苏省高级人民法院 2017 年度部门预算�
 FACT_METHODS = [
     (D._agency_from_unit_label, UNIT_BUDGET, None, "怀化市社会福利院", "怀化市社会福利院"),
     (D._agency_from_unit_label, "单位名称：怀化市救助站\n", None, "怀化市救助站", "怀化市救助站"),
-    (D._agency_from_unit_label, DEPT_BUDGET, None, None, None),        # a department budget: its department
+    (D._agency_from_unit_label, DEPT_BUDGET, None, None, None),  # a department budget: its department
     (D._agency_from_department_label, DEPT_BUDGET, None, "怀化市民政局", "怀化市民政局"),
-    (D._agency_from_department_label, "部门：中共江苏省委办公厅 单位：万元\n", None, "中共江苏省委办公厅", "中共江苏省委办公厅"),
+    (
+        D._agency_from_department_label,
+        "部门：中共江苏省委办公厅 单位：万元\n",
+        None,
+        "中共江苏省委办公厅",
+        "中共江苏省委办公厅",
+    ),
     (D._agency_from_title, "怀化市民政局2024年部门预算\n", None, "怀化市民政局", "怀化市民政局"),
     (D._agency_from_title, "2024年部门预算\n", None, None, None),
     (D._agency_from_scope, SCOPE, None, "怀化市政务服务中心", "怀化市政务服务中心"),
-    (D._agency_from_heading, "说明\n一、怀化市政务服务中心部门职责\n", None, "怀化市政务服务中心", "怀化市政务服务中心"),
+    (
+        D._agency_from_heading,
+        "说明\n一、怀化市政务服务中心部门职责\n",
+        None,
+        "怀化市政务服务中心",
+        "怀化市政务服务中心",
+    ),
     (D._agency_from_toc, TOC, None, "江苏省高级人民法院", "江苏省高级人民法院"),
     (D._year_from_title, "怀化市民政局2024年部门预算\n", None, 2024, "2024"),
     (D._year_from_title, "怀化市民政局部门预算（2024年度）\n", None, 2024, "2024"),
@@ -399,7 +484,7 @@ FACT_METHODS = [
     (D._year_from_toc, TOC, None, 2017, "2017"),
     (D._year_from_text, "说明\n2022年度部门决算如下。2023年部门决算，2023年部门决算", None, 2023, "2023"),
     (D._year_from_file_name, "", "js_swbgt_2019_budget_tables.pdf", 2019, None),
-    (D._year_from_file_name, "", "2c90b38b1980aabbccdd.pdf", None, None),     # a hash, not a year
+    (D._year_from_file_name, "", "2c90b38b1980aabbccdd.pdf", None, None),  # a hash, not a year
     (D._kind_from_title, "2015年度平潭综合实验区公安局决算说明\n", None, "final_accounts", "决算"),
     (D._kind_from_scope, SCOPE, None, "budget", "预算"),
     (D._kind_from_toc, TOC, None, "budget", "预算"),
@@ -409,8 +494,11 @@ FACT_METHODS = [
 ]
 
 
-@pytest.mark.parametrize("method, text, name, value, printed", FACT_METHODS,
-                         ids=[f"{m.__name__}-{i}" for i, (m, *_) in enumerate(FACT_METHODS)])
+@pytest.mark.parametrize(
+    "method, text, name, value, printed",
+    FACT_METHODS,
+    ids=[f"{m.__name__}-{i}" for i, (m, *_) in enumerate(FACT_METHODS)],
+)
 def test_fact_method(method, text, name, value, printed):
     hit = method(D._Doc(text, name))
     assert (hit.value if hit else None) == value
@@ -421,7 +509,12 @@ def test_fact_method(method, text, name, value, printed):
 PARENT_METHODS = [
     (D._parent_from_labels, UNIT_BUDGET, "怀化市社会福利院", "怀化市民政局"),
     (D._parent_from_labels, DEPT_BUDGET, "怀化市民政局", None),
-    (D._parent_from_sentences, "说明\n怀化市政务服务中心作为怀化市政府办公室二级预算单位，", "怀化市政务服务中心", "怀化市政府办公室"),
+    (
+        D._parent_from_sentences,
+        "说明\n怀化市政务服务中心作为怀化市政府办公室二级预算单位，",
+        "怀化市政务服务中心",
+        "怀化市政府办公室",
+    ),
     (D._parent_from_sentences, "说明\n本单位主管部门为怀化市民政局。", None, "怀化市民政局"),
     (D._parent_from_sentences, "说明\n本中心隶属于怀化市民政局管理，", None, "怀化市民政局"),
 ]
@@ -452,6 +545,12 @@ def test_region_method(method, text, agency, parent, code):
 
 def test_earlier_methods_win():
     """A unit budget's unit label beats its title and department label; the title's year beats the file name's."""
-    d = extract_document_facts("怀化市民政局2024年单位预算\n预算主管部门：怀化市民政局\n预算单位：怀化市社会福利院\n",
-                               "x_2019_final.pdf")
-    assert (d.agency, d.parent_agency, d.fiscal_year, d.doc_kind) == ("怀化市社会福利院", "怀化市民政局", 2024, "budget")
+    d = extract_document_facts(
+        "怀化市民政局2024年单位预算\n预算主管部门：怀化市民政局\n预算单位：怀化市社会福利院\n", "x_2019_final.pdf"
+    )
+    assert (d.agency, d.parent_agency, d.fiscal_year, d.doc_kind) == (
+        "怀化市社会福利院",
+        "怀化市民政局",
+        2024,
+        "budget",
+    )

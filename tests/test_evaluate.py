@@ -1,4 +1,5 @@
 """`gongkai evaluate` on every hand-labeled gold file (the seed and real documents)."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,7 +11,7 @@ from gongkai.pipeline.review.evaluate import evaluate
 from tests.conftest import FIXTURES, SEED_GOLD, extract_into
 
 GOLD_DIR = FIXTURES / "gold"
-HELDOUT_DIR = FIXTURES / "heldout"   # labeled without looking at the extractor's output
+HELDOUT_DIR = FIXTURES / "heldout"  # labeled without looking at the extractor's output
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_heldout_documents(gold_run):
     for doc in docs:
         assert doc.recall >= 0.95, (doc.source, doc.missed)
         assert not doc.on_traps, (doc.source, doc.on_traps)
-    assert sum(len(d.wrong) for d in docs) <= 1   # js_gy_2018 @7163: a change read as an amount
+    assert sum(len(d.wrong) for d in docs) <= 1  # js_gy_2018 @7163: a change read as an amount
 
 
 def test_summary_concepts_match_gold(gold_run):

@@ -1,4 +1,5 @@
 """The fetcher against a real local HTTP server (127.0.0.1, started by the tests)."""
+
 from __future__ import annotations
 
 import threading
@@ -7,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from gongkai.pipeline.harvest.fetch import FetchReason, Fetcher, FetchSettings
+from gongkai.pipeline.harvest.fetch import Fetcher, FetchReason, FetchSettings
 
 PAGE = "<html><head><meta charset='utf-8'></head><body>2024年部门预算</body></html>".encode()
 PDF = b"%PDF-1.4 tiny"
@@ -34,8 +35,11 @@ class Handler(BaseHTTPRequestHandler):
         if p == "/page.html":
             if self.headers.get("If-None-Match") == '"v1"':
                 return self._send(304)
-            return self._send(200, PAGE, {"ETag": '"v1"', "Content-Type": "application/octet-stream",
-                                          "Content-Length": str(len(PAGE))})
+            return self._send(
+                200,
+                PAGE,
+                {"ETag": '"v1"', "Content-Type": "application/octet-stream", "Content-Length": str(len(PAGE))},
+            )
         if p == "/table.pdf":
             return self._send(200, PDF, {"Content-Type": "text/html"})
         if p == "/flaky":
@@ -84,7 +88,7 @@ def test_page_with_sniffed_type_and_conditional_request(server, fetcher):
     assert first.ok and first.content == PAGE and first.content_type == "text/html" and first.etag == '"v1"'
     again = fetcher.fetch(server + "/page.html", etag=first.etag)
     assert again.ok and again.not_modified and again.content is None
-    assert fetcher.fetch(server + "/table.pdf").content_type == "application/pdf"   # the bytes, not the header
+    assert fetcher.fetch(server + "/table.pdf").content_type == "application/pdf"  # the bytes, not the header
 
 
 def test_5xx_is_retried_4xx_is_not(server, fetcher):
@@ -94,14 +98,17 @@ def test_5xx_is_retried_4xx_is_not(server, fetcher):
     assert missing.error == FetchReason.HTTP_ERROR and missing.attempts == 1 and "404" in missing.message
 
 
-@pytest.mark.parametrize("path,reason", [
-    ("/loop", FetchReason.REDIRECT_LOOP),
-    ("/away", FetchReason.REDIRECT_FOREIGN),
-    ("/big", FetchReason.TOO_LARGE),
-    ("/slow", FetchReason.TIMEOUT),
-    ("/cut", FetchReason.TRUNCATED),
-    ("/private/x.pdf", FetchReason.ROBOTS),
-])
+@pytest.mark.parametrize(
+    "path,reason",
+    [
+        ("/loop", FetchReason.REDIRECT_LOOP),
+        ("/away", FetchReason.REDIRECT_FOREIGN),
+        ("/big", FetchReason.TOO_LARGE),
+        ("/slow", FetchReason.TIMEOUT),
+        ("/cut", FetchReason.TRUNCATED),
+        ("/private/x.pdf", FetchReason.ROBOTS),
+    ],
+)
 def test_faults_have_reasons(server, fetcher, path, reason):
     result = fetcher.fetch(server + path)
     assert result.error == reason and path in result.message
@@ -119,6 +126,7 @@ def test_only_allowed_hosts_and_http(fetcher):
 
 # -- politeness -----------------------------------------------------------------------------
 
+
 def test_host_limiter_paces_request_starts_per_host():
     from gongkai.pipeline.harvest.fetch import HostLimiter
 
@@ -128,7 +136,7 @@ def test_host_limiter_paces_request_starts_per_host():
     for _ in range(5):
         with limiter.slot("http://a.example/x"):
             starts.append(time.monotonic() - begin)
-    with limiter.slot("http://b.example/x"):      # another host is not held back
+    with limiter.slot("http://b.example/x"):  # another host is not held back
         other = time.monotonic() - begin
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert min(gaps) >= 0.045 and other - starts[-1] < 0.04

@@ -1,4 +1,5 @@
 """The real Prefect flow, end to end, on a temporary Prefect server."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,7 +12,7 @@ from prefect.testing.utilities import prefect_test_harness
 
 from gongkai.pipeline.cli import main
 from gongkai.schemas.tables import schema_for
-from tests.conftest import FIXTURES, SEED, SEED_GOLD
+from tests.conftest import SEED, SEED_GOLD
 
 pytestmark = pytest.mark.flow
 
@@ -59,8 +60,11 @@ def test_documents_table(run_output):
     assert docs["tables.xlsx"]["error_reason"] == "corrupt_file"
     assert docs["notes.doc"]["error_reason"] == "unsupported_format"
     assert docs["vanished.txt"]["error_reason"] == "file_missing"
-    assert all(r["error_message"] and Path(r["source"]).name in r["error_message"]
-               for r in docs.values() if r["status"] == "failed")
+    assert all(
+        r["error_message"] and Path(r["source"]).name in r["error_message"]
+        for r in docs.values()
+        if r["status"] == "failed"
+    )
 
 
 def test_tables_have_the_fixed_schemas(run_output):
@@ -78,7 +82,7 @@ def test_facts_are_exact_decimals_slicing_the_stored_text(run_output):
     assert len(facts) == seed["n_facts"] > 60
     for f in facts:
         assert isinstance(f["value"], Decimal)
-        assert text[f["char_start"]:f["char_end"]] == f["raw"]
+        assert text[f["char_start"] : f["char_end"]] == f["raw"]
     summary = {r["doc_id"]: r for r in pq.read_table(out / "summary.parquet").to_pylist()}
     assert summary[seed["doc_id"]]["income_total"] == Decimal("10948000.00")
     # the GBK copy gives the same figures at the same offsets
@@ -101,7 +105,7 @@ def test_a_failed_run_leaves_the_previous_output_whole(run_output, tmp_path, mon
         raise OSError("disk full")
 
     monkeypatch.setattr(writer.pq, "write_table", crash)
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 (the task's OSError, however Prefect re-raises it)
         main(["run", str(SEED), "--out", str(out)])
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
     assert not list(out.glob(".staging-*"))
@@ -118,7 +122,7 @@ def test_a_part_that_crashes_leaves_the_previous_output_whole(run_output, monkey
         raise OSError("disk full")
 
     monkeypatch.setattr(parts, "write_part", crash)
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 (the task's OSError, however Prefect re-raises it)
         main(["run", str(SEED), "--out", str(out)])
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
     assert not list(out.glob(".staging-*"))

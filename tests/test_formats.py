@@ -1,4 +1,5 @@
 """One table of formats (extractors/load/formats.py) serves the loaders, `gongkai run DIR` and the harvester."""
+
 from __future__ import annotations
 
 import io
@@ -25,42 +26,51 @@ def _zip(member: str) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("data, container", [
-    (b"%PDF-1.7\n", formats.PDF),
-    (b"  \n%PDF-1.4", formats.PDF),                       # leading blanks
-    (_zip("xl/workbook.xml"), formats.ZIP),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", formats.OLE),
-    (b"<!DOCTYPE html><html>", formats.HTML),
-    (b"<meta charset=gbk><head>", formats.HTML),
-    ("部门预算".encode("gb18030"), formats.TEXT),
-    (b"\x00\x01\x02", formats.OCTET_STREAM),
-])
+@pytest.mark.parametrize(
+    "data, container",
+    [
+        (b"%PDF-1.7\n", formats.PDF),
+        (b"  \n%PDF-1.4", formats.PDF),  # leading blanks
+        (_zip("xl/workbook.xml"), formats.ZIP),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", formats.OLE),
+        (b"<!DOCTYPE html><html>", formats.HTML),
+        (b"<meta charset=gbk><head>", formats.HTML),
+        ("部门预算".encode("gb18030"), formats.TEXT),
+        (b"\x00\x01\x02", formats.OCTET_STREAM),
+    ],
+)
 def test_sniffed_container(data, container):
     assert formats.sniff_container(data) == container
-    assert sniff_type(data) == container                  # the harvester asks the same table
+    assert sniff_type(data) == container  # the harvester asks the same table
 
 
-@pytest.mark.parametrize("data, container, url, suffix", [
-    (b"%PDF-1.7", formats.PDF, "http://x/a.pdf", ".pdf"),
-    (b"<html>", formats.HTML, "http://x/a.shtml", ".html"),
-    (b"text", formats.TEXT, "http://x/a", ".txt"),
-    (_zip("xl/workbook.xml"), formats.ZIP, "http://x/a.xls", ".xlsx"),    # the members decide
-    (_zip("word/document.xml"), formats.ZIP, "http://x/a.doc", ".docx"),
-    (_zip("other.txt"), formats.ZIP, "http://x/a.zip", ".zip"),
-    (b"\xd0\xcf\x11\xe0", formats.OLE, "http://x/a.DOC", ".doc"),          # OLE2: the URL's suffix chooses
-    (b"\xd0\xcf\x11\xe0", formats.OLE, "http://x/download?id=1", ".xls"),
-])
+@pytest.mark.parametrize(
+    "data, container, url, suffix",
+    [
+        (b"%PDF-1.7", formats.PDF, "http://x/a.pdf", ".pdf"),
+        (b"<html>", formats.HTML, "http://x/a.shtml", ".html"),
+        (b"text", formats.TEXT, "http://x/a", ".txt"),
+        (_zip("xl/workbook.xml"), formats.ZIP, "http://x/a.xls", ".xlsx"),  # the members decide
+        (_zip("word/document.xml"), formats.ZIP, "http://x/a.doc", ".docx"),
+        (_zip("other.txt"), formats.ZIP, "http://x/a.zip", ".zip"),
+        (b"\xd0\xcf\x11\xe0", formats.OLE, "http://x/a.DOC", ".doc"),  # OLE2: the URL's suffix chooses
+        (b"\xd0\xcf\x11\xe0", formats.OLE, "http://x/download?id=1", ".xls"),
+    ],
+)
 def test_stored_suffix(data, container, url, suffix):
     assert stored_suffix(data, container, url) == suffix
 
 
-@pytest.mark.parametrize("url, container, mismatch", [
-    ("http://x/a.pdf", formats.HTML, True),               # an error page served for a PDF link
-    ("http://x/a.pdf", formats.PDF, False),
-    ("http://x/a.xls", formats.ZIP, False),               # .xlsx bytes under an .xls name
-    ("http://x/a.docx", formats.OLE, True),
-    ("http://x/a.html", formats.TEXT, False),             # pages promise nothing
-])
+@pytest.mark.parametrize(
+    "url, container, mismatch",
+    [
+        ("http://x/a.pdf", formats.HTML, True),  # an error page served for a PDF link
+        ("http://x/a.pdf", formats.PDF, False),
+        ("http://x/a.xls", formats.ZIP, False),  # .xlsx bytes under an .xls name
+        ("http://x/a.docx", formats.OLE, True),
+        ("http://x/a.html", formats.TEXT, False),  # pages promise nothing
+    ],
+)
 def test_link_suffix_promises(url, container, mismatch):
     assert type_mismatch(url, container) is mismatch
 

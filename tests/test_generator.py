@@ -1,5 +1,6 @@
 """The synthetic corpus (bench/generate.py): reproducible, and its truth is what
 `gongkai evaluate` measures the extractor against (text and PDF)."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ def test_gold_spans_are_the_printed_figures(tmp_path):
         gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
         assert 2500 <= len(text) <= 4500
         for fact in gold["facts"]:
-            assert text[fact["at"]:fact["at"] + len(fact["surface"])] == fact["surface"]
+            assert text[fact["at"] : fact["at"] + len(fact["surface"])] == fact["surface"]
 
 
 def test_extractor_against_the_generated_truth(tmp_path):

@@ -1,5 +1,6 @@
 """Harvesting against the fixture site on 127.0.0.1 (tests/harvest_site.py), without
 Prefect: the task body ``harvest_site`` twice, the store, the ledger and link discovery."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,13 +9,21 @@ import sqlite3
 import pytest
 
 from gongkai.pipeline.harvest import discover
-from gongkai.pipeline.harvest.fetch import FetchSettings
 from gongkai.pipeline.harvest.crawl import HarvestSettings, harvest_site
+from gongkai.pipeline.harvest.fetch import FetchSettings
 from gongkai.pipeline.harvest.ledger import Ledger
 from gongkai.pipeline.harvest.sources import parse_sources
 from gongkai.pipeline.harvest.store import RawStore
-from tests.harvest_site import (CHANGING_PAGE, FAULTY_ATTACHMENTS, FAULTY_PAGES, FLAKY_PAGE, GBK_PAGE, PAGES,
-                                PDF_PATH, SiteServer)
+from tests.harvest_site import (
+    CHANGING_PAGE,
+    FAULTY_ATTACHMENTS,
+    FAULTY_PAGES,
+    FLAKY_PAGE,
+    GBK_PAGE,
+    PAGES,
+    PDF_PATH,
+    SiteServer,
+)
 
 FAST = FetchSettings(timeout=0.5, retries=1, backoff=0.05, max_bytes=1 << 20)
 
@@ -25,12 +34,12 @@ def two_runs(tmp_path_factory):
     raw = tmp_path_factory.mktemp("harvest") / "raw"
     settings = HarvestSettings(raw, FAST)
     with SiteServer() as server:
-        site, = parse_sources(server.sources())
+        (site,) = parse_sources(server.sources())
         first = harvest_site(site, settings)
         first_log = list(server.log)
         server.change_page()
         second = harvest_site(site, settings)
-        second_log = server.log[len(first_log):]
+        second_log = server.log[len(first_log) :]
     return server, settings, first, first_log, second, second_log
 
 
@@ -82,15 +91,17 @@ def test_off_site_links_are_not_requested(two_runs):
 def test_gbk_page_and_flaky_page_are_stored(two_runs):
     _, settings, _, first_log, _, _ = two_runs
     db = _db(settings)
-    gbk = db.execute("SELECT v.path FROM urls u JOIN versions v USING (version_id) WHERE u.url LIKE ?",
-                     ("%" + GBK_PAGE,)).fetchone()
+    gbk = db.execute(
+        "SELECT v.path FROM urls u JOIN versions v USING (version_id) WHERE u.url LIKE ?", ("%" + GBK_PAGE,)
+    ).fetchone()
     data = (settings.raw_dir / gbk["path"]).read_bytes()
     assert "平潭综合实验区公安局".encode("gbk") in data and gbk["path"].endswith(".html")
-    assert [status for p, status in first_log if p == FLAKY_PAGE] == [500, 200]     # retried after the 500
+    assert [status for p, status in first_log if p == FLAKY_PAGE] == [500, 200]  # retried after the 500
     flaky = db.execute("SELECT version_id, error FROM urls WHERE url LIKE ?", ("%" + FLAKY_PAGE,)).fetchone()
     assert flaky["version_id"] is not None and flaky["error"] is None
-    pdf = db.execute("SELECT v.path FROM urls u JOIN versions v USING (version_id) WHERE u.url LIKE ?",
-                     ("%" + PDF_PATH,)).fetchone()
+    pdf = db.execute(
+        "SELECT v.path FROM urls u JOIN versions v USING (version_id) WHERE u.url LIKE ?", ("%" + PDF_PATH,)
+    ).fetchone()
     assert pdf["path"].endswith(".pdf")
 
 
@@ -99,8 +110,10 @@ def test_second_run_fetches_only_the_changed_page(two_runs):
     assert (second.new, second.changed) == (0, 1)
     assert second.unchanged == first.new - 1
     full_bodies = {p for p, status in second_log if status == 200} - {"/robots.txt"}
-    faulty_with_body = {p for p in FAULTY_ATTACHMENTS if FAULTY_ATTACHMENTS[p] != "http_error"} | \
-                       {"/list/t_slow.htm", "/list/t_cut.htm"}
+    faulty_with_body = {p for p in FAULTY_ATTACHMENTS if FAULTY_ATTACHMENTS[p] != "http_error"} | {
+        "/list/t_slow.htm",
+        "/list/t_cut.htm",
+    }
     assert full_bodies - faulty_with_body == {CHANGING_PAGE}
     assert sum(1 for _, status in second_log if status == 304) == second.unchanged
 
@@ -108,8 +121,10 @@ def test_second_run_fetches_only_the_changed_page(two_runs):
 def test_changed_page_is_a_new_version_linked_to_the_old(two_runs):
     _, settings, *_ = two_runs
     db = _db(settings)
-    rows = db.execute("SELECT version_id, previous_version, path, extracted_at FROM versions WHERE url LIKE ? "
-                      "ORDER BY version_id", ("%" + CHANGING_PAGE,)).fetchall()
+    rows = db.execute(
+        "SELECT version_id, previous_version, path, extracted_at FROM versions WHERE url LIKE ? ORDER BY version_id",
+        ("%" + CHANGING_PAGE,),
+    ).fetchall()
     assert len(rows) == 2 and rows[1]["previous_version"] == rows[0]["version_id"]
     assert rows[0]["path"] != rows[1]["path"] and (settings.raw_dir / rows[0]["path"]).exists()
     current = db.execute("SELECT version_id FROM urls WHERE url LIKE ?", ("%" + CHANGING_PAGE,)).fetchone()
@@ -140,22 +155,26 @@ def test_failed_retry_not_linked_any_more_is_still_tried(tmp_path):
     listing links it."""
     settings = HarvestSettings(tmp_path / "raw", FAST)
     with SiteServer() as server:
-        site, = parse_sources(server.sources())
+        (site,) = parse_sources(server.sources())
         with Ledger(settings.ledger_path) as m:
             run_id, _ = m.start_run(site.name)
-            m.record_failure(server.url + "/list/t20200220_1.htm", site.name, "page", None, run_id,
-                             "timeout", "timed out")
+            m.record_failure(
+                server.url + "/list/t20200220_1.htm", site.name, "page", None, run_id, "timeout", "timed out"
+            )
             m.finish_run(run_id, site.name)
-        report = harvest_site(site.__class__(**{**site.__dict__, "listing_urls": (server.url + "/list/none.htm",)}),
-                              settings)
-    assert report.new == 2      # the page and its attachment
-    assert [f.reason for f in report.failures] == ["http_error"]    # the listing is gone (404)
+        report = harvest_site(
+            site.__class__(**{**site.__dict__, "listing_urls": (server.url + "/list/none.htm",)}), settings
+        )
+    assert report.new == 2  # the page and its attachment
+    assert [f.reason for f in report.failures] == ["http_error"]  # the listing is gone (404)
 
 
 def test_a_site_that_is_down_is_reported(tmp_path):
     settings = HarvestSettings(tmp_path / "raw", FetchSettings(timeout=0.5, retries=0))
-    site, = parse_sources('[[site]]\nname = "down"\nlisting_urls = ["http://127.0.0.1:9/list/"]\n'
-                          'disclosure_links = "t"\nallowed_hosts = ["127.0.0.1"]\n')
+    (site,) = parse_sources(
+        '[[site]]\nname = "down"\nlisting_urls = ["http://127.0.0.1:9/list/"]\n'
+        'disclosure_links = "t"\nallowed_hosts = ["127.0.0.1"]\n'
+    )
     report = harvest_site(site, settings)
     assert report.error is None and report.failed == 1
     assert report.failures[0].reason == "connection_error"
@@ -163,14 +182,18 @@ def test_a_site_that_is_down_is_reported(tmp_path):
 
 # -- the store ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url, data, suffix", [
-    ("http://x/../../etc/passwd.pdf", b"%PDF-1.4 x", ".pdf"),
-    ("http://x/a.xls", b"\xd0\xcf\x11\xe0 ole", ".xls"),
-    ("http://x/a.doc", b"\xd0\xcf\x11\xe0 ole", ".doc"),
-    ("http://x/a.exe", b"\xd0\xcf\x11\xe0 ole", ".xls"),
-    ("http://x/page", b"<html><body>x</body></html>", ".html"),
-    ("http://x/a.sh", b"\x00\x01binary", ".bin"),
-])
+
+@pytest.mark.parametrize(
+    "url, data, suffix",
+    [
+        ("http://x/../../etc/passwd.pdf", b"%PDF-1.4 x", ".pdf"),
+        ("http://x/a.xls", b"\xd0\xcf\x11\xe0 ole", ".xls"),
+        ("http://x/a.doc", b"\xd0\xcf\x11\xe0 ole", ".doc"),
+        ("http://x/a.exe", b"\xd0\xcf\x11\xe0 ole", ".xls"),
+        ("http://x/page", b"<html><body>x</body></html>", ".html"),
+        ("http://x/a.sh", b"\x00\x01binary", ".bin"),
+    ],
+)
 def test_store_path_comes_from_the_content(tmp_path, url, data, suffix):
     from gongkai.pipeline.harvest.fetch import sniff_type
 
@@ -208,7 +231,8 @@ def test_disclosure_links_by_regex_and_css():
     by_css = [link.url for link in discover.disclosure_links(LISTING, url, "css:ul.list")]
     assert by_css == by_regex
     assert [link.url for link in discover.next_pages(LISTING, url, r"index_\d+\.htm$")] == [
-        "http://site.gov.cn/list/index_1.htm"]
+        "http://site.gov.cn/list/index_1.htm"
+    ]
 
 
 def test_attachment_links_and_type_mismatch():
@@ -217,24 +241,26 @@ def test_attachment_links_and_type_mismatch():
     assert [(link.url, link.text) for link in got] == [("http://s/files/附件1.XLS", "表"), ("http://s/p/a.pdf", "正文")]
     assert discover.type_mismatch("http://s/a.pdf", "text/html")
     assert not discover.type_mismatch("http://s/a.pdf", "application/pdf")
-    assert not discover.type_mismatch("http://s/t.htm", "application/pdf")   # a page may be a PDF
+    assert not discover.type_mismatch("http://s/t.htm", "application/pdf")  # a page may be a PDF
 
 
 def test_a_manifest_from_before_the_run_counts_is_migrated(tmp_path):
     """A manifest written before ``runs`` kept its counts opens, gains the columns, keeps its rows."""
     path = tmp_path / "manifest.sqlite"
     old = sqlite3.connect(path)
-    old.executescript("CREATE TABLE runs (run_id TEXT NOT NULL, site TEXT NOT NULL, started TEXT NOT NULL, "
-                      "finished TEXT, status TEXT NOT NULL, PRIMARY KEY (run_id, site));"
-                      "INSERT INTO runs VALUES ('r1', 'fixture', '2026-01-01T00:00:00+00:00', NULL, 'running');")
+    old.executescript(
+        "CREATE TABLE runs (run_id TEXT NOT NULL, site TEXT NOT NULL, started TEXT NOT NULL, "
+        "finished TEXT, status TEXT NOT NULL, PRIMARY KEY (run_id, site));"
+        "INSERT INTO runs VALUES ('r1', 'fixture', '2026-01-01T00:00:00+00:00', NULL, 'running');"
+    )
     old.commit()
     old.close()
     with Ledger(path) as ledger:
         run_id, resumed = ledger.start_run("fixture")
-        assert (run_id, resumed) == ("r1", True)            # the interrupted run is resumed
+        assert (run_id, resumed) == ("r1", True)  # the interrupted run is resumed
         assert ledger.finish_run(run_id, "fixture") == {"new": 0, "changed": 0, "unchanged": 0, "failed": 0}
         row = ledger._one("SELECT status, new, failed FROM runs WHERE run_id = 'r1'")
         assert tuple(row) == ("complete", 0, 0)
-    with Ledger(path) as ledger:                          # opening again adds nothing twice
+    with Ledger(path) as ledger:  # opening again adds nothing twice
         columns = [r[1] for r in ledger.db.execute("PRAGMA table_info(runs)")]
         assert columns.count("new") == 1

@@ -1,5 +1,6 @@
 """`gongkai harvest` (the Prefect flow) against the fixture site: two runs, a killed run
 resumed, and `gongkai serve` firing a scheduled harvest on a local Prefect server."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,10 @@ from gongkai.pipeline.run.settings import PREFECT_DEFAULTS
 from tests.harvest_site import CHANGED_FIGURE, CHANGING_PAGE, FAULTY_ATTACHMENTS, FAULTY_PAGES, PAGES, SiteServer
 
 FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.05", "--max-mb", "1"]
-DOWN_SITE = ('\n[[site]]\nname = "down"\nlisting_urls = ["http://127.0.0.1:9/list/"]\n'
-             'disclosure_links = "t"\nallowed_hosts = ["127.0.0.1"]\n')
+DOWN_SITE = (
+    '\n[[site]]\nname = "down"\nlisting_urls = ["http://127.0.0.1:9/list/"]\n'
+    'disclosure_links = "t"\nallowed_hosts = ["127.0.0.1"]\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +36,19 @@ def harness():
 
 def _harvest(tmp: Path, sources: str, *extra: str) -> int:
     (tmp / "sources.toml").write_text(sources, encoding="utf-8")
-    return main(["harvest", "--sources", str(tmp / "sources.toml"), "--raw", str(tmp / "raw"),
-                 "--out", str(tmp / "out"), *FAST, *extra])
+    return main(
+        [
+            "harvest",
+            "--sources",
+            str(tmp / "sources.toml"),
+            "--raw",
+            str(tmp / "raw"),
+            "--out",
+            str(tmp / "out"),
+            *FAST,
+            *extra,
+        ]
+    )
 
 
 def _documents(out: Path) -> dict[str, dict]:
@@ -58,8 +72,8 @@ def two_harvests(harness, tmp_path_factory):
 
 def test_first_harvest_extracts_every_stored_document(two_harvests, capsys):
     server, tmp, (code, docs), *_ = two_harvests
-    assert code == EXIT_FAILED_DOCS          # the faults (and the site that is down) are failures
-    assert len(docs) == 6 + 36               # 5 pages + 1 PDF, 36 attachments
+    assert code == EXIT_FAILED_DOCS  # the faults (and the site that is down) are failures
+    assert len(docs) == 6 + 36  # 5 pages + 1 PDF, 36 attachments
     pages = {server.url + p: p for p in PAGES}
     assert set(pages) <= set(docs)
     assert all(d["status"] == "ok" for d in docs.values())
@@ -69,10 +83,11 @@ def test_first_harvest_extracts_every_stored_document(two_harvests, capsys):
         members = [d for d in docs.values() if d["disclosure_id"] == page["disclosure_id"]]
         assert len(members) > 1
         assert {(d["agency"], d["fiscal_year"], d["doc_kind"]) for d in members} == {
-            (page["agency"], page["fiscal_year"], page["doc_kind"])}
+            (page["agency"], page["fiscal_year"], page["doc_kind"])
+        }
     # the site's province and city give a region to documents that name none
     assert all(d["region_code"] for d in docs.values())
-    assert docs[server.url + "/list/t20161215_3.htm"]["agency"] == "平潭综合实验区公安局"     # the GBK page
+    assert docs[server.url + "/list/t20161215_3.htm"]["agency"] == "平潭综合实验区公安局"  # the GBK page
 
 
 def test_second_harvest_reextracts_only_the_changed_disclosure(two_harvests):
@@ -89,7 +104,7 @@ def test_second_harvest_reextracts_only_the_changed_disclosure(two_harvests):
     facts = pq.read_table(tmp / "out" / "facts.parquet").to_pylist()
     raws = {f["raw"] for f in facts if f["doc_id"] == docs2[changed]["doc_id"]}
     assert f"{CHANGED_FIGURE}万元" in raws
-    assert not any(f["doc_id"] == docs1[changed]["doc_id"] for f in facts)      # the old version's rows are gone
+    assert not any(f["doc_id"] == docs1[changed]["doc_id"] for f in facts)  # the old version's rows are gone
 
 
 def test_harvest_reports_each_fault_and_the_site_down(two_harvests, capsys):
@@ -120,6 +135,7 @@ def test_bad_sources_file_is_a_usage_error(tmp_path, capsys):
 
 # -- killed and resumed ---------------------------------------------------------------------
 
+
 def _quiet_env(**extra: str) -> dict[str, str]:
     env = {**os.environ, **PREFECT_DEFAULTS, **extra}
     env.pop("PREFECT_API_URL", None)
@@ -137,11 +153,23 @@ def _versions(raw: Path) -> list[tuple[str, str]]:
 def test_killed_harvest_resumes_without_loss_or_duplicates(harness, tmp_path, capsys):
     with SiteServer(attachment_delay=0.3) as server:
         (tmp_path / "sources.toml").write_text(server.sources(concurrency=2), encoding="utf-8")
-        args = ["harvest", "--sources", str(tmp_path / "sources.toml"), "--raw", str(tmp_path / "raw"),
-                "--out", str(tmp_path / "out"), *FAST]
-        proc = subprocess.Popen([sys.executable, "-c", "from gongkai.pipeline.cli import run_console; run_console()", *args],
-                                env=_quiet_env(), start_new_session=True, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        args = [
+            "harvest",
+            "--sources",
+            str(tmp_path / "sources.toml"),
+            "--raw",
+            str(tmp_path / "raw"),
+            "--out",
+            str(tmp_path / "out"),
+            *FAST,
+        ]
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from gongkai.pipeline.cli import run_console; run_console()", *args],
+            env=_quiet_env(),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 120
         while len(_versions(tmp_path / "raw")) < 12 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
@@ -168,6 +196,7 @@ def test_killed_harvest_resumes_without_loss_or_duplicates(harness, tmp_path, ca
 
 # -- gongkai serve on a local Prefect server ------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -193,21 +222,45 @@ def _healthy(api: str) -> bool:
 def test_serve_runs_a_scheduled_harvest_on_a_local_prefect_server(tmp_path):
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = _quiet_env(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="2",
-                     PREFECT_UI_ENABLED="false")
-    procs = [subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port)], env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    env = _quiet_env(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="2",
+        PREFECT_UI_ENABLED="false",
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
         _wait(lambda: _healthy(api), 120, "the Prefect server")
         with SiteServer() as server:
-            (tmp_path / "sources.toml").write_text(server.sources(), encoding="utf-8")   # schedule "* * * * *"
-            procs.append(subprocess.Popen(
-                [sys.executable, "-c", "from gongkai.pipeline.cli import run_console; run_console()", "serve",
-                 "--sources", str(tmp_path / "sources.toml"), "--raw", str(tmp_path / "raw"),
-                 "--out", str(tmp_path / "out")],
-                env={**env, "PREFECT_API_URL": api}, cwd=tmp_path, start_new_session=True,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            (tmp_path / "sources.toml").write_text(server.sources(), encoding="utf-8")  # schedule "* * * * *"
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-c",
+                        "from gongkai.pipeline.cli import run_console; run_console()",
+                        "serve",
+                        "--sources",
+                        str(tmp_path / "sources.toml"),
+                        "--raw",
+                        str(tmp_path / "raw"),
+                        "--out",
+                        str(tmp_path / "out"),
+                    ],
+                    env={**env, "PREFECT_API_URL": api},
+                    cwd=tmp_path,
+                    start_new_session=True,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             _wait(lambda: (tmp_path / "out" / "documents.parquet").exists(), 240, "a scheduled harvest")
         runs = httpx.post(api + "/flow_runs/filter", json={"limit": 10}, timeout=10, trust_env=False).json()
         assert any(r["name"] and r["deployment_id"] for r in runs)

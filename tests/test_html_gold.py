@@ -1,4 +1,5 @@
 """`gongkai evaluate` on hand-labeled Fujian web pages (offsets index the pages' stored text)."""
+
 from __future__ import annotations
 
 from gongkai.pipeline.review.evaluate import evaluate

@@ -4,6 +4,7 @@ Every ``import`` / ``from … import`` of ``gongkai.*`` in pipeline/, extractors
 schemas/ counts, at module level and inside functions (a deferred import is still
 an import).
 """
+
 from __future__ import annotations
 
 import ast
@@ -38,7 +39,7 @@ def imported_names(tree: ast.AST, module: str, is_package: bool) -> set[str]:
             base = node.module or ""
             if node.level:
                 anchor = module.split(".")
-                anchor = anchor[:len(anchor) - node.level + (1 if is_package else 0)]
+                anchor = anchor[: len(anchor) - node.level + (1 if is_package else 0)]
                 base = ".".join([*anchor, base] if base else anchor)
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
@@ -74,14 +75,18 @@ def _inside(module: str, package: str) -> bool:
 
 def layer_violations(graph: dict[str, set[str]]) -> list[str]:
     """``a → b`` for every import that points up or sideways out of its layer."""
-    return sorted(f"{src} → {dst}" for src, dsts in graph.items() for dst in dsts
-                  for layer, banned in FORBIDDEN.items()
-                  if _inside(src, layer) and any(_inside(dst, b) for b in banned))
+    return sorted(
+        f"{src} → {dst}"
+        for src, dsts in graph.items()
+        for dst in dsts
+        for layer, banned in FORBIDDEN.items()
+        if _inside(src, layer) and any(_inside(dst, b) for b in banned)
+    )
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     """One import cycle as [a, b, …, a], or None (iterative depth-first search)."""
-    state: dict[str, int] = {}          # 1 on the current path, 2 done
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
     for start in sorted(graph):
         if state.get(start):
             continue
@@ -93,7 +98,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             elif not state.get(nxt):
                 state[nxt] = 1
                 path.append(nxt)
@@ -128,6 +133,7 @@ def test_the_graph_sees_the_project():
 
 # --- the checker itself ----------------------------------------------------------------
 
+
 def test_a_cycle_is_found_and_named():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set()}
     assert find_cycle(graph) == ["a", "b", "c", "a"]
@@ -135,19 +141,31 @@ def test_a_cycle_is_found_and_named():
 
 
 def test_an_upward_import_is_a_violation():
-    graph = {"gongkai.schemas.x": {"gongkai.extractors.y"}, "gongkai.extractors.y": {"gongkai.pipeline.z"},
-             "gongkai.pipeline.z": {"gongkai.extractors.y", "gongkai.schemas.x"}}
-    assert layer_violations(graph) == ["gongkai.extractors.y → gongkai.pipeline.z",
-                                       "gongkai.schemas.x → gongkai.extractors.y"]
+    graph = {
+        "gongkai.schemas.x": {"gongkai.extractors.y"},
+        "gongkai.extractors.y": {"gongkai.pipeline.z"},
+        "gongkai.pipeline.z": {"gongkai.extractors.y", "gongkai.schemas.x"},
+    }
+    assert layer_violations(graph) == [
+        "gongkai.extractors.y → gongkai.pipeline.z",
+        "gongkai.schemas.x → gongkai.extractors.y",
+    ]
 
 
-@pytest.mark.parametrize("source,module,is_package,expected", [
-    ("import gongkai.extractors.model", "gongkai.schemas.x", False, "gongkai.extractors.model"),
-    ("def f():\n    from gongkai.pipeline.run import writer\n", "gongkai.extractors.x", False,
-     "gongkai.pipeline.run.writer"),
-    ("from . import y", "gongkai.extractors.facts.x", False, "gongkai.extractors.facts.y"),
-    ("from .y import z", "gongkai.extractors.facts", True, "gongkai.extractors.facts.y"),
-])
+@pytest.mark.parametrize(
+    "source,module,is_package,expected",
+    [
+        ("import gongkai.extractors.model", "gongkai.schemas.x", False, "gongkai.extractors.model"),
+        (
+            "def f():\n    from gongkai.pipeline.run import writer\n",
+            "gongkai.extractors.x",
+            False,
+            "gongkai.pipeline.run.writer",
+        ),
+        ("from . import y", "gongkai.extractors.facts.x", False, "gongkai.extractors.facts.y"),
+        ("from .y import z", "gongkai.extractors.facts", True, "gongkai.extractors.facts.y"),
+    ],
+)
 def test_imports_are_found_at_any_depth(source, module, is_package, expected):
     assert expected in imported_names(ast.parse(source), module, is_package)
 
@@ -155,7 +173,6 @@ def test_imports_are_found_at_any_depth(source, module, is_package, expected):
 def test_a_deferred_import_makes_a_cycle(tmp_path):
     (tmp_path / "extractors").mkdir()
     (tmp_path / "extractors" / "a.py").write_text("from gongkai.extractors.b import f\n", encoding="utf-8")
-    (tmp_path / "extractors" / "b.py").write_text("def f():\n    from gongkai.extractors import a\n",
-                                                    encoding="utf-8")
+    (tmp_path / "extractors" / "b.py").write_text("def f():\n    from gongkai.extractors import a\n", encoding="utf-8")
     graph = import_graph(tmp_path, ("extractors",))
     assert find_cycle(graph) == ["gongkai.extractors.a", "gongkai.extractors.b", "gongkai.extractors.a"]

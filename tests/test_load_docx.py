@@ -1,4 +1,5 @@
 """Word (.docx) disclosures: paragraphs and tables in order, tables as line items."""
+
 from __future__ import annotations
 
 import io
@@ -21,10 +22,14 @@ def _docx() -> bytes:
     d.add_paragraph("单位：万元")
     t = d.add_table(rows=4, cols=5)
     t.cell(0, 2).merge(t.cell(0, 4))
-    for r, row in enumerate([["科目编码", "科目名称", "本年支出", "", ""],
-                             ["", "", "合计", "基本支出", "项目支出"],
-                             ["201", "一般公共服务支出", "1094.80", "439.56", "655.24"],
-                             ["", "合计", "1094.80", "439.56", "655.24"]]):
+    for r, row in enumerate(
+        [
+            ["科目编码", "科目名称", "本年支出", "", ""],
+            ["", "", "合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "1094.80", "439.56", "655.24"],
+            ["", "合计", "1094.80", "439.56", "655.24"],
+        ]
+    ):
         for c, text in enumerate(row):
             if text:
                 t.cell(r, c).text = text
@@ -38,7 +43,11 @@ def test_docx_text_tables_and_facts(tmp_path):
     path.write_bytes(_docx())
     ex = extract_path(path)
     assert ex.status == "ok" and ex.media_type.endswith("wordprocessingml.document")
-    assert (ex.document["agency"], ex.document["fiscal_year"], ex.document["doc_kind"]) == ("怀化市政务服务中心", 2024, "budget")
+    assert (ex.document["agency"], ex.document["fiscal_year"], ex.document["doc_kind"]) == (
+        "怀化市政务服务中心",
+        2024,
+        "budget",
+    )
     assert any(f.raw == "439.56万元" and f.concept == "expenditure_basic" for f in ex.facts)
     assert any(f.stated_none and f.concept == "fund_budget_expenditure" for f in ex.facts)
     items = {(it["row_label"], it["measure_key"]): it["amount"] for it in ex.line_items}

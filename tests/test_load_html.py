@@ -1,4 +1,5 @@
 """Loading HTML: main content found, boilerplate dropped, charsets, attachments, tags."""
+
 from __future__ import annotations
 
 import re
@@ -12,19 +13,43 @@ FIXTURES = Path(__file__).parent / "fixtures" / "html"
 
 PAGES = {
     "fj_pt_gongan_2016_budget": (
-        ["平潭2016年部门预算经平潭人大十六届五次会议审议通过", "收入预算为23320.62万元",
-         "项目支出16066.64万元", "平潭综合实验区公安局本级\t财政拨款\t389\t383"],
-        8, ("一般公共预算基本支出表.xls", ".xls")),
+        [
+            "平潭2016年部门预算经平潭人大十六届五次会议审议通过",
+            "收入预算为23320.62万元",
+            "项目支出16066.64万元",
+            "平潭综合实验区公安局本级\t财政拨款\t389\t383",
+        ],
+        8,
+        ("一般公共预算基本支出表.xls", ".xls"),
+    ),
     "fj_pt_suao_2017_final": (
-        ["2017年度平潭综合实验区苏澳镇人民政府部门决算说明", "年初结转和结余15.68万元",
-         "政府性基金107.40万元", "苏澳镇人民政府\t财政核拨\t32\t34"],
-        10, ("2_收入决算表.xls", ".xls")),
+        [
+            "2017年度平潭综合实验区苏澳镇人民政府部门决算说明",
+            "年初结转和结余15.68万元",
+            "政府性基金107.40万元",
+            "苏澳镇人民政府\t财政核拨\t32\t34",
+        ],
+        10,
+        ("2_收入决算表.xls", ".xls"),
+    ),
     "fj_pt_zhengan_2020_budget": (
         ["2020年,区征安办收入预算为19.5万元", "一般公共预算拨款支出19.5万元", "2020年1月21日"],
-        1, ("附表5预算公开表格 -征安办.xlsx", ".xlsx")),
+        1,
+        ("附表5预算公开表格 -征安办.xlsx", ".xlsx"),
+    ),
 }
-BOILERPLATE = ["网站支持IPV6", "政府信息公开", "当前位置", "版权所有", "闽ICP备09032658号",
-               "主办单位", "热门搜索", "无障碍浏览", "信用中国", "联系我们"]
+BOILERPLATE = [
+    "网站支持IPV6",
+    "政府信息公开",
+    "当前位置",
+    "版权所有",
+    "闽ICP备09032658号",
+    "主办单位",
+    "热门搜索",
+    "无障碍浏览",
+    "信用中国",
+    "联系我们",
+]
 
 
 def _load(name: str):
@@ -57,7 +82,9 @@ def test_gbk_copy_gives_identical_text(name):
     assert other.encoding == "gb18030"
     assert other.text == doc.text
     # http-equiv form, and an HTTP charset that wins over a wrong meta
-    equiv = html.replace('<meta charset="gbk"', '<meta http-equiv="Content-Type" content="text/html; charset=GB2312"', 1)
+    equiv = html.replace(
+        '<meta charset="gbk"', '<meta http-equiv="Content-Type" content="text/html; charset=GB2312"', 1
+    )
     assert load_html(name, equiv.encode("gb18030")).text == doc.text
     wrong = html.replace('<meta charset="gbk"', '<meta charset="iso-8859-1"', 1).encode("gb18030")
     assert load_html(name, wrong, http_charset="GBK").text == doc.text
@@ -112,11 +139,14 @@ def test_uppercase_word_markup_page():
     assert attachment_links(UPPER.encode("gb18030"))[0] == ("files/1.XLS", "1.收支总表")
 
 
-@pytest.mark.parametrize("name,agency,year,kind", [
-    ("fj_pt_gongan_2016_budget.html", "平潭综合实验区公安局", 2016, "budget"),
-    ("fj_pt_suao_2017_final.html", "平潭综合实验区苏澳镇人民政府", 2017, "final_accounts"),
-    ("fj_pt_zhengan_2020_budget.html", "平潭综合实验区土地房屋征收安置工作领导小组办公室", 2020, "budget"),
-])
+@pytest.mark.parametrize(
+    "name,agency,year,kind",
+    [
+        ("fj_pt_gongan_2016_budget.html", "平潭综合实验区公安局", 2016, "budget"),
+        ("fj_pt_suao_2017_final.html", "平潭综合实验区苏澳镇人民政府", 2017, "final_accounts"),
+        ("fj_pt_zhengan_2020_budget.html", "平潭综合实验区土地房屋征收安置工作领导小组办公室", 2020, "budget"),
+    ],
+)
 def test_pages_extract_with_their_document_facts(name, agency, year, kind):
     """The article title above the body is part of the stored text, so the page knows its
     agency, year and kind; the figures are found in the body."""
@@ -127,7 +157,7 @@ def test_pages_extract_with_their_document_facts(name, agency, year, kind):
     assert (ex.document["agency"], ex.document["fiscal_year"], ex.document["doc_kind"]) == (agency, year, kind)
     assert len(ex.facts) > 20
     for f in ex.facts:
-        assert ex.text[f.char_start:f.char_end] == f.raw
+        assert ex.text[f.char_start : f.char_end] == f.raw
 
 
 STANDARD_TABLE_PAGE = """<html><head><meta charset="{charset}"><title>部门预算</title></head><body>

@@ -3,6 +3,7 @@ pages (with and without OCR), real disclosures and broken files.
 
 The PDFs are made by tests/pdf_fixtures.py (reportlab) or are the small real ones copied
 in tests/fixtures/pdf_gold/ (the hand-labeled real PDFs)."""
+
 from __future__ import annotations
 
 import io
@@ -16,13 +17,26 @@ from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
 from gongkai.extractors.load.pdf import (
-    Line, PageText, PdfSettings, find_furniture, is_page_number, is_scanned, load_pdf,
-    ocr_available, ocr_line,
+    Line,
+    PageText,
+    PdfSettings,
+    find_furniture,
+    is_page_number,
+    is_scanned,
+    load_pdf,
+    ocr_available,
+    ocr_line,
 )
 from gongkai.schemas.reasons import DocumentError, Reason
 from tests.conftest import SEED, SEED_GOLD
 from tests.pdf_fixtures import (
-    FONT, SEED_HEADER, real_pdf, register_font, scanned_pdf, seed_pdf, text_page_pdf,
+    FONT,
+    SEED_HEADER,
+    real_pdf,
+    register_font,
+    scanned_pdf,
+    seed_pdf,
+    text_page_pdf,
 )
 
 SQUASH = re.compile(r"\s+")
@@ -48,6 +62,7 @@ def find_surface(text: str, surface: str, start: int = 0, end: int | None = None
 
 
 # --------------------------------------------------------------------------- the seed as a PDF
+
 
 @pytest.fixture(scope="module")
 def seed():
@@ -97,7 +112,7 @@ def test_seed_gold_surfaces_on_their_pages_with_boxes(seed):
     width, height = layout.page_size
     for item in items:
         at, surface = item["at"], item["surface"]
-        assert text[at:at + len(surface)] == surface
+        assert text[at : at + len(surface)] == surface
         page = layout.page_of(at)
         start, end = page_span(doc, page)
         # the occurrence on its page, the same one as in the source (counting from the page top)
@@ -106,12 +121,12 @@ def test_seed_gold_surfaces_on_their_pages_with_boxes(seed):
         assert len(found) > before, (surface, page)
         m = found[before]
         assert doc.page_at(m.start()) == page
-        boxes = [(ch, doc.char_boxes[i]) for i, ch in enumerate(doc.text[m.start():m.end()], m.start())]
+        boxes = [(ch, doc.char_boxes[i]) for i, ch in enumerate(doc.text[m.start() : m.end()], m.start())]
         previous = None
         for ch, box in boxes:
             if ch.isspace():
                 if ch == "\n":
-                    previous = None   # a wrapped surface goes on at the left of the next line
+                    previous = None  # a wrapped surface goes on at the left of the next line
                 continue
             assert box is not None, (surface, ch)
             x0, top, x1, bottom = box
@@ -137,14 +152,31 @@ def test_unembedded_cjk_font_keeps_single_characters():
 
 # --------------------------------------------------------------------------- page furniture
 
-@pytest.mark.parametrize("line", ["3", "- 3 -", "─ 13 ─", "— 2 —", "第 3 页", "第3页", "第 3 页 共 12 页",
-                                  "3/12", "－12－", "Page 4", "page 4 of 9", "·5·"])
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "3",
+        "- 3 -",
+        "─ 13 ─",
+        "— 2 —",
+        "第 3 页",
+        "第3页",
+        "第 3 页 共 12 页",
+        "3/12",
+        "－12－",
+        "Page 4",
+        "page 4 of 9",
+        "·5·",
+    ],
+)
 def test_page_number_lines(line):
     assert is_page_number(line)
 
 
-@pytest.mark.parametrize("line", ["2024年", "1094.8万元", "3个", "一、3", "合计 12.50", "- -", "", "第一页",
-                                  "收入合计 27,664.22"])
+@pytest.mark.parametrize(
+    "line", ["2024年", "1094.8万元", "3个", "一、3", "合计 12.50", "- -", "", "第一页", "收入合计 27,664.22"]
+)
 def test_not_page_number_lines(line):
     assert not is_page_number(line)
 
@@ -157,12 +189,14 @@ def _line(text: str, top: float, x0: float = 50.0) -> Line:
 def test_running_header_and_footer_are_furniture():
     pages = []
     for n, title in enumerate(["部门职责", "机构设置", "收支总体情况", "三公经费", "名词解释"], 1):
-        lines = [_line("怀化市政务服务中心2024年部门预算", 30),
-                 _line(title, 80),
-                 _line("正文内容", 100),
-                 _line(f"机密 第 {n} 页", 800)]
+        lines = [
+            _line("怀化市政务服务中心2024年部门预算", 30),
+            _line(title, 80),
+            _line("正文内容", 100),
+            _line(f"机密 第 {n} 页", 800),
+        ]
         pages.append(PageText(n, 595, 842, lines))
-    pages[0].lines = pages[0].lines[1:]   # the cover has no header
+    pages[0].lines = pages[0].lines[1:]  # the cover has no header
     drop = find_furniture(pages)
     assert drop[0] == {2}
     for n in range(1, 5):
@@ -173,8 +207,12 @@ def test_repeated_table_head_under_changing_titles_stays():
     pages = []
     titles = ["收支预算总表", "收入预算总表", "支出预算总表", "财政拨款收支预算总表"]
     for n, title in enumerate(titles, 1):
-        lines = [_line(title, 40), _line("部门：中共江苏省委办公厅 单位：万元", 60), _line("合计 12.50", 200),
-                 _line(str(n), 800)]
+        lines = [
+            _line(title, 40),
+            _line("部门：中共江苏省委办公厅 单位：万元", 60),
+            _line("合计 12.50", 200),
+            _line(str(n), 800),
+        ]
         pages.append(PageText(n, 595, 842, lines))
     drop = find_furniture(pages)
     assert drop == [{3}] * 4
@@ -187,12 +225,14 @@ def test_a_lone_number_inside_the_page_is_not_a_page_number():
 
 # --------------------------------------------------------------------------- scanned pages
 
+
 @pytest.fixture(scope="module")
 def scan():
     """Page 1 has text; page 2 is only the image of a real disclosure page (page 6 of the
     福利院 budget: its prose states 950.12万元)."""
-    return scanned_pdf(real_pdf("sh_pt_fuliyuan_2024_unit_budget.pdf"), 5,
-                       ["怀化市政务服务中心2024年部门预算", "扫描件附后"])
+    return scanned_pdf(
+        real_pdf("sh_pt_fuliyuan_2024_unit_budget.pdf"), 5, ["怀化市政务服务中心2024年部门预算", "扫描件附后"]
+    )
 
 
 def test_scanned_page_without_ocr_is_partial(scan):
@@ -226,9 +266,9 @@ def test_scanned_page_read_by_ocr(scan):
     assert 0.8 < doc.ocr_confidence <= 1
     text = page_text(doc, 2)
     assert "950.12万元" in text and "上海市普陀区社会福利院" in text
-    assert text.startswith("2024年单位预算编制说明\n")          # the heading first: reading order
+    assert text.startswith("2024年单位预算编制说明\n")  # the heading first: reading order
     start, end = page_span(doc, 2)
-    width, height = 842, 595                                # the page is A4 landscape
+    width, height = 842, 595  # the page is A4 landscape
     boxed = [(ch, doc.char_boxes[i]) for i, ch in enumerate(doc.text[start:end], start)]
     for ch, box in boxed:
         assert (box is None) == ch.isspace()
@@ -236,8 +276,8 @@ def test_scanned_page_read_by_ocr(scan):
             assert 0 <= box[0] < box[2] <= width + 1 and 0 <= box[1] < box[3] <= height + 1
     i = doc.text.index("950.12万元")
     assert doc.page_at(i) == 2
-    figure = [b for b in doc.char_boxes[i:i + 8]]
-    assert all(a[2] <= b[0] + 0.01 for a, b in zip(figure, figure[1:]))   # left to right
+    figure = [b for b in doc.char_boxes[i : i + 8]]
+    assert all(a[2] <= b[0] + 0.01 for a, b in zip(figure, figure[1:]))  # left to right
 
 
 def test_ocr_true_without_engine_is_an_error(monkeypatch, scan):
@@ -246,7 +286,7 @@ def test_ocr_true_without_engine_is_an_error(monkeypatch, scan):
     monkeypatch.setattr(lp, "ocr_available", lambda: False)
     with pytest.raises(RuntimeError, match="no OCR engine"):
         lp.load_pdf("scan.pdf", scan, ocr=True)
-    doc = lp.load_pdf("scan.pdf", scan)                        # None: OCR when installed
+    doc = lp.load_pdf("scan.pdf", scan)  # None: OCR when installed
     assert doc.partial_reason == "scanned_pages"
 
 
@@ -255,7 +295,7 @@ def test_ocr_line_boxes_split_the_line():
     assert text == "收入12.5万元" and len(boxes) == len(text)
     assert boxes[0][0] == 100 and abs(boxes[-1][2] - 200) < 1e-9
     widths = [b[2] - b[0] for b in boxes]
-    assert widths[0] == pytest.approx(2 * widths[2])          # a Chinese character is two digits wide
+    assert widths[0] == pytest.approx(2 * widths[2])  # a Chinese character is two digits wide
     assert all(a[2] == pytest.approx(b[0]) for a, b in zip(boxes, boxes[1:]))
 
 
@@ -264,7 +304,7 @@ def test_ocr_line_boxes_split_the_line():
 REAL = [
     # file, pages, agency line on page 1
     ("sh_pt_zfb_2025_dept_budget.pdf", 22, "预算主管部门：上海市普陀区人民政府办公室"),
-    ("js_swbgt_2019_budget_tables.pdf", 12, "部门：中共江苏省委办公厅 单位：万元"),   # A3, some pages /Rotate 90
+    ("js_swbgt_2019_budget_tables.pdf", 12, "部门：中共江苏省委办公厅 单位：万元"),  # A3, some pages /Rotate 90
     ("sh_pt_fuliyuan_2024_unit_budget.pdf", 16, "预算单位：上海市普陀区社会福利院"),
 ]
 
@@ -366,11 +406,15 @@ def test_on_page_failure_names_file_and_page():
 
 # --------------------------------------------------------------------------- broken files
 
-@pytest.mark.parametrize("data", [
-    b"%PDF-1.4\n%broken",
-    b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer",
-    b"%PDF-1.4\n" + bytes(range(256)) * 20,
-])
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\n%broken",
+        b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer",
+        b"%PDF-1.4\n" + bytes(range(256)) * 20,
+    ],
+)
 def test_corrupt_pdf(data):
     with pytest.raises(DocumentError) as exc:
         load_pdf("broken.pdf", data)
@@ -400,7 +444,7 @@ def _encrypted(user: str) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, encrypt=pdfencrypt.StandardEncryption(user, "owner-secret", canPrint=0))
     c.setFont(FONT, 12)
-    c.drawString(72, 720, "支出预算1094.8万元")   # pdfminer cannot map this CID font when encrypted: PDFium reads it
+    c.drawString(72, 720, "支出预算1094.8万元")  # pdfminer cannot map this CID font when encrypted: PDFium reads it
     c.showPage()
     c.save()
     return buf.getvalue()
@@ -419,18 +463,22 @@ def test_pdf_with_only_an_owner_password_loads():
 
 # --------------------------------------------------------------------------- settings
 
-@pytest.mark.parametrize("kwargs,name", [
-    ({"x_tolerance": -1}, "x_tolerance"),
-    ({"y_tolerance": 0}, "y_tolerance"),
-    ({"scanned_image_share": 1.5}, "scanned_image_share"),
-    ({"scanned_max_chars": 2.5}, "scanned_max_chars"),
-    ({"ocr_scale": 0}, "ocr_scale"),
-    ({"ocr_min_confidence": 2}, "ocr_min_confidence"),
-    ({"furniture_band": 0.8}, "furniture_band"),
-    ({"furniture_share": float("nan")}, "furniture_share"),
-    ({"table_pages": "some"}, "table_pages"),
-    ({"x_tolerance": "3"}, "x_tolerance"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        ({"x_tolerance": -1}, "x_tolerance"),
+        ({"y_tolerance": 0}, "y_tolerance"),
+        ({"scanned_image_share": 1.5}, "scanned_image_share"),
+        ({"scanned_max_chars": 2.5}, "scanned_max_chars"),
+        ({"ocr_scale": 0}, "ocr_scale"),
+        ({"ocr_min_confidence": 2}, "ocr_min_confidence"),
+        ({"furniture_band": 0.8}, "furniture_band"),
+        ({"furniture_share": float("nan")}, "furniture_share"),
+        ({"table_pages": "some"}, "table_pages"),
+        ({"x_tolerance": "3"}, "x_tolerance"),
+    ],
+)
 def test_bad_settings_name_the_setting(kwargs, name):
     with pytest.raises(ValueError, match=rf"PdfSettings\.{name}"):
         PdfSettings(**kwargs)

@@ -21,8 +21,11 @@ def _items(doc, kind):
 def test_media_type_text_and_kinds(doc):
     assert doc.media_type == XLSX_MEDIA_TYPE
     assert [t.kind for t in doc.tables] == [
-        "income_expenditure_summary", "general_budget_expenditure_by_function",
-        "general_budget_basic_expenditure", "three_public"]
+        "income_expenditure_summary",
+        "general_budget_expenditure_by_function",
+        "general_budget_basic_expenditure",
+        "three_public",
+    ]
     assert doc.text.startswith("收支总表\n2024年部门收支总表\n单位：万元\n")
     assert "一、一般公共预算拨款收入\t1234.56\t一、一般公共服务支出\t1000.5" in doc.text
     for label in ["行政运行", "一般行政管理事务", "30101 基本工资", "公务接待费", "Sheet3"]:
@@ -79,7 +82,9 @@ def test_second_sheet_two_tables(doc):
     ]
     three = _items(doc, "three_public")
     assert [(i["row_label"], i["amount"]) for i in three] == [
-        ("公务接待费", Decimal("12000")), ("因公出国（境）费用", Decimal("3500"))]
+        ("公务接待费", Decimal("12000")),
+        ("因公出国（境）费用", Decimal("3500")),
+    ]
 
 
 def test_legacy_xls():
@@ -93,11 +98,14 @@ def test_legacy_xls():
     _check_expenditure(_items(doc, "general_budget_expenditure_by_function"))
 
 
-@pytest.mark.parametrize("data,reason", [
-    (b"", Reason.EMPTY_FILE),
-    (b"PK\x03\x04 not really a zip", Reason.CORRUPT_FILE),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, Reason.CORRUPT_FILE),
-])
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (b"", Reason.EMPTY_FILE),
+        (b"PK\x03\x04 not really a zip", Reason.CORRUPT_FILE),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, Reason.CORRUPT_FILE),
+    ],
+)
 def test_errors(data, reason):
     with pytest.raises(DocumentError) as e:
         load_sheet("bad.xlsx", data)

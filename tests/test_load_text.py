@@ -1,12 +1,13 @@
 """Loading text: encodings detected, stored text unchanged, bad input named."""
+
 from __future__ import annotations
 
 import codecs
 
 import pytest
 
-from gongkai.extractors.load.text import decode_bytes, load_text
 from gongkai.extractors.load.dispatch import load_document
+from gongkai.extractors.load.text import decode_bytes, load_text
 from gongkai.schemas.reasons import DocumentError, Reason
 
 SAMPLE = " 一、部门基本概况\n收入预算，2024年年初预算数1094.8万元，全部为一般公共预算拨款。\n"
@@ -33,16 +34,26 @@ def test_facts_identical_whatever_the_encoding(tmp_path, name, data, seed_text):
     from gongkai.extractors.extract import extract_path
 
     reference = extract_path(_write(tmp_path / "ref.txt", seed_text.encode("utf-8")))
-    other = extract_path(_write(tmp_path / "doc.txt", codecs.BOM_UTF8 + seed_text.encode("utf-8") if "BOM" in name and "8" in name
-                                 else seed_text.encode(_codec(name))))
+    other = extract_path(
+        _write(
+            tmp_path / "doc.txt",
+            codecs.BOM_UTF8 + seed_text.encode("utf-8")
+            if "BOM" in name and "8" in name
+            else seed_text.encode(_codec(name)),
+        )
+    )
     assert other.text == seed_text
-    assert [(f.char_start, f.char_end, f.kind, f.value, f.concept) for f in other.facts] == \
-           [(f.char_start, f.char_end, f.kind, f.value, f.concept) for f in reference.facts]
+    assert [(f.char_start, f.char_end, f.kind, f.value, f.concept) for f in other.facts] == [
+        (f.char_start, f.char_end, f.kind, f.value, f.concept) for f in reference.facts
+    ]
 
 
 def _codec(name: str) -> str:
-    return {"utf-16 with BOM": "utf-16", "utf-16-le without BOM": "utf-16-le",
-            "utf-16-be without BOM": "utf-16-be"}.get(name, name.split()[0])
+    return {
+        "utf-16 with BOM": "utf-16",
+        "utf-16-le without BOM": "utf-16-le",
+        "utf-16-be without BOM": "utf-16-be",
+    }.get(name, name.split()[0])
 
 
 def _write(path, data):
@@ -55,7 +66,7 @@ BAD = [
     ("blank", b"  \n\t\n", {Reason.EMPTY_FILE}),
     ("binary junk", bytes(range(256)) * 4, {Reason.BINARY_CONTENT}),
     # no encoding reads it as text: either nothing decodes it or what decodes is control characters
-    ("undecodable", b"\x81\xff\xfe\x80" * 50 + "收入".encode("utf-8"), {Reason.UNDECODABLE, Reason.BINARY_CONTENT}),
+    ("undecodable", b"\x81\xff\xfe\x80" * 50 + "收入".encode(), {Reason.UNDECODABLE, Reason.BINARY_CONTENT}),
 ]
 
 

@@ -1,4 +1,5 @@
 """Normalization for matching never moves offsets."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -39,7 +40,7 @@ def test_every_normalized_char_comes_from_its_offset(text):
     assert len(n.index) == len(n.text) + 1
     folded = fold(text)
     for i, ch in enumerate(n.text):
-        if ch == " ":   # a kept blank between two ASCII digits: any blank in the original
+        if ch == " ":  # a kept blank between two ASCII digits: any blank in the original
             assert folded[n.index[i]].isspace()
         else:
             assert folded[n.index[i]] == ch

@@ -3,6 +3,7 @@
 The Chinese numeral writer below is an independent implementation (standard
 rules: sections of four digits under 万/亿, one 零 for any run of zeros).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -21,7 +22,7 @@ SECTIONS = ("", "万", "亿", "万亿")
 FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 
 # 0.01 .. 10^10 yuan, two decimals, as an exact Decimal
-amounts = st.integers(min_value=1, max_value=10 ** 12).map(lambda cents: Decimal(cents).scaleb(-2))
+amounts = st.integers(min_value=1, max_value=10**12).map(lambda cents: Decimal(cents).scaleb(-2))
 percents = st.integers(min_value=0, max_value=100_000).map(lambda x: Decimal(x).scaleb(-2))
 
 
@@ -34,7 +35,7 @@ def plain(d: Decimal) -> str:
 def _section(n: int, digits: str, units: tuple[str, ...]) -> str:
     out, zero = "", False
     for pos in (3, 2, 1, 0):
-        d = n // 10 ** pos % 10
+        d = n // 10**pos % 10
         if d == 0:
             zero = bool(out)
             continue
@@ -72,7 +73,7 @@ def cn_decimal(d: Decimal, short_ten: bool) -> str:
     int_part, _, frac = s.partition(".")
     out = cn_int(int(int_part))
     if short_ten and out.startswith("一十"):
-        out = out[1:]                                  # 十二 rather than 一十二
+        out = out[1:]  # 十二 rather than 一十二
     if frac:
         out += "点" + "".join(LOWER[int(c)] for c in frac)
     return out
@@ -130,8 +131,12 @@ def test_amount_round_trips_in_every_style(amount: Decimal, short_ten: bool) -> 
 
 
 @settings(max_examples=100, deadline=None)
-@given(amounts, st.booleans(), st.sampled_from(["其中", "预算数为", "增加", "较上年减少", "（", "，"]),
-       st.sampled_from(["，", "。", "，主要用于", "以上", "）", "\n"]))
+@given(
+    amounts,
+    st.booleans(),
+    st.sampled_from(["其中", "预算数为", "增加", "较上年减少", "（", "，"]),
+    st.sampled_from(["，", "。", "，主要用于", "以上", "）", "\n"]),
+)
 def test_amount_is_found_in_prose(amount: Decimal, short_ten: bool, before: str, after: str) -> None:
     for printed in formats(amount, short_ten):
         text = before + printed + after
@@ -160,7 +165,7 @@ def test_percent_round_trips(p: Decimal, negative: bool) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=0, max_value=10 ** 6), st.sampled_from("个人辆台套项家户名所处次"))
+@given(st.integers(min_value=0, max_value=10**6), st.sampled_from("个人辆台套项家户名所处次"))
 def test_count_round_trips(n: int, unit: str) -> None:
     q = parse_quantity(f"{n}{unit}")
     assert q is not None and (q.unit, q.value, q.resolution) == ("count", n, 1)
@@ -183,8 +188,8 @@ def test_default_unit_applies_to_bare_numbers(amount: Decimal, unit: str) -> Non
 @given(st.text(alphabet="0123456789.,-~%万元亿个人年月日第页/：:一二三十百千点整 \n", max_size=30))
 def test_scanner_never_crashes_and_spans_are_exact(text: str) -> None:
     for m in find_quantities(text):
-        assert text[m.start:m.end] == m.raw
+        assert text[m.start : m.end] == m.raw
         assert m.quantity.value >= 0
     for m in find_quantities(text, "万元", bare_integers=True):
-        assert text[m.start:m.end] == m.raw
+        assert text[m.start : m.end] == m.raw
     parse_quantity(text)

@@ -1,5 +1,6 @@
 """A run in parts (pipeline/run/parts.py) writes the same tables as one pass in memory, with
 the cross-file checks of disclosures whose files land in different parts."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,22 +24,32 @@ def corpus(tmp_path_factory) -> list[Path]:
     repeat = tmp / "seed-copy.txt"
     repeat.write_bytes(SEED.read_bytes())
     # companions far apart: the prose PDF first, its tables PDF last; the page before its attachment
-    return [PDF_GOLD / "js_swbgt_2019_budget_text.pdf", page, SEED, broken,
-            *sorted((FIXTURES / "heldout").glob("*.txt"))[:3], repeat, sheet, PDF_GOLD / "js_swbgt_2019_budget_tables.pdf"]
+    return [
+        PDF_GOLD / "js_swbgt_2019_budget_text.pdf",
+        page,
+        SEED,
+        broken,
+        *sorted((FIXTURES / "heldout").glob("*.txt"))[:3],
+        repeat,
+        sheet,
+        PDF_GOLD / "js_swbgt_2019_budget_tables.pdf",
+    ]
 
 
 @pytest.mark.parametrize("batch_size", [1, 3])
 def test_parts_write_what_one_pass_writes(corpus, tmp_path, batch_size):
     extract_into(tmp_path / "whole", corpus, companions=True)
     report = run_in_process(corpus, tmp_path / "parts", batch_size=batch_size)
-    assert report.ok and report.summary["counts"]["documents"] == len(corpus) - 1     # the copy is written once
+    assert report.ok and report.summary["counts"]["documents"] == len(corpus) - 1  # the copy is written once
     assert report.summary["counts"]["failed"] == 1 and report.summary["problems"][0]["source"].endswith("broken.pdf")
     for table in ("documents", "facts", "projects", "checks", "summary", "line_items"):
         whole = pq.read_table(tmp_path / "whole" / f"{table}.parquet")
         parts = pq.read_table(tmp_path / "parts" / f"{table}.parquet")
         assert parts.equals(whole), table
     checks = pq.read_table(tmp_path / "parts" / "checks.parquet").to_pylist()
-    source = {d["doc_id"]: Path(d["source"]).name for d in pq.read_table(tmp_path / "parts" / "documents.parquet").to_pylist()}
+    source = {
+        d["doc_id"]: Path(d["source"]).name for d in pq.read_table(tmp_path / "parts" / "documents.parquet").to_pylist()
+    }
     across = {source[c["doc_id"]] for c in checks if c["rule"].endswith("_across_files")}
     # the prose PDF against its tables PDF; the page and the seed (the same agency, year and kind)
     # against the page's spreadsheet
@@ -52,31 +63,70 @@ def _ref(part, index, doc_id, name, disclosure=None, links=(), status="ok", page
     return DocRef(part, index, doc_id, f"/in/{name}", status, disclosure, tuple(links), page=page and f"/in/{page}")
 
 
-@pytest.mark.parametrize("refs, together, repeats", [
-    # one disclosure in two files, in different parts
-    ([_ref(0, 0, "a", "text.pdf", "D"), _ref(1, 0, "b", "x.txt", "E"), _ref(2, 0, "c", "tables.pdf", "D")],
-     [{(0, 0), (2, 0)}], set()),
-    # a page, its attachment (named like the link) and, through the attachment's disclosure, a third file
-    ([_ref(0, 0, "p", "page.html", None, ["表.xlsx"]), _ref(0, 1, "s", "表.xlsx", "D"), _ref(1, 0, "t", "t.pdf", "D")],
-     [{(0, 0), (0, 1), (1, 0)}], set()),
-    # a failed document joins no disclosure; the same content twice is written once
-    ([_ref(0, 0, "a", "a.pdf", "D"), _ref(0, 1, "b", "b.pdf", "D", status="failed"), _ref(1, 0, "a", "a2.pdf", "D")],
-     [{(0, 0), (1, 0)}], {(1, 0)}),
-    # a harvested attachment joins the page the ledger says it was found on, whatever its name
-    ([_ref(0, 0, "p", "page.html", "P"), _ref(1, 0, "s", "download-17", None, page="page.html"),
-      _ref(2, 0, "o", "other.html", "Q")],
-     [{(0, 0), (1, 0)}], set()),
-    # … but not a failed page
-    ([_ref(0, 0, "p", "page.html", "P", status="failed"), _ref(1, 0, "s", "download-17", None, page="page.html")],
-     [], set()),
-    # nothing shared
-    ([_ref(0, 0, "a", "a.txt", "D"), _ref(0, 1, "b", "b.txt", "E"), _ref(1, 0, "c", "c.html", None, ["missing.xls"])],
-     [], set()),
-])
+@pytest.mark.parametrize(
+    "refs, together, repeats",
+    [
+        # one disclosure in two files, in different parts
+        (
+            [_ref(0, 0, "a", "text.pdf", "D"), _ref(1, 0, "b", "x.txt", "E"), _ref(2, 0, "c", "tables.pdf", "D")],
+            [{(0, 0), (2, 0)}],
+            set(),
+        ),
+        # a page, its attachment (named like the link) and, through the attachment's disclosure, a third file
+        (
+            [
+                _ref(0, 0, "p", "page.html", None, ["表.xlsx"]),
+                _ref(0, 1, "s", "表.xlsx", "D"),
+                _ref(1, 0, "t", "t.pdf", "D"),
+            ],
+            [{(0, 0), (0, 1), (1, 0)}],
+            set(),
+        ),
+        # a failed document joins no disclosure; the same content twice is written once
+        (
+            [
+                _ref(0, 0, "a", "a.pdf", "D"),
+                _ref(0, 1, "b", "b.pdf", "D", status="failed"),
+                _ref(1, 0, "a", "a2.pdf", "D"),
+            ],
+            [{(0, 0), (1, 0)}],
+            {(1, 0)},
+        ),
+        # a harvested attachment joins the page the ledger says it was found on, whatever its name
+        (
+            [
+                _ref(0, 0, "p", "page.html", "P"),
+                _ref(1, 0, "s", "download-17", None, page="page.html"),
+                _ref(2, 0, "o", "other.html", "Q"),
+            ],
+            [{(0, 0), (1, 0)}],
+            set(),
+        ),
+        # … but not a failed page
+        (
+            [
+                _ref(0, 0, "p", "page.html", "P", status="failed"),
+                _ref(1, 0, "s", "download-17", None, page="page.html"),
+            ],
+            [],
+            set(),
+        ),
+        # nothing shared
+        (
+            [
+                _ref(0, 0, "a", "a.txt", "D"),
+                _ref(0, 1, "b", "b.txt", "E"),
+                _ref(1, 0, "c", "c.html", None, ["missing.xls"]),
+            ],
+            [],
+            set(),
+        ),
+    ],
+)
 def test_plan(refs, together, repeats):
-    plan = plan_parts(list(reversed(refs)))     # the order refs arrive in does not matter
+    plan = plan_parts(list(reversed(refs)))  # the order refs arrive in does not matter
     groups = {frozenset(members) for members in plan.together.values()}
     assert groups == {frozenset(g) for g in together}
     assert all(plan.together[k] == tuple(sorted(plan.together[k])) for k in plan.together)
     assert plan.repeats == repeats
-    assert set(plan.pages) <= set(plan.together)            # an attachment is always checked with its page
+    assert set(plan.pages) <= set(plan.together)  # an attachment is always checked with its page

@@ -1,4 +1,5 @@
 """PDF extraction end to end: the seed rendered as a PDF, a scanned page, real PDFs."""
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,7 @@ def test_every_character_has_a_box_on_its_page(seed_as_pdf):
     doc, _ = seed_as_pdf
     assert len(doc.char_boxes) == len(doc.text)
     for ch, box in zip(doc.text, doc.char_boxes):
-        if ch.isspace():   # line breaks and blanks the loader inserted have no box
+        if ch.isspace():  # line breaks and blanks the loader inserted have no box
             continue
         assert box is not None
         x0, top, x1, bottom = box
@@ -60,7 +61,7 @@ def test_seed_as_pdf_yields_every_gold_figure_with_its_page(seed_as_pdf):
     for g in gold["facts"]:
         assert (SQUASH.sub("", g["surface"]), g["kind"], Decimal(g["value"])) in found, g["surface"]
     for f in ex.facts:
-        page_text = doc.text[doc.page_starts[f.page - 1]:]
+        page_text = doc.text[doc.page_starts[f.page - 1] :]
         assert f.raw in page_text and f.bbox is not None
     expected = {k: (int(v) if k == "performance_projects" else Decimal(v)) for k, v in gold["summary"].items()}
     assert {k: ex.summary[k] for k in expected} == expected
@@ -87,7 +88,7 @@ def test_scanned_page_is_read_by_ocr_when_installed():
     assert doc.partial_reason is None
     # PDFium renders reportlab's (unembedded) STSong-Light without a CJK font on this
     # machine, so the scan holds the digits only: the year and the figure are read back
-    page2 = doc.text[doc.page_starts[1]:]
+    page2 = doc.text[doc.page_starts[1] :]
     assert "2024" in page2 and re.search(r"1094\.?8", page2)
     assert doc.ocr_confidence is not None and 0 < doc.ocr_confidence <= 1
 

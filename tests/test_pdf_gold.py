@@ -1,5 +1,6 @@
 """`gongkai evaluate` on six hand-labeled real PDFs (Shanghai and Jiangsu; budgets, a unit
 budget, final accounts, and one disclosure split into a prose PDF and a tables PDF)."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,7 +27,7 @@ def test_every_pdf_is_ok_with_year_kind_and_agency(pdf_run):
 def test_standard_tables_become_line_items(pdf_run):
     _, extractions = pdf_run
     for ex in extractions:
-        if "budget_text" in ex.source:      # the prose half of a split disclosure has no tables
+        if "budget_text" in ex.source:  # the prose half of a split disclosure has no tables
             assert not ex.line_items
             continue
         kinds = {it["table_kind"] for it in ex.line_items}

@@ -1,6 +1,7 @@
 """The README's opening commands, and the docs stay true to the code: every column, reason
 code, fetch reason, ledger column and sources key is documented. (That every command and
 example in the docs runs: tests/test_docs.py.)"""
+
 from __future__ import annotations
 
 import re
@@ -38,9 +39,11 @@ def test_reason_codes_are_documented():
 def test_the_two_opening_commands():
     block = re.search(r"```bash\n(.*?)```", README, re.S).group(1).strip().splitlines()
     assert block[0].startswith('pip install -e ".[test]" && gongkai run')
-    assert 'python -m pytest' in block[1]
+    assert "python -m pytest" in block[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install -q -e ".[test]" && python -m pytest' in ci
+    lint = ci.index("python -m ruff check . && python -m ruff format --check . && .ci/typecheck")
+    assert lint < ci.index("python -m pytest")  # lint, format and types before the tests
 
 
 def test_the_readme_stays_short():

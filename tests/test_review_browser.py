@@ -4,6 +4,7 @@ The seed is extracted twice (one figure changed in between) with a real PDF and 
 document that contains a <script>; the tests open the pages from the file system. A
 screenshot of the seed's page is saved to test-artifacts/ (or $GONGKAI_ARTIFACTS).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,16 @@ from tests.conftest import FIXTURES, SEED, extract_into
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PDF = FIXTURES / "pdf_gold" / "js_swbgt_2019_budget_text.pdf"
 ARTIFACTS = Path(os.environ.get("GONGKAI_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts"))
 
@@ -84,10 +93,12 @@ def test_clicking_the_failed_share_check_scrolls_to_its_sentence(site, page):
     link.click()
     target = page.locator("mark.flash").first
     assert "5.23%" in page.locator("mark.flash").all_inner_texts()
-    box = target.evaluate("el => { const r = el.getBoundingClientRect(); "
-                          "return {top: r.top, bottom: r.bottom, h: window.innerHeight}; }")
-    text_box = page.locator("pre#text").evaluate("el => { const r = el.getBoundingClientRect(); "
-                                                 "return {top: r.top, bottom: r.bottom}; }")
+    box = target.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, h: window.innerHeight}; }"
+    )
+    text_box = page.locator("pre#text").evaluate(
+        "el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }"
+    )
     assert 0 <= box["top"] and box["bottom"] <= box["h"]
     assert text_box["top"] <= box["top"] and box["bottom"] <= text_box["bottom"]
     assert "5.23" in page.locator("#detail-body").inner_text()

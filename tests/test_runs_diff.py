@@ -1,4 +1,5 @@
 """Run history and `gongkai diff`: the seed extracted twice, one figure changed in between."""
+
 from __future__ import annotations
 
 import json
@@ -9,11 +10,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from gongkai.pipeline.run import history
 from gongkai.pipeline.cli import main
+from gongkai.pipeline.run import history
 from tests.conftest import SEED, extract_into
 
-OLD_FIGURE, NEW_FIGURE = "1.15万元", "1.25万元"      # 培训费, printed once in the seed
+OLD_FIGURE, NEW_FIGURE = "1.15万元", "1.25万元"  # 培训费, printed once in the seed
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_a_publish_cut_short_is_repaired(two_runs, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(two_runs, out)
     oldest = history.complete_runs(out)[0]
-    history.publish(out, oldest)                   # as if the newest run's publish never happened
+    history.publish(out, oldest)  # as if the newest run's publish never happened
     assert history.published(out) == oldest.name
     history.ensure_published(out)
     assert history.published(out) == history.complete_runs(out)[-1].name
@@ -112,8 +113,9 @@ def test_fail_on_change_is_a_ci_gate(two_runs, capsys, tmp_path):
     assert _diff(two_runs, capsys, "--fail-on-change")[0] == 1
     first, second = history.complete_runs(two_runs)
     assert _diff(two_runs, capsys, first.name, first.name, "--fail-on-change")[0] == 0
-    code, _ = _diff(two_runs, capsys, str(second), first.name[:22], "--format", "markdown", "--output",
-                    str(tmp_path / "d.md"))
+    code, _ = _diff(
+        two_runs, capsys, str(second), first.name[:22], "--format", "markdown", "--output", str(tmp_path / "d.md")
+    )
     assert code == 0 and "training_fee" in (tmp_path / "d.md").read_text(encoding="utf-8")
 
 

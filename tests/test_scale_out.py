@@ -1,5 +1,6 @@
 """Scale-out: the extract flow's tasks on a Dask cluster (started by the test, on this
 machine), and outputs written to an s3:// URL (a local moto server)."""
+
 from __future__ import annotations
 
 import pyarrow.parquet as pq
@@ -21,12 +22,28 @@ def harness():
 def test_dask_cluster_runs_the_extraction(harness, tmp_path):
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "dask"), "--batch-size", "2",
-                     "--dask", cluster.scheduler_address]) == 0
+    with (
+        LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        assert (
+            main(
+                [
+                    "run",
+                    *map(str, DOCS),
+                    "--out",
+                    str(tmp_path / "dask"),
+                    "--batch-size",
+                    "2",
+                    "--dask",
+                    cluster.scheduler_address,
+                ]
+            )
+            == 0
+        )
         prefixes = client.run_on_scheduler(
-            lambda dask_scheduler: {name: dict(p.all_durations) for name, p in dask_scheduler.task_prefixes.items()})
+            lambda dask_scheduler: {name: dict(p.all_durations) for name, p in dask_scheduler.task_prefixes.items()}
+        )
     # the parts were extracted and written on the cluster's workers
     for name in ("extract_part", "write_part"):
         assert prefixes.get(name, {}).get("compute", 0) > 0, prefixes
@@ -38,6 +55,7 @@ def test_dask_cluster_runs_the_extraction(harness, tmp_path):
 
 # -- outputs at an s3:// URL (moto's S3 server on 127.0.0.1, started by the test) -----------
 
+
 @pytest.fixture
 def s3(monkeypatch):
     from moto.server import ThreadedMotoServer
@@ -45,14 +63,18 @@ def s3(monkeypatch):
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
     server.start()
     host, port = server.get_host_and_port()
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": f"http://{host}:{port}"}.items():
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+    }.items():
         monkeypatch.setenv(key, value)
     import s3fs
 
     s3fs.S3FileSystem.clear_instance_cache()
     fs = s3fs.S3FileSystem()
-    if fs.exists("gongkai-test"):           # moto keeps its buckets for the whole process
+    if fs.exists("gongkai-test"):  # moto keeps its buckets for the whole process
         fs.rm("gongkai-test", recursive=True)
     fs.mkdir("gongkai-test")
     yield fs
@@ -85,6 +107,7 @@ def test_run_writes_to_s3(harness, s3, tmp_path):
 
 # -- the parts of a run in a shared work area (s3://), as workers on other machines need ------
 
+
 def test_parts_in_an_s3_work_area(s3, tmp_path):
     from gongkai.pipeline.run import parts
     from gongkai.pipeline.run.writer import OutputWriter
@@ -100,23 +123,41 @@ def test_parts_in_an_s3_work_area(s3, tmp_path):
     for part in written:
         run.add_part(part)
     assert run.commit().ok
-    assert not s3.exists(work)                                  # the work area is cleaned up
+    assert not s3.exists(work)  # the work area is cleaned up
     assert parts.run_in_process(DOCS, tmp_path / "local", batch_size=2).ok
     for table in ("documents", "facts", "checks", "summary"):
         assert pq.read_table(tmp_path / "out" / f"{table}.parquet").equals(
-            pq.read_table(tmp_path / "local" / f"{table}.parquet")), table
-    assert sorted(p.name for p in (tmp_path / "out" / "texts").iterdir()) == \
-        sorted(p.name for p in (tmp_path / "local" / "texts").iterdir())
+            pq.read_table(tmp_path / "local" / f"{table}.parquet")
+        ), table
+    assert sorted(p.name for p in (tmp_path / "out" / "texts").iterdir()) == sorted(
+        p.name for p in (tmp_path / "local" / "texts").iterdir()
+    )
 
 
 def test_dask_workers_write_their_parts_to_s3(harness, s3, tmp_path):
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "dask"), "--batch-size", "2",
-                     "--dask", cluster.scheduler_address, "--work", "s3://gongkai-test/work"]) == 0
+        assert (
+            main(
+                [
+                    "run",
+                    *map(str, DOCS),
+                    "--out",
+                    str(tmp_path / "dask"),
+                    "--batch-size",
+                    "2",
+                    "--dask",
+                    cluster.scheduler_address,
+                    "--work",
+                    "s3://gongkai-test/work",
+                ]
+            )
+            == 0
+        )
     assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "local"), "--batch-size", "2"]) == 0
     for table in ("documents", "facts", "checks"):
         assert pq.read_table(tmp_path / "dask" / f"{table}.parquet").equals(
-            pq.read_table(tmp_path / "local" / f"{table}.parquet")), table
-    assert not s3.find("gongkai-test/work")                     # the parts were there, and are cleaned up
+            pq.read_table(tmp_path / "local" / f"{table}.parquet")
+        ), table
+    assert not s3.find("gongkai-test/work")  # the parts were there, and are cleaned up

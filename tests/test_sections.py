@@ -1,4 +1,5 @@
 """The heading tree of disclosure texts (extractors/text/sections.py)."""
+
 from __future__ import annotations
 
 import bisect
@@ -58,13 +59,14 @@ def assert_well_formed(text: str, index: SectionIndex) -> None:
         assert s.path == parent.path + (s.title,)
         assert 0 < len(s.title) <= 45 or s.title == ""
         # the end is the next heading of the same or a higher level
-        later = [t for t in sections[i + 1:] if t.level <= s.level]
+        later = [t for t in sections[i + 1 :] if t.level <= s.level]
         assert s.end == (later[0].start if later else len(text))
     for offset in range(-1, len(text) + 2, max(1, len(text) // 997)):
         assert index.at(offset) == brute_at(index, offset) if 0 <= offset < len(text) else index.at(offset) == root
 
 
 # --- the seed document ---------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def seed() -> tuple[str, SectionIndex]:
@@ -75,10 +77,23 @@ def seed() -> tuple[str, SectionIndex]:
 def test_seed_top_level_titles(seed):
     text, index = seed
     assert top_titles(index) == [
-        "部门基本概况", "部门预算单位构成", "部门收支总体情况", "一般公共预算财政拨款收支情况",
-        "政府性基金支出情况", "其他重要事项的情况说明", "专业名词解释",
+        "部门基本概况",
+        "部门预算单位构成",
+        "部门收支总体情况",
+        "一般公共预算财政拨款收支情况",
+        "政府性基金支出情况",
+        "其他重要事项的情况说明",
+        "专业名词解释",
     ]
-    assert [s.marker for s in index.sections if s.level == 1] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、"]
+    assert [s.marker for s in index.sections if s.level == 1] == [
+        "一、",
+        "二、",
+        "三、",
+        "四、",
+        "五、",
+        "六、",
+        "七、",
+    ]
 
 
 def test_seed_is_well_formed(seed):
@@ -89,9 +104,9 @@ def test_seed_leading_space_and_indentation(seed):
     text, index = seed
     first = index.sections[1]
     assert text.startswith(" 一、") and first.start == 0 and first.title == "部门基本概况"
-    third = by_title(index, "部门收支总体情况")       # "    三、部门收支总体情况"
-    assert text[third.start:third.start + 6] == "    三、"
-    assert index.at(third.start + 1) == third          # the indentation belongs to the heading
+    third = by_title(index, "部门收支总体情况")  # "    三、部门收支总体情况"
+    assert text[third.start : third.start + 6] == "    三、"
+    assert index.at(third.start + 1) == third  # the indentation belongs to the heading
 
 
 def test_seed_figure_on_a_heading_line_belongs_to_that_heading(seed):
@@ -100,7 +115,7 @@ def test_seed_figure_on_a_heading_line_belongs_to_that_heading(seed):
     section = index.at(1542)
     assert section.marker == "（一）" and section.title == "基本支出"
     assert section.path == ("一般公共预算财政拨款收支情况", "基本支出")
-    assert text[section.start:].startswith("（一）基本支出：2024年")
+    assert text[section.start :].startswith("（一）基本支出：2024年")
 
 
 def test_seed_three_public_expenses(seed):
@@ -111,7 +126,7 @@ def test_seed_three_public_expenses(seed):
 
 def test_seed_skipped_number_and_list_items(seed):
     text, index = seed
-    general = by_title(index, "一般性支出情况")       # （七） although （六） is missing
+    general = by_title(index, "一般性支出情况")  # （七） although （六） is missing
     assert general.marker == "（七）" and general.level == 2
     assert index.sections[general.parent].title == "其他重要事项的情况说明"
     assert "培训费" in text[2850:2865]
@@ -122,7 +137,7 @@ def test_seed_skipped_number_and_list_items(seed):
     assert [s.marker for s in index.sections if s.parent == general.id] == ["1.", "2.", "3."]
     vehicles = index.at(text.index("本部门共有车辆"))
     assert vehicles.marker == "1." and vehicles.title == "截至2023年12月31日"
-    assert index.sections[vehicles.parent].title == "国有资产占用情况"   # "（五） 国有资产占用情况"
+    assert index.sections[vehicles.parent].title == "国有资产占用情况"  # "（五） 国有资产占用情况"
 
 
 def test_seed_unnumbered_label_is_a_sibling(seed):
@@ -137,11 +152,12 @@ def test_seed_titles_are_short(seed):
     _, index = seed
     duties = [s for s in index.sections if s.marker == "1、"]
     assert duties and all(0 < len(s.title) <= 30 for s in duties)
-    glossary = index.children(by_title(index, "专业名词解释").id)   # "1.机关运行经费：为保障…"
+    glossary = index.children(by_title(index, "专业名词解释").id)  # "1.机关运行经费：为保障…"
     assert [(s.marker, s.title) for s in glossary] == [("1.", "机关运行经费"), ("2.", "“三公”经费")]
 
 
 # --- synthetic documents -----------------------------------------------------------
+
 
 def test_parts_with_numbered_headings_inside():
     text = (
@@ -163,7 +179,7 @@ def test_parts_with_numbered_headings_inside():
     assert income.level == 3 and income.path == ("部门预算情况说明", "收支预算总体情况", "收入预算")
     assert index.at(text.index("2024年收入预算")) == income
     assert index.at(text.index("财政拨款收入100")).path == ("部门预算情况说明", "财政拨款收支情况")
-    assert index.at(0) == index.root                      # the cover line is before every heading
+    assert index.at(0) == index.root  # the cover line is before every heading
 
 
 def test_levels_follow_first_appearance_not_a_table():
@@ -210,7 +226,13 @@ def test_skipped_and_duplicated_numbers():
     text = "一、甲\n（一）A\n正文。\n（三）C\n正文。\n（三）C2\n正文。\n三、乙\n正文。\n"
     index = build_sections(text)
     assert_well_formed(text, index)
-    assert [(s.level, s.marker) for s in index.sections[1:]] == [(1, "一、"), (2, "（一）"), (2, "（三）"), (2, "（三）"), (1, "三、")]
+    assert [(s.level, s.marker) for s in index.sections[1:]] == [
+        (1, "一、"),
+        (2, "（一）"),
+        (2, "（三）"),
+        (2, "（三）"),
+        (1, "三、"),
+    ]
 
 
 def test_unnumbered_paragraphs_between_headings():
@@ -256,7 +278,10 @@ def test_spaced_out_headings():
     index = build_sections(text)
     assert_well_formed(text, index)
     assert [(s.marker, s.title) for s in index.sections[1:]] == [
-        ("一、", "部门职责"), ("二、", "机构设置"), ("（一）", "内设机构")]
+        ("一、", "部门职责"),
+        ("二、", "机构设置"),
+        ("（一）", "内设机构"),
+    ]
 
 
 def test_full_width_digits():
@@ -272,7 +297,7 @@ def test_full_width_digits():
 def test_decimals_and_numbers_inside_sentences_are_not_headings():
     text = (
         "一、收入情况\n"
-        "1.2万元为上年结转，2.本年新增，3、其他。\n"     # a decimal at line start, markers mid-line
+        "1.2万元为上年结转，2.本年新增，3、其他。\n"  # a decimal at line start, markers mid-line
         "本年收入1.5万元，（一）类和（二）类收入见下表。\n"
         "2024年收入较上年增长1、2个百分点。\n"
     )
@@ -298,8 +323,10 @@ def test_list_item_titles_are_short():
     )
     index = build_sections(text)
     assert [(s.marker, s.title) for s in index.sections[2:]] == [
-        ("1.", "截至2023年12月31日"), ("2.", "2024年"),
-        ("3、", "按照国家、省、市关于政务公开、政务服务、电子政务方面的法律法")]
+        ("1.", "截至2023年12月31日"),
+        ("2.", "2024年"),
+        ("3、", "按照国家、省、市关于政务公开、政务服务、电子政务方面的法律法"),
+    ]
     assert all(len(s.title) <= 30 for s in index.sections)
 
 
@@ -356,12 +383,17 @@ def test_crlf_line_ends():
 
 # --- real texts (prose pages extracted from corpus PDFs, see fixtures/sections/README.md)
 
+
 def test_shanghai_unnumbered_page_titles_and_toc():
     text = read(SH_SFJ)
     index = build_sections(text)
     assert_well_formed(text, index)
     assert top_titles(index) == [
-        "上海市普陀区司法局主要职能", "上海市普陀区司法局机构设置", "名词解释", "2026年部门预算编制说明"]
+        "上海市普陀区司法局主要职能",
+        "上海市普陀区司法局机构设置",
+        "名词解释",
+        "2026年部门预算编制说明",
+    ]
     # nothing from the cover or the dot-leader table of contents
     assert index.sections[1].start == text.index("上海市普陀区司法局主要职能")
     assert index.at(text.index("部门主要职能 …")) == index.root
@@ -379,27 +411,56 @@ def test_jiangsu_parts_toc_and_wrapped_title():
     assert [s.marker for s in index.sections if s.level == 1] == ["第一部分", "第三部分", "第四部分"]
     # the 目录 block (without dot leaders) is not part of the tree
     assert index.sections[1].start == text.index("第一部分 部门概况\n一、主要职能\n")
-    assert index.at(text.index("受理不服全省")).path == ("部门概况", "主要职能", "受理不服全省各级人民法院生效裁判的各类申诉和再审申请")
+    assert index.at(text.index("受理不服全省")).path == (
+        "部门概况",
+        "主要职能",
+        "受理不服全省各级人民法院生效裁判的各类申诉和再审申请",
+    )
     spending = index.at(text.index("公共安全（类）支出"))
     assert spending.marker == "1．"
-    assert spending.path[:3] == ("江苏省高级人民法院2017年度部门预算情况说明", "收支预算总表情况说明", "支出预算总计28849.38万元")
+    assert spending.path[:3] == (
+        "江苏省高级人民法院2017年度部门预算情况说明",
+        "收支预算总表情况说明",
+        "支出预算总计28849.38万元",
+    )
     assert index.at(text.index("指由一般公共预算")).path == ("名词解释", "财政拨款")
 
 
 # --- properties ----------------------------------------------------------------------
 
-_LINES = st.sampled_from([
-    "一、部门收支总体情况", "二、政府性基金支出情况", "（一）基本支出：预算数为439.56万元，是指基本支出。",
-    "（三）项目支出", "(2)公务用车运行维护费", "1.2024年，本部门培训费预算1.15万元。", "2、机关运行经费",
-    "１．会议费", "①办公费", "第一部分 部门概况", "第二章 预算说明", "名词解释", "预算绩效目标说明：本部门实行绩效管理。",
-    "本部门共有车辆1辆。", "1.2万元为上年结转。", "", "   ", "目 录", "一、部门主要职能……3",
-    "上海市某局机构设置", "六、科学技术支出", "收入预算，2024年年初预算数1094.8万元。",
-])
+_LINES = st.sampled_from(
+    [
+        "一、部门收支总体情况",
+        "二、政府性基金支出情况",
+        "（一）基本支出：预算数为439.56万元，是指基本支出。",
+        "（三）项目支出",
+        "(2)公务用车运行维护费",
+        "1.2024年，本部门培训费预算1.15万元。",
+        "2、机关运行经费",
+        "１．会议费",
+        "①办公费",
+        "第一部分 部门概况",
+        "第二章 预算说明",
+        "名词解释",
+        "预算绩效目标说明：本部门实行绩效管理。",
+        "本部门共有车辆1辆。",
+        "1.2万元为上年结转。",
+        "",
+        "   ",
+        "目 录",
+        "一、部门主要职能……3",
+        "上海市某局机构设置",
+        "六、科学技术支出",
+        "收入预算，2024年年初预算数1094.8万元。",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(_LINES, st.sampled_from(["", " ", "    ", "\u3000\u3000"])), max_size=25),
-       st.sampled_from(["\n", "\r\n"]))
+@given(
+    st.lists(st.tuples(_LINES, st.sampled_from(["", " ", "    ", "\u3000\u3000"])), max_size=25),
+    st.sampled_from(["\n", "\r\n"]),
+)
 def test_any_document_gives_a_well_formed_tree(lines, newline):
     text = newline.join(indent + line for line, indent in lines)
     index = build_sections(text)
@@ -421,10 +482,10 @@ UNNUMBERED = [
     (S._standalone_title, "上海市普陀区司法局主要职能", ("title", "上海市普陀区司法局主要职能", False)),
     (S._standalone_title, "2026年部门预算编制说明", ("title", "2026年部门预算编制说明", False)),
     (S._standalone_title, "部门收支预算总表", ("title", "部门收支预算总表", False)),
-    (S._standalone_title, "说明", None),                        # too short
-    (S._standalone_title, "本部门职责，如下说明", None),          # a sentence
+    (S._standalone_title, "说明", None),  # too short
+    (S._standalone_title, "本部门职责，如下说明", None),  # a sentence
     (S._paragraph_label, "预算绩效目标说明：本部门…", ("label", "预算绩效目标说明", False)),
-    (S._paragraph_label, "收入预算：1094.8万元", None),          # no title word before the colon
+    (S._paragraph_label, "收入预算：1094.8万元", None),  # no title word before the colon
 ]
 
 
@@ -439,8 +500,9 @@ def _toc(text: str) -> S._Toc:
     lines = S._lines(norm, text)
     leaders = [bool(S._DOT_LEADERS.search(ln.text)) for ln in lines]
     ends = [lines[i + 1].start - 1 if i + 1 < len(lines) else len(text) for i in range(len(lines))]
-    numbered = [None if leaders[i] or not ln.text else S._parse_numbered(text, norm, ln, ends[i])
-                for i, ln in enumerate(lines)]
+    numbered = [
+        None if leaders[i] or not ln.text else S._parse_numbered(text, norm, ln, ends[i]) for i, ln in enumerate(lines)
+    ]
     return S._Toc(text, norm, lines, leaders, numbered)
 
 
@@ -451,7 +513,7 @@ PLAIN_TOC = "目录\n一、部门概况\n二、收支预算\n怀化市民政局2
 TOC_ENDS = [
     (S._toc_end_at_first_entry, LEADERS_TOC, 4),
     (S._toc_end_at_first_entry, PLAIN_TOC, 4),
-    (S._toc_end_at_first_entry, "目录\n\n", None),             # no first entry
+    (S._toc_end_at_first_entry, "目录\n\n", None),  # no first entry
     (S._toc_end_after_entries, LEADERS_TOC, 5),
     (S._toc_end_after_entries, PLAIN_TOC, 3),
     (S._toc_end_after_entries, "目录\n\n", 3),

@@ -1,4 +1,5 @@
 """Acceptance: the seed document (怀化市政务服务中心 2024 年部门预算) against its hand-checked gold."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,7 +16,7 @@ def test_every_gold_fact_is_found_with_kind_and_value(seed_extraction, seed_gold
     problems = []
     for g in seed_gold["facts"]:
         span = (g["at"], g["at"] + len(g["surface"]))
-        assert seed_text[span[0]:span[1]] == g["surface"]
+        assert seed_text[span[0] : span[1]] == g["surface"]
         f = spans.get(span)
         if f is None:
             problems.append(f"missing {g['surface']} @{g['at']}")
@@ -28,9 +29,11 @@ def test_every_gold_fact_is_found_with_kind_and_value(seed_extraction, seed_gold
 
 def test_gold_concepts(seed_extraction, seed_gold):
     spans = _by_span(seed_extraction)
-    wrong = [(g["surface"], g["at"], g["concept"], spans[(g["at"], g["at"] + len(g["surface"]))].concept)
-             for g in seed_gold["facts"]
-             if spans[(g["at"], g["at"] + len(g["surface"]))].concept != g["concept"]]
+    wrong = [
+        (g["surface"], g["at"], g["concept"], spans[(g["at"], g["at"] + len(g["surface"]))].concept)
+        for g in seed_gold["facts"]
+        if spans[(g["at"], g["at"] + len(g["surface"]))].concept != g["concept"]
+    ]
     assert not wrong
 
 
@@ -76,13 +79,16 @@ def test_exactly_the_5_23_percent_share_fails(seed_extraction, seed_text):
     assert any(seed_text[s:e] == "5.23%" for s, e in check.evidence)
 
 
-@pytest.mark.parametrize("rule,expected", [
-    ("basic_plus_project_equals_total", "pass"),
-    ("personnel_public_funds_project_equal_total", "pass"),
-    ("three_public_parts_equal_total", "pass"),
-    ("procurement_parts_equal_total", "pass"),
-    ("performance_classes_equal_project_amount", "pass"),
-])
+@pytest.mark.parametrize(
+    "rule,expected",
+    [
+        ("basic_plus_project_equals_total", "pass"),
+        ("personnel_public_funds_project_equal_total", "pass"),
+        ("three_public_parts_equal_total", "pass"),
+        ("procurement_parts_equal_total", "pass"),
+        ("performance_classes_equal_project_amount", "pass"),
+    ],
+)
 def test_gold_checks(seed_extraction, rule, expected):
     assert [c.status for c in seed_extraction.checks if c.rule == rule] == [expected]
 
@@ -93,10 +99,13 @@ def test_change_rates_pass(seed_extraction):
 
 
 def test_open_lists_are_no_failure(seed_extraction):
-    lists = {c.message.split(" under ")[1].split(" ")[0]: c.status
-             for c in seed_extraction.checks if c.rule == "list_members_sum_to_parent"}
-    assert lists["基本支出"] == "not_applicable"      # 303.72 of 439.56, listed with 等
-    assert lists["项目支出"] == "not_applicable"      # 353.06 of 655.24, introduced by 其中
+    lists = {
+        c.message.split(" under ")[1].split(" ")[0]: c.status
+        for c in seed_extraction.checks
+        if c.rule == "list_members_sum_to_parent"
+    }
+    assert lists["基本支出"] == "not_applicable"  # 303.72 of 439.56, listed with 等
+    assert lists["项目支出"] == "not_applicable"  # 353.06 of 655.24, introduced by 其中
 
 
 def test_document_facts(seed_extraction, seed_gold):
@@ -110,5 +119,5 @@ def test_document_facts(seed_extraction, seed_gold):
 
 def test_every_fact_slices_the_stored_text(seed_extraction, seed_text):
     for f in seed_extraction.facts:
-        assert seed_text[f.char_start:f.char_end] == f.raw
+        assert seed_text[f.char_start : f.char_end] == f.raw
         assert f.section, f.raw

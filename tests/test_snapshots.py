@@ -1,5 +1,6 @@
 """Golden snapshots of the fixture documents (tests/snapshots/): any extraction change
 fails here and shows up in the pull request's diff after `gongkai snapshot --update`."""
+
 from __future__ import annotations
 
 import shutil
@@ -43,12 +44,12 @@ def test_snapshot_command_catches_an_extractor_change(tmp_path, monkeypatch, cap
     assert main(["snapshot", "--list", str(listing)]) == 0
     import gongkai.extractors.text.numbers as numbers
 
-    def clear_caches():      # the parser caches quantities: start and leave clean
+    def clear_caches():  # the parser caches quantities: start and leave clean
         for f in vars(numbers).values():
             if hasattr(f, "cache_clear"):
                 f.cache_clear()
 
-    monkeypatch.setitem(numbers.UNITS, "万元", ("yuan", 3))      # a bug: 万元 read as thousands
+    monkeypatch.setitem(numbers.UNITS, "万元", ("yuan", 3))  # a bug: 万元 read as thousands
     clear_caches()
     request.addfinalizer(clear_caches)
     capsys.readouterr()

@@ -1,4 +1,5 @@
 """The data files of schemas/ are edited by humans: a broken entry fails on load, naming the file and the entry."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,6 +39,7 @@ def test_the_data_dictionary_documents_every_summary_column():
 
 # --- drift: the shipped files load ----------------------------------------------------
 
+
 def test_the_shipped_files_load():
     vocab = load_vocabulary()
     assert len(vocab.rules) > 50 and {"project", "performance_project_class"} <= vocab.concepts
@@ -51,8 +53,10 @@ def test_the_shipped_files_load():
 
 
 def test_the_shipped_files_parse_strictly():
-    text = {name: (ROOT / "schemas" / name).read_text(encoding="utf-8")
-            for name in ("concepts.toml", "rules.toml", "table_kinds.toml", "table_concepts.toml")}
+    text = {
+        name: (ROOT / "schemas" / name).read_text(encoding="utf-8")
+        for name in ("concepts.toml", "rules.toml", "table_kinds.toml", "table_concepts.toml")
+    }
     vocab = parse_vocabulary(text["concepts.toml"])
     kinds = parse_table_kinds(text["table_kinds.toml"])
     assert parse_rules(text["rules.toml"], vocab.concepts, kinds.measure_keys) == load_rules()
@@ -60,6 +64,7 @@ def test_the_shipped_files_parse_strictly():
 
 
 # --- broken entries are named ---------------------------------------------------------
+
 
 def _rules(text: str):
     return parse_rules(text, load_vocabulary().concepts, load_table_kinds().measure_keys)
@@ -81,58 +86,135 @@ REGIONS = "code,name,short_name,level,province_code,prefecture_code\n110000,北�
 BROKEN = [
     # (parse, text, where the error points, what it says)
     (_rules, "[[summ]]\nname = 'x'\n", "rules.toml", "unknown rule kinds ['summ']"),
-    (_rules, SUM.format("a") + SUM.format("b") + SUM.format("xyz").replace("total =", "totl ="),
-     "rules.toml [[sum]] #3 'xyz'", "unknown keys ['totl']"),
-    (_rules, SUM.format("xyz").replace('"expenditure_project"', '"expenditure_projet"'),
-     "rules.toml [[sum]] #1 'xyz'", "unknown concepts (not in concepts.toml) ['expenditure_projet']"),
-    (_rules, SUM.format("xyz").replace('total = "expenditure_total"', 'total = "expenditure_totl|income_total"'),
-     "rules.toml [[sum]] #1 'xyz'", "['expenditure_totl']"),
-    (_rules, SUM.format("xyz").replace('"expenditure_basic"', '"expenditure_basic*+expenditure_project"'),
-     "rules.toml [[sum]] #1 'xyz'", "'concept*' must be a whole alternative"),
-    (_rules, '[[sum]]\nname = "xyz"\ntotal = "expenditure_total"\n', "rules.toml [[sum]] #1 'xyz'",
-     "missing keys ['parts']"),
-    (_rules, '[[sum]]\nname = "xyz"\ntotal = "expenditure_total"\nparts = "expenditure_basic"\n',
-     "rules.toml [[sum]] #1 'xyz'", "'parts' must be a list of strings"),
-    (_rules, '[[list]]\nname = "l"\n[[list]]\nname = "xyz"\nkind = "all"\n', "rules.toml [[list]] #2 'xyz'",
-     "unknown keys ['kind']"),
-    (_rules, '[[table]]\nname = "xyz"\nkind = "rows_sum"\n', "rules.toml [[table]] #1 'xyz'",
-     "unknown [[table]] kind ['rows_sum']"),
-    (_rules, '[[table]]\nname = "xyz"\nkind = "row_identity"\ntotal = "total"\nparts = ["basic", "projects"]\n',
-     "rules.toml [[table]] #1 'xyz'", "unknown measure keys (not in table_kinds.toml) ['projects']"),
-    (_rules, '[[table]]\nname = "xyz"\nkind = "row_identity"\ntotal = "total"\n', "rules.toml [[table]] #1 'xyz'",
-     "missing keys ['parts']"),
-    (_rules, '[[table]]\nname = "xyz"\nkind = "rows_sum_to_parent"\ntotal = "total"\n',
-     "rules.toml [[table]] #1 'xyz'", "unknown keys ['total']"),
+    (
+        _rules,
+        SUM.format("a") + SUM.format("b") + SUM.format("xyz").replace("total =", "totl ="),
+        "rules.toml [[sum]] #3 'xyz'",
+        "unknown keys ['totl']",
+    ),
+    (
+        _rules,
+        SUM.format("xyz").replace('"expenditure_project"', '"expenditure_projet"'),
+        "rules.toml [[sum]] #1 'xyz'",
+        "unknown concepts (not in concepts.toml) ['expenditure_projet']",
+    ),
+    (
+        _rules,
+        SUM.format("xyz").replace('total = "expenditure_total"', 'total = "expenditure_totl|income_total"'),
+        "rules.toml [[sum]] #1 'xyz'",
+        "['expenditure_totl']",
+    ),
+    (
+        _rules,
+        SUM.format("xyz").replace('"expenditure_basic"', '"expenditure_basic*+expenditure_project"'),
+        "rules.toml [[sum]] #1 'xyz'",
+        "'concept*' must be a whole alternative",
+    ),
+    (
+        _rules,
+        '[[sum]]\nname = "xyz"\ntotal = "expenditure_total"\n',
+        "rules.toml [[sum]] #1 'xyz'",
+        "missing keys ['parts']",
+    ),
+    (
+        _rules,
+        '[[sum]]\nname = "xyz"\ntotal = "expenditure_total"\nparts = "expenditure_basic"\n',
+        "rules.toml [[sum]] #1 'xyz'",
+        "'parts' must be a list of strings",
+    ),
+    (
+        _rules,
+        '[[list]]\nname = "l"\n[[list]]\nname = "xyz"\nkind = "all"\n',
+        "rules.toml [[list]] #2 'xyz'",
+        "unknown keys ['kind']",
+    ),
+    (
+        _rules,
+        '[[table]]\nname = "xyz"\nkind = "rows_sum"\n',
+        "rules.toml [[table]] #1 'xyz'",
+        "unknown [[table]] kind ['rows_sum']",
+    ),
+    (
+        _rules,
+        '[[table]]\nname = "xyz"\nkind = "row_identity"\ntotal = "total"\nparts = ["basic", "projects"]\n',
+        "rules.toml [[table]] #1 'xyz'",
+        "unknown measure keys (not in table_kinds.toml) ['projects']",
+    ),
+    (
+        _rules,
+        '[[table]]\nname = "xyz"\nkind = "row_identity"\ntotal = "total"\n',
+        "rules.toml [[table]] #1 'xyz'",
+        "missing keys ['parts']",
+    ),
+    (
+        _rules,
+        '[[table]]\nname = "xyz"\nkind = "rows_sum_to_parent"\ntotal = "total"\n',
+        "rules.toml [[table]] #1 'xyz'",
+        "unknown keys ['total']",
+    ),
     (_rules, '[[rate]]\nname = "Rate Check"\n', "rules.toml [[rate]] #1 'Rate Check'", "snake_case"),
     (_rules, SUM.format("xyz") + '[[share]]\nname = "xyz"\n', "rules.toml", "duplicate rule names ['xyz']"),
     (_rules, '[sum]\nname = "xyz"\n', "rules.toml", "must be a list of [[sum]] tables"),
     (_rules, '[[sum]\nname = "xyz"\n', "rules.toml", "line 1"),
-
-    (_table_concepts, '[[rule]]\nconcept = "income_totl"\ntables = ["income_expenditure_summary"]\n',
-     "table_concepts.toml [[rule]] #1 'income_totl'", "unknown concept (not in concepts.toml) ['income_totl']"),
-    (_table_concepts, '[[rule]]\nconcept = "income_total"\ntables = ["income_summery"]\n',
-     "table_concepts.toml [[rule]] #1 'income_total'", "['income_summery']"),
-    (_table_concepts, '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nrows = "^合计$"\n',
-     "table_concepts.toml [[rule]] #1 'income_total'", "unknown keys ['rows']"),
-    (_table_concepts, '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nrow = "(合计"\n',
-     "table_concepts.toml [[rule]] #1 'income_total'", "bad regex '(合计'"),
-    (_table_concepts, '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nempty = "none"\n',
-     "table_concepts.toml [[rule]] #1 'income_total'", "'empty' must be a number"),
-    (_table_concepts, '[[rule]]\nconcept = "income_total"\n', "table_concepts.toml [[rule]] #1 'income_total'",
-     "missing keys ['tables']"),
-
-    (parse_table_kinds, KIND + 'classification = "functional"\n', "table_kinds.toml [[kind]] #1 'k'",
-     "unknown classification ['functional']"),
-    (parse_table_kinds, KIND + '[[kind]]\nname = "xyz"\n', "table_kinds.toml [[kind]] #2 'xyz'",
-     "missing keys ['patterns']"),
+    (
+        _table_concepts,
+        '[[rule]]\nconcept = "income_totl"\ntables = ["income_expenditure_summary"]\n',
+        "table_concepts.toml [[rule]] #1 'income_totl'",
+        "unknown concept (not in concepts.toml) ['income_totl']",
+    ),
+    (
+        _table_concepts,
+        '[[rule]]\nconcept = "income_total"\ntables = ["income_summery"]\n',
+        "table_concepts.toml [[rule]] #1 'income_total'",
+        "['income_summery']",
+    ),
+    (
+        _table_concepts,
+        '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nrows = "^合计$"\n',
+        "table_concepts.toml [[rule]] #1 'income_total'",
+        "unknown keys ['rows']",
+    ),
+    (
+        _table_concepts,
+        '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nrow = "(合计"\n',
+        "table_concepts.toml [[rule]] #1 'income_total'",
+        "bad regex '(合计'",
+    ),
+    (
+        _table_concepts,
+        '[[rule]]\nconcept = "income_total"\ntables = ["income_summary"]\nempty = "none"\n',
+        "table_concepts.toml [[rule]] #1 'income_total'",
+        "'empty' must be a number",
+    ),
+    (
+        _table_concepts,
+        '[[rule]]\nconcept = "income_total"\n',
+        "table_concepts.toml [[rule]] #1 'income_total'",
+        "missing keys ['tables']",
+    ),
+    (
+        parse_table_kinds,
+        KIND + 'classification = "functional"\n',
+        "table_kinds.toml [[kind]] #1 'k'",
+        "unknown classification ['functional']",
+    ),
+    (
+        parse_table_kinds,
+        KIND + '[[kind]]\nname = "xyz"\n',
+        "table_kinds.toml [[kind]] #2 'xyz'",
+        "missing keys ['patterns']",
+    ),
     (parse_table_kinds, KIND + 'pattern = ["x"]\n', "table_kinds.toml [[kind]] #1 'k'", "unknown keys ['pattern']"),
     (parse_table_kinds, KIND + 'layout = "list"\n', "table_kinds.toml [[kind]] #1 'k'", "unknown layout ['list']"),
     (parse_table_kinds, KIND.replace("表$", "(表"), "table_kinds.toml [[kind]] #1 'k'", "bad regex"),
     (parse_table_kinds, KIND + KIND, "table_kinds.toml", "duplicate kind names ['k']"),
-    (parse_table_kinds, '[[measure]]\nkey = "total"\npatterns = ["合计"]\ngroup = "totals"\n',
-     "table_kinds.toml [[measure]] #1 'total'", "unknown measure key in 'group' ['totals']"),
+    (
+        parse_table_kinds,
+        '[[measure]]\nkey = "total"\npatterns = ["合计"]\ngroup = "totals"\n',
+        "table_kinds.toml [[measure]] #1 'total'",
+        "unknown measure key in 'group' ['totals']",
+    ),
     (parse_table_kinds, '[empty]\npattern = ["无"]\n', "table_kinds.toml [empty]", "unknown keys ['pattern']"),
-
     (parse_vocabulary, CONCEPT.replace('"a"', '"(unclosed"'), "concepts.toml [[concept]] #1 'x'", "bad regex"),
     (parse_vocabulary, CONCEPT + 'colour = "red"\n', "concepts.toml [[concept]] #1 'x'", "unknown keys ['colour']"),
     (parse_vocabulary, CONCEPT.replace('"x"', '"Bad Name"'), "concepts.toml [[concept]] #1 'Bad Name'", "snake_case"),
@@ -141,18 +223,30 @@ BROKEN = [
     (parse_vocabulary, CONCEPT + 'unit = "euro"\n', "concepts.toml [[concept]] #1 'x'", "unknown unit ['euro']"),
     (parse_vocabulary, CONCEPT + 'under = ["y"]\n', "concepts.toml [[concept]] #1 'x'", "concepts in 'under' ['y']"),
     (parse_vocabulary, CONCEPT + 'also = ["y"]\n', "concepts.toml [[concept]] #1 'x'", "concepts in 'also' ['y']"),
-    (parse_vocabulary, '[[adjustment]]\nname = "after_cuts"\npattern = "压减"\n',
-     "concepts.toml [[adjustment]] #1 'after_cuts'", "missing keys ['earlier_suffix']"),
-    (parse_vocabulary, '[label]\nleading = ["的"]\ngenerics = []\n', "concepts.toml [label]",
-     "unknown keys ['generics']"),
+    (
+        parse_vocabulary,
+        '[[adjustment]]\nname = "after_cuts"\npattern = "压减"\n',
+        "concepts.toml [[adjustment]] #1 'after_cuts'",
+        "missing keys ['earlier_suffix']",
+    ),
+    (
+        parse_vocabulary,
+        '[label]\nleading = ["的"]\ngenerics = []\n',
+        "concepts.toml [label]",
+        "unknown keys ['generics']",
+    ),
     (parse_vocabulary, '[[concepts]]\nname = "x"\n', "concepts.toml", "unknown keys ['concepts']"),
-
     (parse_regions, REGIONS + "11010,东城区,东城,county,110000,\n", "regions.csv line 3 '11010'", "6 digits"),
     (parse_regions, REGIONS + "110101,东城区,东城,district,110000,\n", "regions.csv line 3 '110101'", "'level'"),
     (parse_regions, REGIONS + "110101,东城区,东城,county,120000,\n", "regions.csv line 3 '110101'", "parent code"),
     (parse_regions, REGIONS + "110000,北京市,北京,province,110000,\n", "regions.csv line 3 '110000'", "duplicate"),
     (parse_regions, "code,name,level\n110000,北京市,province\n", "regions.csv", "header lacks columns"),
-    (_aliases, "alias,code,note\n北平,110000,\n燕京,999999,\n", "region_aliases.csv line 3 '燕京'", "a code of regions.csv"),
+    (
+        _aliases,
+        "alias,code,note\n北平,110000,\n燕京,999999,\n",
+        "region_aliases.csv line 3 '燕京'",
+        "a code of regions.csv",
+    ),
 ]
 
 

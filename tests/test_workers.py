@@ -1,6 +1,6 @@
 """Batches and worker processes give the same extraction as one document per task."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pyarrow.parquet as pq
 import pytest
@@ -28,9 +28,17 @@ def test_worker_processes_extract_the_same(tmp_path):
     assert _facts(spilled_here) == _facts(here)
 
 
-@pytest.mark.parametrize("n, workers, expected", [
-    (1, 1, 1), (SMALL_RUN, 1, 1), (SMALL_RUN + 1, 1, 17), (2000, 1, 500), (2000, 2, 250), (100_000, 2, 500),
-])
+@pytest.mark.parametrize(
+    "n, workers, expected",
+    [
+        (1, 1, 1),
+        (SMALL_RUN, 1, 1),
+        (SMALL_RUN + 1, 1, 17),
+        (2000, 1, 500),
+        (2000, 2, 250),
+        (100_000, 2, 500),
+    ],
+)
 def test_batch_size(n, workers, expected):
     assert batch_size_for(n, workers) == expected
 
@@ -38,16 +46,25 @@ def test_batch_size(n, workers, expected):
 def test_flow_with_workers_and_batches_writes_the_same_tables(tmp_path):
     with prefect_test_harness(server_startup_timeout=120):
         assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "one")]) == 0
-        assert main(["run", *map(str, DOCS), "--out", str(tmp_path / "two"), "--workers", "2",
-                     "--batch-size", "2"]) == 0
+        assert (
+            main(["run", *map(str, DOCS), "--out", str(tmp_path / "two"), "--workers", "2", "--batch-size", "2"]) == 0
+        )
     for table in ("documents", "facts", "checks", "line_items"):
-        one = pq.read_table(tmp_path / "one" / f"{table}.parquet").drop_columns(["text_path"] if table == "documents" else [])
-        two = pq.read_table(tmp_path / "two" / f"{table}.parquet").drop_columns(["text_path"] if table == "documents" else [])
+        one = pq.read_table(tmp_path / "one" / f"{table}.parquet").drop_columns(
+            ["text_path"] if table == "documents" else []
+        )
+        two = pq.read_table(tmp_path / "two" / f"{table}.parquet").drop_columns(
+            ["text_path"] if table == "documents" else []
+        )
         assert one.sort_by("doc_id").equals(two.sort_by("doc_id")), table
     # the partitioned dataset too (its largest table is partitioned on the other process)
     for table in ("documents", "facts", "checks"):
-        one, two = (sorted(p.relative_to(tmp_path / d).as_posix() for p in (tmp_path / d / "dataset" / table).rglob("*.parquet"))
-                    for d in ("one", "two"))
+        one, two = (
+            sorted(
+                p.relative_to(tmp_path / d).as_posix() for p in (tmp_path / d / "dataset" / table).rglob("*.parquet")
+            )
+            for d in ("one", "two")
+        )
         assert one == two, table
         for rel in one:
             a, b = pq.read_table(tmp_path / "one" / rel), pq.read_table(tmp_path / "two" / rel)

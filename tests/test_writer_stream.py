@@ -1,5 +1,6 @@
 """The writer validates and writes rows in batches: the same tables as one batch, every
 failure reported with its row in the final table, and nothing published on a failure."""
+
 from __future__ import annotations
 
 import copy
@@ -26,9 +27,11 @@ def test_batches_write_the_same_tables(tmp_path):
     assert _write(tmp_path / "one", exs, 1000).ok and _write(tmp_path / "two", exs, 2).ok
     for table in ("documents", "facts", "checks", "summary", "line_items"):
         assert pq.read_table(tmp_path / "one" / f"{table}.parquet").equals(
-            pq.read_table(tmp_path / "two" / f"{table}.parquet")), table
+            pq.read_table(tmp_path / "two" / f"{table}.parquet")
+        ), table
     one, two = (complete_runs(tmp_path / d)[-1] for d in ("one", "two"))
     import json
+
     m1, m2 = (json.loads((r / "manifest.json").read_text(encoding="utf-8")) for r in (one, two))
     assert m1["counts"] == m2["counts"] and m1["inputs"] == m2["inputs"] and m1["counts"]["documents"] == len(DOCS)
 

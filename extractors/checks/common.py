@@ -4,6 +4,7 @@ Every figure is an interval: its printed value ± half a unit of its last printe
 digit (1094.8万元 is 1094.75–1094.85万元). A check passes when the intervals allow
 equality and fails when they cannot.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,16 +23,16 @@ class Interval:
     high: Decimal
 
     @classmethod
-    def of(cls, fact: Fact) -> "Interval":
+    def of(cls, fact: Fact) -> Interval:
         """The values the printed figure may stand for: ± half a unit of its last digit,
         ± a whole unit for percentages (rounded or truncated)."""
         half = fact.resolution * (1 if fact.unit == "percent" else HALF)
         return cls(fact.value - half, fact.value + half)
 
-    def __add__(self, other: "Interval") -> "Interval":
+    def __add__(self, other: Interval) -> Interval:
         return Interval(self.low + other.low, self.high + other.high)
 
-    def overlaps(self, other: "Interval") -> bool:
+    def overlaps(self, other: Interval) -> bool:
         return self.low <= other.high and other.low <= self.high
 
     @property

@@ -2,6 +2,7 @@
 (agency, fiscal year, kind); a web page and the attachments it links to (matched by file
 name among the documents of the run) share the page's. The files of one disclosure are
 checked against each other: the prose figures of one against the tables of the other."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -72,7 +73,7 @@ def check_companions(extractions: list[Extraction]) -> None:
                 for rule in rules:
                     for check in text_vs_tables(prose.facts, cells, other.line_items, rule.name + "_across_files"):
                         check.message += f" (tables in {other.source})"
-                        check.evidence_items = []   # item ids belong to the other document
+                        check.evidence_items = []  # item ids belong to the other document
                         prose.checks.append(check)
                 for concept, value in summary_from_tables(other.line_items, vocab).items():
                     if prose.summary_sources.get(concept) != "table":

@@ -5,6 +5,7 @@ its last printed digit (1094.8万元 is 1094.75–1094.85万元). A rule passes 
 intervals allow equality, fails when they cannot, and is not_applicable
 when the document does not state what the rule needs.
 """
+
 from __future__ import annotations
 
 from collections.abc import Set
@@ -54,8 +55,9 @@ def check_sum(facts: list[Fact], rule: SumRule) -> Check:
     found = [(spec, p) for spec, p in parts if p is not None]
     required = [spec for spec in rule.parts if not spec.endswith("?")]
     if not totals or not found or (len(found) < 2 and len(required) > 1):
-        return Check(name, "not_applicable", None, None, None,
-                     f"{rule.total} or its parts are not stated", _evidence(totals[:1]))
+        return Check(
+            name, "not_applicable", None, None, None, f"{rule.total} or its parts are not stated", _evidence(totals[:1])
+        )
     total = Interval.of(totals[0])
     summed = ZERO
     evidence = [totals[0]]
@@ -94,10 +96,21 @@ def check_lists(facts: list[Fact], rule: Rule) -> list[Check]:
         elif open_list and summed.high < total.low:
             status, msg = "not_applicable", f"the items under {label} are not claimed complete (其中/等)"
         else:
-            status, msg = ("fail", f"the {len(members)} items under {label} add up to {quantize(summed.mid)}, "
-                                   f"not {quantize(total.mid)}")
-        checks.append(Check(rule.name, status, quantize(summed.mid), quantize(total.mid), quantize(tolerance), msg,
-                            _evidence([parent, *members])))
+            status, msg = (
+                "fail",
+                f"the {len(members)} items under {label} add up to {quantize(summed.mid)}, not {quantize(total.mid)}",
+            )
+        checks.append(
+            Check(
+                rule.name,
+                status,
+                quantize(summed.mid),
+                quantize(total.mid),
+                quantize(tolerance),
+                msg,
+                _evidence([parent, *members]),
+            )
+        )
     return checks
 
 
@@ -113,19 +126,35 @@ def check_shares(facts: list[Fact], rule: Rule) -> list[Check]:
         part = facts[share.about] if share.about is not None and facts[share.about].kind == "amount" else None
         parent = facts[part.parent] if part is not None and part.parent is not None else None
         if part is None or parent is None:
-            checks.append(Check(rule.name, "not_applicable", None, share.value, None,
-                                f"share {share.raw} of {share.label or '?'}: no part and whole stated",
-                                _evidence([share])))
+            checks.append(
+                Check(
+                    rule.name,
+                    "not_applicable",
+                    None,
+                    share.value,
+                    None,
+                    f"share {share.raw} of {share.label or '?'}: no part and whole stated",
+                    _evidence([share]),
+                )
+            )
             continue
         computed = _ratio(Interval.of(part), Interval.of(parent))
         printed = Interval.of(share)
         if computed is None:
             continue
         ok = computed.overlaps(printed)
-        msg = (f"{share.label or part.label} {part.raw} / {parent.raw} = {quantize(computed.mid)}%, "
-               f"printed {share.raw}")
-        checks.append(Check(rule.name, "pass" if ok else "fail", quantize(computed.mid), share.value,
-                            quantize(computed.half_width + printed.half_width), msg, _evidence([share, part, parent])))
+        msg = f"{share.label or part.label} {part.raw} / {parent.raw} = {quantize(computed.mid)}%, printed {share.raw}"
+        checks.append(
+            Check(
+                rule.name,
+                "pass" if ok else "fail",
+                quantize(computed.mid),
+                share.value,
+                quantize(computed.half_width + printed.half_width),
+                msg,
+                _evidence([share, part, parent]),
+            )
+        )
     return checks
 
 
@@ -147,8 +176,17 @@ def check_rates(facts: list[Fact], rule: Rule, summary_concepts: Set[str] = froz
             continue
         current = _changed_figure(facts, change, summary_concepts)
         if not current or change.direction not in ("increase", "decrease"):
-            checks.append(Check(rule.name, "not_applicable", None, rate.value, None,
-                                f"rate {rate.raw}: no change and current figure stated", _evidence([rate])))
+            checks.append(
+                Check(
+                    rule.name,
+                    "not_applicable",
+                    None,
+                    rate.value,
+                    None,
+                    f"rate {rate.raw}: no change and current figure stated",
+                    _evidence([rate]),
+                )
+            )
             continue
         cur, delta = Interval.of(current[0]), Interval.of(change)
         if change.direction == "increase":
@@ -161,11 +199,18 @@ def check_rates(facts: list[Fact], rule: Rule, summary_concepts: Set[str] = froz
         printed = Interval.of(rate)
         ok = computed.overlaps(printed)
         sign = "−" if change.direction == "increase" else "+"
-        msg = (f"{change.raw} / ({current[0].raw} {sign} {change.raw}) = {quantize(computed.mid)}%, "
-               f"printed {rate.raw}")
-        checks.append(Check(rule.name, "pass" if ok else "fail", quantize(computed.mid), rate.value,
-                            quantize(computed.half_width + printed.half_width), msg,
-                            _evidence([rate, change, current[0]])))
+        msg = f"{change.raw} / ({current[0].raw} {sign} {change.raw}) = {quantize(computed.mid)}%, printed {rate.raw}"
+        checks.append(
+            Check(
+                rule.name,
+                "pass" if ok else "fail",
+                quantize(computed.mid),
+                rate.value,
+                quantize(computed.half_width + printed.half_width),
+                msg,
+                _evidence([rate, change, current[0]]),
+            )
+        )
     return checks
 
 
@@ -186,10 +231,20 @@ def _repeat_check(rule: Rule, concept: str, found: list[Fact]) -> Check:
     first = Interval.of(found[0])
     bad = [f for f in found[1:] if not Interval.of(f).overlaps(first)]
     status = "fail" if bad else "pass"
-    msg = (f"{concept} ({found[0].label}) printed {len(found)} times with one value" if not bad
-           else f"{concept} ({found[0].label}) printed as {', '.join(f.raw for f in found)}")
-    return Check(rule.name, status, found[0].value, (bad or found)[-1].value,
-                 quantize(first.half_width * 2), msg, _evidence(found))
+    msg = (
+        f"{concept} ({found[0].label}) printed {len(found)} times with one value"
+        if not bad
+        else f"{concept} ({found[0].label}) printed as {', '.join(f.raw for f in found)}"
+    )
+    return Check(
+        rule.name,
+        status,
+        found[0].value,
+        (bad or found)[-1].value,
+        quantize(first.half_width * 2),
+        msg,
+        _evidence(found),
+    )
 
 
 def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[dict] | None = None) -> list[Check]:
@@ -211,7 +266,7 @@ def run_checks(facts: list[Fact], summary_concepts: list[str], line_items: list[
 def _table_checks(items: list[dict], rule: TableRule) -> list[Check]:
     if rule.kind == "rows_sum_to_parent":
         return rows_sum_to_parent(items, rule.name)
-    assert rule.total is not None      # a row_identity rule has one (rules.toml requires it)
+    assert rule.total is not None  # a row_identity rule has one (rules.toml requires it)
     return row_identities(items, rule.name, rule.total, rule.parts)
 
 

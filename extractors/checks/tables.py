@@ -4,6 +4,7 @@ Table cells are exact to their printed unit (元 with 2 decimals, or 万元):
 their interval is ± half a unit of the last printed digit, like prose figures.
 Rules are named in schemas/rules.toml ([[table]] and [[text_vs_table]]).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -24,10 +25,25 @@ def cell_interval(item: dict) -> Interval:
     return Interval(amount - half, amount + half)
 
 
-def _check(rule: str, status: str, expected: Interval, actual: Interval, msg: str, items: list[int],
-           evidence: list[tuple[int, int]] | None = None) -> Check:
-    return Check(rule, status, quantize(expected.mid), quantize(actual.mid),
-                 quantize(expected.half_width + actual.half_width), msg, evidence or [], items)
+def _check(
+    rule: str,
+    status: str,
+    expected: Interval,
+    actual: Interval,
+    msg: str,
+    items: list[int],
+    evidence: list[tuple[int, int]] | None = None,
+) -> Check:
+    return Check(
+        rule,
+        status,
+        quantize(expected.mid),
+        quantize(actual.mid),
+        quantize(expected.half_width + actual.half_width),
+        msg,
+        evidence or [],
+        items,
+    )
 
 
 def rows_sum_to_parent(items: list[dict], rule: str) -> list[Check]:
@@ -52,9 +68,17 @@ def rows_sum_to_parent(items: list[dict], rule: str) -> list[Check]:
             for c in children:
                 summed = summed + cell_interval(items[c])
             ok = summed.overlaps(total)
-            checks.append(_check(rule, "pass" if ok else "fail", summed, total,
-                                 f"{key[1]} / {key[2]}: rows under {parent_code} add up to {quantize(summed.mid)}, "
-                                 f"the row prints {items[parent]['raw']}", [parent, *children]))
+            checks.append(
+                _check(
+                    rule,
+                    "pass" if ok else "fail",
+                    summed,
+                    total,
+                    f"{key[1]} / {key[2]}: rows under {parent_code} add up to {quantize(summed.mid)}, "
+                    f"the row prints {items[parent]['raw']}",
+                    [parent, *children],
+                )
+            )
     return checks
 
 
@@ -66,7 +90,9 @@ def row_identities(items: list[dict], rule: str, total: str, parts: tuple[str, .
     rows: dict[tuple, dict[str, int]] = defaultdict(dict)
     for i, it in enumerate(items):
         if it.get("amount") is not None and it.get("measure_key") in keys:
-            rows[(it.get("table_title"), it.get("row_index"), tuple(it.get("pages") or ()))].setdefault(it["measure_key"], i)
+            rows[(it.get("table_title"), it.get("row_index"), tuple(it.get("pages") or ()))].setdefault(
+                it["measure_key"], i
+            )
     checks = []
     for (title, row, _), cells in rows.items():
         if total not in cells or not all(p in cells for p in required):
@@ -78,9 +104,17 @@ def row_identities(items: list[dict], rule: str, total: str, parts: tuple[str, .
         whole = cell_interval(items[cells[total]])
         ok = summed.overlaps(whole)
         label = items[cells[total]].get("row_label") or f"row {row}"
-        checks.append(_check(rule, "pass" if ok else "fail", summed, whole,
-                             f"{title} / {label}: {' + '.join(used)} = {quantize(summed.mid)}, {total} prints "
-                             f"{items[cells[total]]['raw']}", [cells[total], *(cells[p] for p in used)]))
+        checks.append(
+            _check(
+                rule,
+                "pass" if ok else "fail",
+                summed,
+                whole,
+                f"{title} / {label}: {' + '.join(used)} = {quantize(summed.mid)}, {total} prints "
+                f"{items[cells[total]]['raw']}",
+                [cells[total], *(cells[p] for p in used)],
+            )
+        )
     return checks
 
 
@@ -93,9 +127,18 @@ def text_vs_tables(facts: list[Fact], table_cells: dict[str, int], items: list[d
             continue
         prose, cell = Interval.of(text[0]), cell_interval(items[item])
         ok = prose.overlaps(cell)
-        checks.append(_check(rule, "pass" if ok else "fail", prose, cell,
-                             f"{concept}: the text prints {text[0].raw}, the table {items[item]['raw']} "
-                             f"({items[item].get('unit') or '元'})", [item], [(text[0].char_start, text[0].char_end)]))
+        checks.append(
+            _check(
+                rule,
+                "pass" if ok else "fail",
+                prose,
+                cell,
+                f"{concept}: the text prints {text[0].raw}, the table {items[item]['raw']} "
+                f"({items[item].get('unit') or '元'})",
+                [item],
+                [(text[0].char_start, text[0].char_end)],
+            )
+        )
     return checks
 
 
@@ -109,7 +152,15 @@ def tables_agree(items: list[dict], cells: dict[str, list[int]], rule: str) -> l
         for other in found[1:]:
             interval = cell_interval(items[other])
             ok = interval.overlaps(first)
-            checks.append(_check(rule, "pass" if ok else "fail", first, interval,
-                                 f"{concept}: {items[found[0]].get('table_title')} prints {items[found[0]]['raw']}, "
-                                 f"{items[other].get('table_title')} prints {items[other]['raw']}", [found[0], other]))
+            checks.append(
+                _check(
+                    rule,
+                    "pass" if ok else "fail",
+                    first,
+                    interval,
+                    f"{concept}: {items[found[0]].get('table_title')} prints {items[found[0]]['raw']}, "
+                    f"{items[other].get('table_title')} prints {items[other]['raw']}",
+                    [found[0], other],
+                )
+            )
     return checks

@@ -1,4 +1,5 @@
 """Label → concept, by the vocabulary of ``schemas/concepts.toml`` (loaded by ``schemas/vocabulary.py``)."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from gongkai.schemas.vocabulary import ConceptRule, Vocabulary
 @dataclass(frozen=True)
 class ConceptMatch:
     concept: str
-    start: int   # span of the term in the label
+    start: int  # span of the term in the label
     end: int
     rule: ConceptRule
 

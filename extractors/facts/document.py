@@ -33,6 +33,7 @@ government (东庠乡 → 东庠乡人民政府, 万里街道 → 万里街道�
 splits a short region from the agency (平潭2016年社会事业局部门预算说明) takes the
 region's form the document itself uses most (平潭综合实验区社会事业局).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -42,8 +43,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Generic, TypeVar
 
-from gongkai.extractors.facts.gazetteer import (Region, gazetteer, match_region_name, match_region_prefix,
-                                  resolve_region, resolve_region_in_text)
+from gongkai.extractors.facts.gazetteer import (
+    Region,
+    gazetteer,
+    match_region_name,
+    match_region_prefix,
+    resolve_region,
+    resolve_region_in_text,
+)
 from gongkai.extractors.text.fallbacks import first_found
 from gongkai.extractors.text.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PAREN_CN, PART
 from gongkai.extractors.text.normalize import Normalized, normalize
@@ -63,39 +70,46 @@ TITLE = re.compile(
     rf"(?P<pre>[^\d\n，。；：:]{{0,40}}?)(?P<year>{YEAR})年度?(?:[区市县省乡镇]级|本级)?"
     r"(?P<post>[^\d\n，。；：:]{0,40}?)(?P<unit>部门|单位)?(?:汇总|综合)?(?P<kind>预算|决算)"
     r"(?P<tail>[^\d\n，。；：:]{0,24})"
-    rf"(?:{YEAR}年\d{{1,2}}月(?:\d{{1,2}}日)?)?")
+    rf"(?:{YEAR}年\d{{1,2}}月(?:\d{{1,2}}日)?)?"
+)
 # The year after the kind: 怀化市民政局部门预算（2024年度）.
 TITLE_YEAR_AFTER = re.compile(
     r"(?P<pre>[^\d\n，。；：:]{2,40}?)(?P<post>)(?P<unit>部门|单位)?(?:汇总|综合)?(?P<kind>预算|决算)"
-    rf"[（(]?(?P<year>{YEAR})年度?[)）]?(?P<tail>[^\d\n，。；：:]{{0,24}})")
+    rf"[（(]?(?P<year>{YEAR})年度?[)）]?(?P<tail>[^\d\n，。；：:]{{0,24}})"
+)
 TITLES = (TITLE, TITLE_YEAR_AFTER)
 # Words before a title that are not part of the agency: 关于怀化市民政局2024年部门预算的说明.
 TITLE_LEAD = re.compile(r"^(?:关于|公开|发布)")
 # Lines that end the cover: a table of contents or the first heading.
 HEAD_STOP = re.compile(rf"^(?:目录|{PART}|{CN_ITEM}|{PAREN_CN})")
-HEAD_LINES = 8          # the cover is within the first lines that have text
-HEAD_WINDOW = 4         # a title may be wrapped over up to this many lines
+HEAD_LINES = 8  # the cover is within the first lines that have text
+HEAD_WINDOW = 4  # a title may be wrapped over up to this many lines
 TOC_PREFIX = re.compile(rf"^{PART}")
 
 # Cover and table labels at the start of a line, longest role first. The name runs to the
 # end of the line or to a following "单位：" (部门：中共江苏省委办公厅 单位：万元).
 LABEL = re.compile(
     r"^(?:[^\n:：]{0,30}表)?(?P<role>预算主管部门|主管部门|预算单位|单位名称|编制单位|填报单位|部门名称|编制部门|部门|单位)[:：]"
-    r"(?P<name>[^\n:：，。；、]{2,50}?)(?=(?:金额)?单位[:：]|\n|$)", re.M)
+    r"(?P<name>[^\n:：，。；、]{2,50}?)(?=(?:金额)?单位[:：]|\n|$)",
+    re.M,
+)
 DEPARTMENT_ROLES = {"预算主管部门", "主管部门", "部门名称", "编制部门", "部门"}
 UNIT_ROLES = {"预算单位", "单位名称", "编制单位", "填报单位", "单位"}
 
 # 纳入2024年怀化市政务服务中心部门预算编制范围 …
 SCOPE = re.compile(
     rf"(?:纳入|列入)(?:本部门)?(?:(?P<year>{YEAR})年度?)?(?P<agency>[^\d\n，。；：:]{{0,40}}?)"
-    rf"(?:(?P<year2>{YEAR})年度?)?(?:部门|单位)?(?:汇总)?(?P<kind>预算|决算)(?:算)?(?:编制)?范围")
+    rf"(?:(?P<year2>{YEAR})年度?)?(?:部门|单位)?(?:汇总)?(?P<kind>预算|决算)(?:算)?(?:编制)?范围"
+)
 # … and the units it lists: 的预算单位包括： / 的单位共2家，包括： / 的单位详细情况见下表：
 SCOPE_UNITS = re.compile(
     r"范围的(?:二级|三级|下属|所属)?(?:预算|决算)?单位(?:共计?[^，。：:\n]{0,10}?)?[，,]?(?:具体|分别)?"
-    r"(?:包括|有|为|是|如下|详细情况见下表|见下表)[:：]?")
+    r"(?:包括|有|为|是|如下|详细情况见下表|见下表)[:：]?"
+)
 # 本部门共有3家预算单位，包括：… / 下属2个二级预算单位，分别是：…
 COUNTED_UNITS = re.compile(
-    rf"{NUM}(?:家|个)(?:二级|三级|下属|所属)?(?:预算|决算)单位[，,]?(?:具体|分别)?(?:包括|为|是)[:：]")
+    rf"{NUM}(?:家|个)(?:二级|三级|下属|所属)?(?:预算|决算)单位[，,]?(?:具体|分别)?(?:包括|为|是)[:：]"
+)
 # 具体包括： after a sentence about the department's 预算单位 (Shanghai style)
 DETAIL_UNITS = re.compile(r"具体包括[:：]")
 DETAIL_UNITS_CONTEXT = re.compile(r"预算单位|决算单位|下属单位")
@@ -104,13 +118,17 @@ DETAIL_UNITS_CONTEXT = re.compile(r"预算单位|决算单位|下属单位")
 # 上海市普陀区人民政府万里街道办事处（部门）机构设置, 第一部分 上海市普陀区规划和自然资源局概况.
 HEADING = re.compile(
     rf"^(?:{PART}|{CN_ITEM}|{PAREN_CN})?(?P<agency>[^\d\n，。；：:]{{3,50}}?)(?:[（(](?:部门|单位)[)）])?"
-    r"(?:部门|单位)?(?:主要|基本)?(?:职责|职能|概况|机构设置|基本情况)$", re.M)
+    r"(?:部门|单位)?(?:主要|基本)?(?:职责|职能|概况|机构设置|基本情况)$",
+    re.M,
+)
 
 # Parent agency, most specific first.
 PARENT = (
     re.compile(r"作为(?P<parent>[^\n，。；：:、]{2,40}?)(?:的)?(?:所属|下属|直属)?(?:二级|三级)(?:部门)?(?:预算)?单位"),
     re.compile(r"(?:上级主管部门|预算主管部门|主管部门)(?:为|是)(?P<parent>[^\n，。；：:、]{2,40}?)(?=[，。；\n]|$)"),
-    re.compile(r"(?:是|系|为)(?P<parent>[^\n，。；：:、是]{2,40}?)(?:的)?(?:所属|下属|直属)[^\n，。；：:]{0,10}?(?:单位|机构)"),
+    re.compile(
+        r"(?:是|系|为)(?P<parent>[^\n，。；：:、是]{2,40}?)(?:的)?(?:所属|下属|直属)[^\n，。；：:]{0,10}?(?:单位|机构)"
+    ),
     re.compile(r"隶属于(?P<parent>[^\n，。；：:、]{2,40}?)(?:管理|领导)?(?=[，。；\n]|$)"),
 )
 
@@ -130,7 +148,8 @@ INTERNAL_LIST = (
 )
 # 包括监察室、办公室、…、立案庭等13个科室: the list and the count in one sentence.
 INTERNAL_ENUM = re.compile(
-    rf"(?:包括|设有|下设|内设)(?P<list>[^。：:\n]{{2,400}}?)等(?P<n>{NUM})个(?:内设)?(?:科室|处室|股室|内设机构|机构|职能部门|部门)")
+    rf"(?:包括|设有|下设|内设)(?P<list>[^。：:\n]{{2,400}}?)等(?P<n>{NUM})个(?:内设)?(?:科室|处室|股室|内设机构|机构|职能部门|部门)"
+)
 INTERNAL_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十][)）](?:机关)?内设(?:机构|科室|处室)[:：]?$", re.M)
 
 # A list item that is a numbered line: "1. 普陀区司法局本部", "2、组织人事处", "（3）教育处".
@@ -138,19 +157,67 @@ NUMBERED = re.compile(r"^(?:(?P<n>\d{1,3})[.、．]|[（(](?P<m>\d{1,3})[)）])\
 # Where an inline list stops: a line starting a heading or a new item.
 NEW_BLOCK = re.compile(rf"^(?:{PART}|{CN_ITEM}|{PAREN_ANY}|{DIGIT_ITEM}|名词解释)")
 LIST_SPLIT = "、；;，,"
-NOT_A_NAME = re.compile(r"\d|下设|包括|负责|主要|承担|共有|其中|以下|如下|详见|见下表|编制|单位名称|序号|^[本我该各]|^等$")
+NOT_A_NAME = re.compile(
+    r"\d|下设|包括|负责|主要|承担|共有|其中|以下|如下|详见|见下表|编制|单位名称|序号|^[本我该各]|^等$"
+)
 # Table cells that are not unit names: headers, funding kinds, numbers, dashes.
-TABLE_HEADER = re.compile(r"^(?:序号|单位名称|单位|经费性质|经费形式|人员编制数|编制数|在职人数|实有人数|备注|性质|级次|单位性质)+$")
+TABLE_HEADER = re.compile(
+    r"^(?:序号|单位名称|单位|经费性质|经费形式|人员编制数|编制数|在职人数|实有人数|备注|性质|级次|单位性质)+$"
+)
 FUNDING = re.compile(r"(?:拨款|核拨|补助|自理|自支|自收自支|差额|全额|定额|财政|经费)$")
 REMARK = re.compile(r"[（(][^（）()]*(?:下属|事业单位|参公|行政单位|自收自支|差额|全额)[^（）()]*[)）]")
 FILLER = re.compile(r"^[\d.,\-—–－\s/]*$")
 
 # A name is an organisation when it ends like one (after any trailing parenthesis).
 ORG_SUFFIXES = (
-    "委员会", "办事处", "人民政府", "中心", "本级", "本部", "机关", "街道", "基地", "集团", "部门",
-    "局", "厅", "委", "办", "室", "院", "会", "部", "所", "站", "队", "处", "府", "馆", "社",
-    "团", "联", "校", "学", "园", "场", "台", "署", "庭", "科", "组", "行", "司", "宫", "库",
-    "狱", "店", "厂", "乡", "镇", "盟", "股",
+    "委员会",
+    "办事处",
+    "人民政府",
+    "中心",
+    "本级",
+    "本部",
+    "机关",
+    "街道",
+    "基地",
+    "集团",
+    "部门",
+    "局",
+    "厅",
+    "委",
+    "办",
+    "室",
+    "院",
+    "会",
+    "部",
+    "所",
+    "站",
+    "队",
+    "处",
+    "府",
+    "馆",
+    "社",
+    "团",
+    "联",
+    "校",
+    "学",
+    "园",
+    "场",
+    "台",
+    "署",
+    "庭",
+    "科",
+    "组",
+    "行",
+    "司",
+    "宫",
+    "库",
+    "狱",
+    "店",
+    "厂",
+    "乡",
+    "镇",
+    "盟",
+    "股",
 )
 GENERIC_NAMES = {"部门", "单位", "本部门", "本单位", "我单位", "我部门", "该部门", "本级", "机关", "本部"}
 
@@ -173,11 +240,11 @@ class DocumentFacts:
     agency: str | None = None
     parent_agency: str | None = None
     fiscal_year: int | None = None
-    doc_kind: str | None = None              # budget · final_accounts
+    doc_kind: str | None = None  # budget · final_accounts
     province: str | None = None
     city: str | None = None
     county: str | None = None
-    admin_level: str | None = None           # province · prefecture · county
+    admin_level: str | None = None  # province · prefecture · county
     region_code: str | None = None
     budget_units: tuple[str, ...] = ()
     internal_units: tuple[str, ...] = ()
@@ -191,11 +258,12 @@ _V = TypeVar("_V")
 @dataclass(frozen=True)
 class _Found(Generic[_V]):
     value: _V
-    span: tuple[int, int]            # normalized offsets
+    span: tuple[int, int]  # normalized offsets
     source: str = ""
 
 
 # --- small helpers --------------------------------------------------------------------
+
 
 def _cn_int(s: str) -> int | None:
     if s.isdigit():
@@ -250,8 +318,9 @@ def _region_form(pre: str, text: str) -> str:
         return pre
     g = gazetteer()
     code = m.codes[0]
-    forms = [n for n, entries in g.names.items()
-             if any(e.code == code and e.kind in ("full", "alias") for e in entries)]
+    forms = [
+        n for n, entries in g.names.items() if any(e.code == code and e.kind in ("full", "alias") for e in entries)
+    ]
     counts = {f: text.count(f) for f in forms if len(f) > len(pre)}
     if not counts or max(counts.values()) == 0:
         return pre
@@ -265,9 +334,14 @@ def canonical_agency(name: str, text: str = "", region_prefix: str | None = None
         name = _region_form(region_prefix, text) + name
     if not name.startswith(("中共", "中国共产党")):
         m = match_region_prefix(name)
-        rest = name[m.end:] if m else ""
-        if m and m.start == 0 and rest.startswith("委") and not rest.startswith("委员会") \
-                and m.surface[-1] in "省市区县州盟旗":
+        rest = name[m.end :] if m else ""
+        if (
+            m
+            and m.start == 0
+            and rest.startswith("委")
+            and not rest.startswith("委员会")
+            and m.surface[-1] in "省市区县州盟旗"
+        ):
             name = "中共" + name
     if name.endswith(("乡", "镇")) and len(name) >= 3:
         name += "人民政府"
@@ -277,6 +351,7 @@ def canonical_agency(name: str, text: str = "", region_prefix: str | None = None
 
 
 # --- the lines of the normalized text -------------------------------------------------
+
 
 def _lines(t: str) -> list[tuple[int, int, str]]:
     out, pos = [], 0
@@ -300,14 +375,15 @@ def _head(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 # --- title ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Title:
     agency: str | None
     region_hint: str | None
     year: int
     kind: str
-    unit_level: bool                 # 单位预算 (a unit's own budget)
-    span: tuple[int, int]            # the whole title (flat view)
+    unit_level: bool  # 单位预算 (a unit's own budget)
+    span: tuple[int, int]  # the whole title (flat view)
     agency_span: tuple[int, int] | None = None
     year_span: tuple[int, int] | None = None
     kind_span: tuple[int, int] | None = None
@@ -315,6 +391,7 @@ class _Title:
 
 def _parse_title(m: re.Match, offs: list[int], text: str) -> _Title:
     """``offs[i]`` is the flat-view offset of character ``i`` of the matched string."""
+
     def span(a: int, b: int) -> tuple[int, int]:
         return (offs[a], offs[b - 1] + 1) if b > a else (offs[a], offs[a])
 
@@ -332,9 +409,17 @@ def _parse_title(m: re.Match, offs: list[int], text: str) -> _Title:
         region_hint = pre or post or None
     if agency and not looks_like_agency(agency):
         agency = agency_span = None
-    return _Title(agency, region_hint, int(m.group("year")), KINDS[m.group("kind")],
-                  m.group("unit") == "单位", span(0, len(m.group(0))), agency_span,
-                  span(*m.span("year")), span(*m.span("kind")))
+    return _Title(
+        agency,
+        region_hint,
+        int(m.group("year")),
+        KINDS[m.group("kind")],
+        m.group("unit") == "单位",
+        span(0, len(m.group(0))),
+        agency_span,
+        span(*m.span("year")),
+        span(*m.span("kind")),
+    )
 
 
 def _find_title(lines: list[tuple[int, int, str]], text: str) -> _Title | None:
@@ -367,8 +452,9 @@ def _agency_beside(title: _Title, head: list[tuple[int, int, str]], i: int, j: i
         if 0 <= k < len(head):
             name = _clean_name(head[k][2])
             if looks_like_agency(name):
-                return dataclasses.replace(title, agency=canonical_agency(name, text),
-                                           agency_span=(head[k][0], head[k][1]))
+                return dataclasses.replace(
+                    title, agency=canonical_agency(name, text), agency_span=(head[k][0], head[k][1])
+                )
     return title
 
 
@@ -387,6 +473,7 @@ def _toc_titles(lines: list[tuple[int, int, str]], text: str) -> list[_Title]:
 
 
 # --- lists ----------------------------------------------------------------------------
+
 
 def _split_items(s: str) -> list[str]:
     """Split at 、；， outside parentheses; keep 政务公开办公室（《…》编辑部） whole."""
@@ -416,15 +503,14 @@ def _clean_item(s: str) -> str:
 
 
 def _valid_items(items: list[str]) -> bool:
-    return bool(items) and all(2 <= len(x) <= 40 and not NOT_A_NAME.search(_strip_trailing_paren(x))
-                               for x in items)
+    return bool(items) and all(2 <= len(x) <= 40 and not NOT_A_NAME.search(_strip_trailing_paren(x)) for x in items)
 
 
 def _numbered_items(t: str, pos: int) -> tuple[list[str], int] | None:
     """Consecutive numbered lines from ``pos`` (1. A / 2. B …)."""
     lines = _lines(t[pos:])
     items, expect, end = [], None, pos
-    for start, stop, line in lines:
+    for _start, stop, line in lines:
         m = NUMBERED.match(line)
         if not m:
             break
@@ -450,7 +536,7 @@ def _inline_items(t: str, pos: int, limit: int = 600) -> tuple[list[str], int]:
         nl = t.find("\n", nl, end)
         if nl < 0:
             break
-        rest = t[nl + 1: end].lstrip()
+        rest = t[nl + 1 : end].lstrip()
         if not rest or NEW_BLOCK.match(rest) or not t[pos:nl].strip():
             if t[pos:nl].strip():
                 end = nl
@@ -467,7 +553,7 @@ def _table_units(t: str, pos: int) -> tuple[list[str], int] | None:
     units: list[str] = []
     pending = ""
     end = pos
-    for start, stop, line in lines[:80]:
+    for _start, stop, line in lines[:80]:
         if NEW_BLOCK.match(line) and not NUMBERED.match(line) or HEAD_STOP.match(line):
             break
         cell = re.sub(r"\s+", "", line)
@@ -486,8 +572,11 @@ def _table_units(t: str, pos: int) -> tuple[list[str], int] | None:
         else:
             pending = cell
         end = pos + stop
-    units = [u for u in units
-             if all(looks_like_agency(p) or p.endswith(("本级", "（本级）", "(本级)")) for p in u.split("、"))]
+    units = [
+        u
+        for u in units
+        if all(looks_like_agency(p) or p.endswith(("本级", "（本级）", "(本级)")) for p in u.split("、"))
+    ]
     return (units, end) if units else None
 
 
@@ -507,6 +596,7 @@ def _list_after(t: str, pos: int) -> tuple[list[str], int] | None:
 
 
 # --- the extraction -------------------------------------------------------------------
+
 
 def _labels(t: str) -> list[tuple[str, str, tuple[int, int]]]:
     out = []
@@ -595,7 +685,7 @@ def _year_and_kind_from_text(t: str) -> tuple[_Found[int] | None, _Found[str] | 
     if n_final or n_budget:
         k = "final_accounts" if n_final > n_budget else "budget"
         marker = (FINAL_MARKERS if k == "final_accounts" else BUDGET_MARKERS).search(t)
-        assert marker is not None      # the pattern counted at least one
+        assert marker is not None  # the pattern counted at least one
         kind = _Found(k, marker.span(), "markers")
     return year, kind
 
@@ -603,10 +693,9 @@ def _year_and_kind_from_text(t: str) -> tuple[_Found[int] | None, _Found[str] | 
 def _hints_from_name(source_name: str | None) -> tuple[int | None, str | None]:
     if not source_name:
         return None, None
-    source_name = HASH_RUN.sub(" ", source_name)     # 2c90b38b…1980… is a hash, not a year
+    source_name = HASH_RUN.sub(" ", source_name)  # 2c90b38b…1980… is a hash, not a year
     m = NAME_YEAR.search(source_name)
-    kind = "final_accounts" if NAME_FINAL.search(source_name) else \
-        "budget" if NAME_BUDGET.search(source_name) else None
+    kind = "final_accounts" if NAME_FINAL.search(source_name) else "budget" if NAME_BUDGET.search(source_name) else None
     return (int(m.group(1)) if m else None), kind
 
 
@@ -615,10 +704,11 @@ def _hints_from_name(source_name: str | None) -> tuple[int | None, str | None]:
 # in one place and returns the fact (a _Hit, or a Region) or None for "not found"; ``first_found``
 # tries them in order.
 
+
 @dataclass(frozen=True)
 class _Hit:
     value: object
-    span: tuple[int, int] | None     # stored-text offsets; None when the text has no span (file name)
+    span: tuple[int, int] | None  # stored-text offsets; None when the text has no span (file name)
 
 
 class _Doc:
@@ -656,6 +746,7 @@ class _Doc:
 
 
 # agency
+
 
 def _agency_from_unit_label(doc: _Doc) -> _Hit | None:
     """A unit label, when the title is a unit budget (单位预算) or there is no department label:
@@ -701,11 +792,18 @@ def _agency_from_toc(doc: _Doc) -> _Hit | None:
     return doc.on_flat(tocs[0].agency, tocs[0].agency_span or tocs[0].span) if tocs else None
 
 
-AGENCY_METHODS = (_agency_from_unit_label, _agency_from_department_label, _agency_from_title,
-                  _agency_from_scope, _agency_from_heading, _agency_from_toc)
+AGENCY_METHODS = (
+    _agency_from_unit_label,
+    _agency_from_department_label,
+    _agency_from_title,
+    _agency_from_scope,
+    _agency_from_heading,
+    _agency_from_toc,
+)
 
 
 # parent agency (given the agency found)
+
 
 def _parent_from_labels(doc: _Doc, agency: str | None) -> _Hit | None:
     """A unit budget's department label, when the agency is the unit label's and differs:
@@ -727,6 +825,7 @@ PARENT_METHODS = (_parent_from_labels, _parent_from_sentences)
 
 
 # fiscal year
+
 
 def _year_from_title(doc: _Doc) -> _Hit | None:
     """The cover title: 怀化市民政局2024年部门预算 → 2024."""
@@ -766,6 +865,7 @@ YEAR_METHODS = (_year_from_title, _year_from_scope, _year_from_toc, _year_from_t
 
 # kind
 
+
 def _kind_from_title(doc: _Doc) -> _Hit | None:
     """The cover title: 怀化市民政局2024年部门预算 → budget, 2015年度X决算说明 → final_accounts."""
     title = doc.title
@@ -802,6 +902,7 @@ KIND_METHODS = (_kind_from_title, _kind_from_scope, _kind_from_toc, _kind_from_m
 
 # region (given the agency and parent found)
 
+
 def _region_of_agency(doc: _Doc, agency: str | None, parent: str | None) -> Region | None:
     """The gazetteer on the agency, an ambiguous name decided by the text: 怀化市政务服务中心 → 怀化市."""
     return resolve_region(agency, context=doc.t) if agency else None
@@ -837,6 +938,7 @@ def _region_span(doc: _Doc, agency: str | None, region: Region) -> tuple[int, in
 
 
 # --- the extraction -------------------------------------------------------------------
+
 
 def extract_document_facts(text: str, source_name: str | None = None) -> DocumentFacts:
     """Agency, parent, fiscal year, kind, region and units of one disclosure."""

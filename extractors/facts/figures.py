@@ -11,6 +11,7 @@ The chain, all on the normalized view (offsets mapped back at the end):
 3. ``attribute``: the label (the subject as written before the number,
    cleaned on jieba word boundaries) and the concept from the vocabulary.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gongkai.extractors.facts.attribute import match_concept
-from gongkai.extractors.text.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PART
 from gongkai.extractors.model import Fact
+from gongkai.extractors.text.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PART
 from gongkai.extractors.text.normalize import Normalized
 from gongkai.extractors.text.numbers import find_quantities
 from gongkai.extractors.text.sections import SectionIndex
@@ -35,8 +36,10 @@ HARD_BREAKS = set("。！？!?\n")
 
 # --- kinds (regexes on the clause text before / after the number) ---------------
 # A direction word right before a money figure makes it a change: 较上年增加88.87万元.
-CHANGE_BEFORE = re.compile(r"((增长|增加|上升|提高|多|下降|减少|降低|节约|压减|缩减|减|增)了?(约|达|为|共)?"
-                           r"|(增加|增长|上升)[(（](减少|下降)[)）])$")   # 增加（减少）0万元: a template, direction by value
+CHANGE_BEFORE = re.compile(
+    r"((增长|增加|上升|提高|多|下降|减少|降低|节约|压减|缩减|减|增)了?(约|达|为|共)?"
+    r"|(增加|增长|上升)[(（](减少|下降)[)）])$"
+)  # 增加（减少）0万元: a template, direction by value
 # …or a verb in front of what changed: 增加综合管理费209万元, 原因是增加了…专项经费200万元
 # (not 压减公用经费后安排36万元: what is arranged after a cut is an amount).
 CHANGE_VERB_OBJECT = re.compile(r"(?:^|[^增减])(增加|减少|追加|核减)了?(?![^，,。；;]*后)[^，,。；;\d]{1,40}$")
@@ -47,7 +50,9 @@ DIRECTION_WORDS = (
 )
 # What a rate's label may say and still be about the figure before it (增加率为8.8%, 增长);
 # anything else (运转类专项经费统一压减10%) names another subject.
-RATE_SUBJECT = re.compile(r"增长|增加|上升|提高|下降|减少|降低|增幅|降幅|增减|幅度|率|为|了|约|达|比上年|与上年相比|较上年|同比|分别")
+RATE_SUBJECT = re.compile(
+    r"增长|增加|上升|提高|下降|减少|降低|增幅|降幅|增减|幅度|率|为|了|约|达|比上年|与上年相比|较上年|同比|分别"
+)
 # 占40.15%, 占比、比重 make a percentage a share.
 SHARE_BEFORE = re.compile(r"(占|比重|占比|比例)[^，,。；;]{0,12}$")
 # 单位价值50万元以上: a class boundary, not spending.
@@ -82,10 +87,10 @@ class Mention:
     resolution: Decimal
     direction: str | None = None
     stated_none: bool = False
-    concept: str | None = None       # set directly for stated absences
+    concept: str | None = None  # set directly for stated absences
     label: str | None = None
     clause_start: int = 0
-    explicit_share: bool = False     # 占40.15%: a share of the figure before it (checked)
+    explicit_share: bool = False  # 占40.15%: a share of the figure before it (checked)
 
 
 def _direction(text: str) -> str | None:
@@ -99,7 +104,7 @@ def _direction(text: str) -> str | None:
 
 def _phrase_before(text: str, pos: int, floor: int) -> str:
     """The text before ``pos`` back to the last comma-level break (a 、 list stays whole)."""
-    return text[_back_to(text, pos, floor, PHRASE_BREAKS): pos]
+    return text[_back_to(text, pos, floor, PHRASE_BREAKS) : pos]
 
 
 def _clause_end(text: str, pos: int) -> int:
@@ -125,7 +130,7 @@ def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
     out: list[Mention] = []
     rules = [r for r in vocab.rules if "threshold" not in r.kinds]
     for m in NONE_WORD.finditer(text):
-        window = text[m.end(): m.end() + NONE_WINDOW]
+        window = text[m.end() : m.end() + NONE_WINDOW]
         stop = NONE_STOP.search(window)
         if stop:
             window = window[: stop.start()]
@@ -148,8 +153,20 @@ def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
         tail = re.match(r"(财政)?(拨款)?(收入和支出|收入及支出|收支|预算|支出|收入|经费|费用|计划|安排)?", text[end:])
         end += tail.end() if tail else 0
         unit = "count" if rule.kinds == ("count",) else "yuan"
-        out.append(Mention(m.start(), end, "amount", Decimal(0), unit, "", Decimal(0),
-                           stated_none=True, concept=rule.name, label=text[m.end() + t.start(): m.end() + t.end()]))
+        out.append(
+            Mention(
+                m.start(),
+                end,
+                "amount",
+                Decimal(0),
+                unit,
+                "",
+                Decimal(0),
+                stated_none=True,
+                concept=rule.name,
+                label=text[m.end() + t.start() : m.end() + t.end()],
+            )
+        )
     for m in NONE_OF_THIS.finditer(text):
         out.append(Mention(m.start(), m.end(), "amount", Decimal(0), "yuan", "", Decimal(0), stated_none=True))
     return out
@@ -160,7 +177,7 @@ def _sentence_of(text: str, pos: int) -> str:
     j = pos
     while j < len(text) and text[j] not in SENTENCE_BREAKS:
         j += 1
-    return text[i + 1: j]
+    return text[i + 1 : j]
 
 
 def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
@@ -169,13 +186,13 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
     mentions: list[Mention] = []
     prev_end = 0
     for q in find_quantities(text):
-        if q.range_high is not None:      # 2-3次, 10-20万元: no single figure
+        if q.range_high is not None:  # 2-3次, 10-20万元: no single figure
             prev_end = q.end
             continue
         qty = q.quantity
         clause_start = _clause_start(text, q.start, prev_end)
-        before = text[clause_start: q.start]
-        after = text[q.end: q.end + 8]
+        before = text[clause_start : q.start]
+        after = text[q.end : q.end + 8]
         direction = None
         if qty.unit == "count":
             kind = "count"
@@ -196,15 +213,37 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
         else:
             kind = "amount"
         if kind in ("change", "rate") and qty.value == 0:
-            direction = "flat"      # 增加（减少）0万元, 增长0%: no change, whatever the wording
+            direction = "flat"  # 增加（减少）0万元, 增长0%: no change, whatever the wording
         value = -qty.value if qty.negative else qty.value
-        mentions.append(Mention(q.start, q.end, kind, value, qty.unit, qty.unit_text, qty.resolution,
-                                direction=direction, clause_start=clause_start,
-                                explicit_share=qty.unit == "percent" and explicit_share))
+        mentions.append(
+            Mention(
+                q.start,
+                q.end,
+                kind,
+                value,
+                qty.unit,
+                qty.unit_text,
+                qty.resolution,
+                direction=direction,
+                clause_start=clause_start,
+                explicit_share=qty.unit == "percent" and explicit_share,
+            )
+        )
         prev_end = q.end
     for m in FLAT.finditer(text):
-        mentions.append(Mention(m.start(), m.end(), "change", Decimal(0), "yuan", "", Decimal(0),
-                                direction="flat", clause_start=_clause_start(text, m.start(), 0)))
+        mentions.append(
+            Mention(
+                m.start(),
+                m.end(),
+                "change",
+                Decimal(0),
+                "yuan",
+                "",
+                Decimal(0),
+                direction="flat",
+                clause_start=_clause_start(text, m.start(), 0),
+            )
+        )
     mentions.extend(_stated_none(norm, vocab))
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -224,19 +263,18 @@ def link_lists(text: str, mentions: list[Mention]) -> tuple[list[int | None], li
         parent = None
         for k in range(first - 1, -1, -1):
             m = mentions[k]
-            if "\n" in text[m.end: p]:
+            if "\n" in text[m.end : p]:
                 break
             if m.kind == "amount" and not m.stated_none:
                 parent = k
                 break
         if parent is None:
             continue
-        members = [k for k in range(first, len(mentions))
-                   if mentions[k].start < end and mentions[k].kind == "amount"]
+        members = [k for k in range(first, len(mentions)) if mentions[k].start < end and mentions[k].kind == "amount"]
         if not members:
             continue
         last_end = mentions[members[-1]].end
-        claims_complete = not intro.group().startswith("其中") and "等" not in text[last_end: last_end + 3]
+        claims_complete = not intro.group().startswith("其中") and "等" not in text[last_end : last_end + 3]
         for k in members:
             parents[k] = parent
             open_flags[k] = not claims_complete
@@ -251,8 +289,14 @@ def clean_label(raw: str, vocab: Vocabulary, agency: str | None = None) -> str:
     return trim_label(label.strip(" ，,：:、；;\"'（）()"))
 
 
-def _fallback_label(text: str, sentence_start: int, clause_start: int, vocab: Vocabulary,
-                    agency: str | None, mention_spans: list[tuple[int, int]]) -> str:
+def _fallback_label(
+    text: str,
+    sentence_start: int,
+    clause_start: int,
+    vocab: Vocabulary,
+    agency: str | None,
+    mention_spans: list[tuple[int, int]],
+) -> str:
     """The nearest earlier clause of the sentence without a figure (收入预算，…数1094.8万元)."""
     pos = clause_start - 1
     while pos > sentence_start:
@@ -265,16 +309,23 @@ def _fallback_label(text: str, sentence_start: int, clause_start: int, vocab: Vo
     return ""
 
 
-def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sections: SectionIndex,
-              fiscal_year: int | None = None, agency: str | None = None, doc_kind: str | None = None,
-              page_at=lambda offset: 1) -> list[Fact]:
+def attribute(
+    norm: Normalized,
+    mentions: list[Mention],
+    vocab: Vocabulary,
+    sections: SectionIndex,
+    fiscal_year: int | None = None,
+    agency: str | None = None,
+    doc_kind: str | None = None,
+    page_at=lambda offset: 1,
+) -> list[Fact]:
     """Facts with label, concept, period, section and list linkage."""
     text = norm.text
     parents, open_flags = link_lists(text, mentions)
     previous_period = re.compile(PREVIOUS_PERIOD.format(prev=(fiscal_year - 1) if fiscal_year else "@@"))
     spans = [(m.start, m.end) for m in mentions]
     facts: list[Fact] = []
-    also: list[tuple[Fact, str]] = []   # figures that state a second concept too
+    also: list[tuple[Fact, str]] = []  # figures that state a second concept too
     sentence_ids = _sentence_ids(text)
     for i, m in enumerate(mentions):
         start, end = norm.span(m.start, m.end)
@@ -284,10 +335,23 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
         sentence = _sentence_of(text, m.start)
         context = sentence + "\n" + (section.title or "")
         fact = Fact(
-            fact_id=i, kind=m.kind, value=m.value, unit=m.unit, raw="", char_start=start, char_end=end,
-            page=page_at(start), direction=m.direction, stated_none=m.stated_none,
-            section=" > ".join(section.path), section_title=section.title, unit_text=m.unit_text,
-            resolution=m.resolution, sentence=sid, parent=parents[i], list_open=open_flags[i],
+            fact_id=i,
+            kind=m.kind,
+            value=m.value,
+            unit=m.unit,
+            raw="",
+            char_start=start,
+            char_end=end,
+            page=page_at(start),
+            direction=m.direction,
+            stated_none=m.stated_none,
+            section=" > ".join(section.path),
+            section_title=section.title,
+            unit_text=m.unit_text,
+            resolution=m.resolution,
+            sentence=sid,
+            parent=parents[i],
+            list_open=open_flags[i],
         )
         same_sentence = [f for f in facts if f.sentence == sid]
         if m.stated_none:
@@ -297,14 +361,14 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
             fact.label = m.label or (ref.label if ref else section.title if by_title else "")
             facts.append(fact)
             continue
-        before = text[m.clause_start: m.start]
+        before = text[m.clause_start : m.start]
         label = clean_label(before, vocab, agency)
-        if m.kind == "share":   # 占…的40%: what follows 占 is the denominator, not the subject
+        if m.kind == "share":  # 占…的40%: what follows 占 is the denominator, not the subject
             label = re.sub(r"占.*$", "", label)
         if m.kind == "threshold":
-            words = THRESHOLD_AFTER.search(text[m.end:m.end + 8])
-            assert words is not None   # what made it a threshold (find_mentions)
-            fact.label = label + text[m.start:m.end] + words.group()
+            words = THRESHOLD_AFTER.search(text[m.end : m.end + 8])
+            assert words is not None  # what made it a threshold (find_mentions)
+            fact.label = label + text[m.start : m.end] + words.group()
         parent_concept = facts[fact.parent].concept if fact.parent is not None else None
         forced = vocab.children_of(parent_concept)
         adjusted = next((a for a in vocab.adjustments if a.pattern.search(label)), None)
@@ -326,8 +390,8 @@ def attribute(norm: Normalized, mentions: list[Mention], vocab: Vocabulary, sect
                     fact.about = ref.fact_id
                 if m.kind == "share" and not label:
                     label = ref.label
-            elif found is None and m.kind == "count":   # 共0个项目实行绩效目标管理: the subject follows
-                after = text[m.end: _clause_end(text, m.end)]
+            elif found is None and m.kind == "count":  # 共0个项目实行绩效目标管理: the subject follows
+                after = text[m.end : _clause_end(text, m.end)]
                 found = match_concept(after, m.kind, context, vocab, parent_concept)
                 if found is not None:
                     label = clean_label(after, vocab, agency)
@@ -371,7 +435,7 @@ def _sentence_start(text: str, pos: int) -> int:
     return _back_to(text, pos, 0, SENTENCE_BREAKS)
 
 
-def _sentence_ids(text: str) -> "SentenceIds":
+def _sentence_ids(text: str) -> SentenceIds:
     return SentenceIds([i for i, ch in enumerate(text) if ch in SENTENCE_BREAKS])
 
 

@@ -20,6 +20,7 @@ Short names (怀化 for 怀化市) are used only when followed by an administrat
 suffix (湘西州, 长乐市 for today's 长乐区) or, at the start of a name, when no other
 region has that short name.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -30,14 +31,37 @@ from gongkai.schemas.regions import RegionAlias, RegionRow, load_regions
 
 # Organisation prefixes that may precede the region in an agency name, longest first:
 # 中共江苏省委办公厅, 中国人民政治协商会议上海市普陀区委员会, 国家税务总局上海市普陀区税务局.
-ORG_PREFIXES = tuple(sorted((
-    "中国共产党", "中共", "中国共产主义青年团", "共青团",
-    "中国人民政治协商会议", "政协",
-    "中国国民党革命委员会", "民革", "中国民主同盟", "民盟", "中国民主建国会", "民建",
-    "中国民主促进会", "民进", "中国农工民主党", "农工党", "中国致公党", "致公党",
-    "九三学社", "台湾民主自治同盟", "台盟",
-    "国家税务总局", "国家金融监督管理总局",
-), key=len, reverse=True))
+ORG_PREFIXES = tuple(
+    sorted(
+        (
+            "中国共产党",
+            "中共",
+            "中国共产主义青年团",
+            "共青团",
+            "中国人民政治协商会议",
+            "政协",
+            "中国国民党革命委员会",
+            "民革",
+            "中国民主同盟",
+            "民盟",
+            "中国民主建国会",
+            "民建",
+            "中国民主促进会",
+            "民进",
+            "中国农工民主党",
+            "农工党",
+            "中国致公党",
+            "致公党",
+            "九三学社",
+            "台湾民主自治同盟",
+            "台盟",
+            "国家税务总局",
+            "国家金融监督管理总局",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 
 # A character after a short name that makes it a region mention, and the levels it
 # may name: 湘西州 (prefecture), 长乐市 (county-level city, today 长乐区), 平潭县.
@@ -51,17 +75,17 @@ SUFFIX_LEVELS = {
     "旗": {"county"},
 }
 
-MUNICIPALITIES = {"110000", "120000", "310000", "500000"}   # 北京 天津 上海 重庆
+MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # 北京 天津 上海 重庆
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 
 
 @dataclass(frozen=True)
 class Region:
-    code: str                   # 6-digit division code
+    code: str  # 6-digit division code
     province: str | None
-    city: str | None            # the prefecture; the municipality itself for 北京/天津/上海/重庆
+    city: str | None  # the prefecture; the municipality itself for 北京/天津/上海/重庆
     county: str | None
-    admin_level: str            # province · prefecture · county
+    admin_level: str  # province · prefecture · county
 
     @property
     def name(self) -> str:
@@ -71,16 +95,17 @@ class Region:
 @dataclass(frozen=True)
 class RegionMatch:
     """A region name (or chain of names) found in a text: ``text[start:end]``."""
+
     start: int
     end: int
-    codes: tuple[str, ...]      # more than one when the name is ambiguous
+    codes: tuple[str, ...]  # more than one when the name is ambiguous
     surface: str
 
 
 @dataclass(frozen=True)
 class _Entry:
     code: str
-    kind: str                   # full · alias · short
+    kind: str  # full · alias · short
 
 
 class Gazetteer:
@@ -129,8 +154,14 @@ class Gazetteer:
         return Region(code, province, city, r.name, "county")
 
     # --- matching --------------------------------------------------------------------
-    def match_at(self, text: str, pos: int, parents: tuple[str, ...] | None = None,
-                 unique_short: bool = False, county_short: bool = False) -> RegionMatch | None:
+    def match_at(
+        self,
+        text: str,
+        pos: int,
+        parents: tuple[str, ...] | None = None,
+        unique_short: bool = False,
+        county_short: bool = False,
+    ) -> RegionMatch | None:
         """The longest region name starting at ``pos`` (children of ``parents`` only)."""
         if pos >= len(text):
             return None
@@ -140,11 +171,11 @@ class Gazetteer:
         for length in self.lengths.get(text[pos], ()):
             if pos + length > len(text):
                 continue
-            s = text[pos: pos + length]
+            s = text[pos : pos + length]
             entries = self.names.get(s)
             if not entries:
                 continue
-            after = text[pos + length: pos + length + 1]
+            after = text[pos + length : pos + length + 1]
             for e in entries:
                 if parents is not None and not any(self.is_descendant(e.code, p) for p in parents):
                     continue
@@ -152,8 +183,11 @@ class Gazetteer:
                     end, bucket = pos + length, "full"
                 elif after and after in SUFFIX_LEVELS and self.rows[e.code].level in SUFFIX_LEVELS[after]:
                     end, bucket = pos + length + 1, "short"
-                elif (unique_short and (county_short or self.rows[e.code].level != "county")
-                      and all(x.code == e.code for x in entries)):
+                elif (
+                    unique_short
+                    and (county_short or self.rows[e.code].level != "county")
+                    and all(x.code == e.code for x in entries)
+                ):
                     end, bucket = pos + length, "short"
                 else:
                     continue
@@ -166,8 +200,9 @@ class Gazetteer:
             return None
         return RegionMatch(pos, best_end, tuple(dict.fromkeys(codes)), text[pos:best_end])
 
-    def chain_at(self, text: str, pos: int, unique_short: bool = False,
-                 county_short: bool = False) -> RegionMatch | None:
+    def chain_at(
+        self, text: str, pos: int, unique_short: bool = False, county_short: bool = False
+    ) -> RegionMatch | None:
         """A region name at ``pos`` followed by names of its subdivisions: 上海市普陀区."""
         first = self.match_at(text, pos, unique_short=unique_short, county_short=county_short)
         if first is None:
@@ -265,7 +300,7 @@ def match_region_prefix(name: str) -> RegionMatch | None:
     lead = len(name) - len(name.lstrip())
     pos = lead + strip_org_prefix(name[lead:])
     m = g.chain_at(name, pos, unique_short=True)
-    if m is None and pos != lead:          # "中山…" must not lose to a prefix
+    if m is None and pos != lead:  # "中山…" must not lose to a prefix
         m = g.chain_at(name, lead, unique_short=True)
     return m
 

@@ -1,4 +1,5 @@
 """Named projects: 项目支出 list members with their amount and purpose."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,9 @@ PURPOSE = re.compile(r"[，,：:]?\s*(主要|专项)?(用于|用途为|用途是
 # A project named without an amount: a quoted name followed by what is funded.
 # "“湘易办”怀化旗舰店建设运维经费" — the text between the quote and 经费 must be non-empty,
 # so "“三公”经费" is not a project.
-NAMED_PROJECT = re.compile(r"[“\"](?P<quoted>[^”\"]{1,20})[”\"](?P<rest>[\u4e00-\u9fff]{1,20}?)(?P<noun>经费|专项资金|项目|工程)")
+NAMED_PROJECT = re.compile(
+    r"[“\"](?P<quoted>[^”\"]{1,20})[”\"](?P<rest>[\u4e00-\u9fff]{1,20}?)(?P<noun>经费|专项资金|项目|工程)"
+)
 PROJECT_CONCEPTS = {"project"}
 
 
@@ -35,7 +38,7 @@ def extract_projects(norm: Normalized, mentions: list[Mention], facts: list[Fact
     named = {p.name for p in projects}
     for found in NAMED_PROJECT.finditer(text):
         name = found.group()
-        after = text[found.end(): found.end() + 3]
+        after = text[found.end() : found.end() + 3]
         if re.match(r"\s*\d", after) or any(name in n or n in name for n in named):
             continue
         start, end = norm.span(found.start(), found.end())

@@ -1,4 +1,5 @@
 """Pick the loader for a file from its bytes (and, failing that, its suffix); formats in formats.py."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,15 +31,19 @@ def load_document(path: str | Path, content_selector: str | None = None, source:
         from gongkai.extractors.load.docx import load_docx
 
         return load_docx(name, data)
-    if data.startswith(MAGIC_OF[OLE]):          # an OLE2 file not named .xls: legacy Word
-        raise DocumentError(Reason.UNSUPPORTED_FORMAT,
-                            f"{name}: legacy Word (.doc, OLE2) documents are not supported (save it as .docx or PDF)")
+    if data.startswith(MAGIC_OF[OLE]):  # an OLE2 file not named .xls: legacy Word
+        raise DocumentError(
+            Reason.UNSUPPORTED_FORMAT,
+            f"{name}: legacy Word (.doc, OLE2) documents are not supported (save it as .docx or PDF)",
+        )
     if is_suffix_of(suffix, "html") or starts_like_html(data):
         from gongkai.extractors.load.html import load_html
 
         return load_html(name, data, content_selector=content_selector)
     if fmt is not None and not fmt.readable:
-        raise DocumentError(Reason.UNSUPPORTED_FORMAT, f"{name}: {path.suffix} documents are not supported (save it as .docx or PDF)")
+        raise DocumentError(
+            Reason.UNSUPPORTED_FORMAT, f"{name}: {path.suffix} documents are not supported (save it as .docx or PDF)"
+        )
     if is_suffix_of(suffix, "pdf"):
         raise DocumentError(Reason.CORRUPT_PDF, f"{name}: named .pdf but does not start with %PDF-")
     return text_document(name, data)

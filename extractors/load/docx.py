@@ -6,6 +6,7 @@ tables (``extractors.tables.grid.grid_tables``), with the short paragraphs print
 it (its title, 单位：万元) as its first rows. Legacy .doc is not read: it fails with
 ``unsupported_format`` and a message saying so.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,7 +16,7 @@ from gongkai.extractors.load.text import LoadedDocument, sha256_bytes
 from gongkai.schemas.reasons import DocumentError, Reason
 
 DOCX_MEDIA_TYPE = format_named("docx").media_type
-_TITLE_LINES = 3          # short paragraphs above a table that may be its title and unit line
+_TITLE_LINES = 3  # short paragraphs above a table that may be its title and unit line
 _MAX_TITLE = 80
 
 
@@ -25,9 +26,9 @@ def _grid(table) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
     merged: list[tuple[int, int, int, int]] = []
     for r, row in enumerate(table.rows):
         cells: list[str] = []
-        seen: list[tuple[int, object]] = []     # (column, the merged cell's element)
+        seen: list[tuple[int, object]] = []  # (column, the merged cell's element)
         for c, cell in enumerate(row.cells):
-            if seen and cell._tc is seen[-1][1]:        # the same merged cell again
+            if seen and cell._tc is seen[-1][1]:  # the same merged cell again
                 start = seen[-1][0]
                 cells.append("")
                 merged = [m for m in merged if m[:2] != (r, start)] + [(r, start, r, c)]
@@ -48,10 +49,12 @@ def load_docx(source: str, data: bytes) -> LoadedDocument:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors …
-        raise DocumentError(Reason.CORRUPT_FILE, f"{source}: cannot read as .docx ({type(exc).__name__}: {exc})") from exc
+        raise DocumentError(
+            Reason.CORRUPT_FILE, f"{source}: cannot read as .docx ({type(exc).__name__}: {exc})"
+        ) from exc
     lines: list[str] = []
     tables: list = []
-    recent: list[str] = []            # short paragraphs since the last table
+    recent: list[str] = []  # short paragraphs since the last table
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":

@@ -9,6 +9,7 @@ A *container* is what the first bytes alone can tell (``sniff_container``): PDF,
 file, an OLE2 compound file, HTML or plain text. Formats that share a container are told
 apart by the zip members (xl/ → .xlsx, word/ → .docx) or, for OLE2, by the suffix.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,22 +30,34 @@ HTML_STARTS = (b"<!doctype html", b"<html")
 @dataclass(frozen=True)
 class Format:
     name: str
-    media_type: str                  # documents.media_type of a document read in this format
-    suffixes: tuple[str, ...]        # the first one is the suffix a harvested file is stored under
-    container: str                   # what sniff_container says of its bytes
-    accepts: tuple[str, ...] = ()    # containers a link with this suffix may really hold (() = no check)
-    zip_member: str | None = None    # a zip file is this format when a member's path starts with this
-    readable: bool = True            # False: recognised, but this version cannot read it
+    media_type: str  # documents.media_type of a document read in this format
+    suffixes: tuple[str, ...]  # the first one is the suffix a harvested file is stored under
+    container: str  # what sniff_container says of its bytes
+    accepts: tuple[str, ...] = ()  # containers a link with this suffix may really hold (() = no check)
+    zip_member: str | None = None  # a zip file is this format when a member's path starts with this
+    readable: bool = True  # False: recognised, but this version cannot read it
 
 
 FORMATS: tuple[Format, ...] = (
     Format("pdf", PDF, (".pdf",), PDF, accepts=(PDF,)),
-    Format("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), ZIP,
-           accepts=(ZIP,), zip_member="xl/"),
+    Format(
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (".xlsx",),
+        ZIP,
+        accepts=(ZIP,),
+        zip_member="xl/",
+    ),
     # servers send .xlsx bytes under an .xls name too
     Format("xls", "application/vnd.ms-excel", (".xls",), OLE, accepts=(OLE, ZIP)),
-    Format("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",), ZIP,
-           accepts=(ZIP,), zip_member="word/"),
+    Format(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (".docx",),
+        ZIP,
+        accepts=(ZIP,),
+        zip_member="word/",
+    ),
     Format("doc", "application/msword", (".doc",), OLE, accepts=(OLE, ZIP), readable=False),
     Format("html", HTML, (".html", ".htm", ".shtml"), HTML),
     Format("text", TEXT, (".txt", ".text", ".md"), TEXT),

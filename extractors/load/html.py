@@ -12,12 +12,14 @@
 
 The returned text is never edited afterwards: every offset in the outputs indexes it.
 """
+
 from __future__ import annotations
 
 import codecs
 import re
 
-from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 from gongkai.extractors.load.text import LoadedDocument, decode_bytes, sha256_bytes
 from gongkai.schemas.reasons import DocumentError, Reason
@@ -25,26 +27,124 @@ from gongkai.schemas.reasons import DocumentError, Reason
 __all__ = ["attachment_links", "html_text", "load_html", "main_content", "sniff_charset"]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
-_GB_ALIASES = {"gbk", "gb2312", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "ms936", "windows-936",
-               "csgb2312", "euc-cn", "gb18030", "chinese", "iso-ir-58"}
+_GB_ALIASES = {
+    "gbk",
+    "gb2312",
+    "gb_2312",
+    "gb_2312-80",
+    "x-gbk",
+    "cp936",
+    "ms936",
+    "windows-936",
+    "csgb2312",
+    "euc-cn",
+    "gb18030",
+    "chinese",
+    "iso-ir-58",
+}
 
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-              "iframe", "select", "button", "input", "textarea", "template", "svg", "object")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "select",
+    "button",
+    "input",
+    "textarea",
+    "template",
+    "svg",
+    "object",
+)
 # class/id tokens (split on blanks, "-" and "_") that mark navigation and boilerplate
 _BOILERPLATE_TOKENS = {
-    "nav", "navbar", "navi", "navigation", "menu", "menus", "submenu", "header", "head", "topbar",
-    "footer", "foot", "bottom", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "share", "fenxiang",
-    "sidebar", "side", "aside", "copyright", "copy", "banner", "login", "search", "toolbar",
-    "weizhi", "position", "location", "daohang", "dh", "friendlink", "links", "relalinks",
-    "related", "ad", "ads", "advert", "qrcode", "ewm", "skip",
+    "nav",
+    "navbar",
+    "navi",
+    "navigation",
+    "menu",
+    "menus",
+    "submenu",
+    "header",
+    "head",
+    "topbar",
+    "footer",
+    "foot",
+    "bottom",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumb",
+    "crumbs",
+    "share",
+    "fenxiang",
+    "sidebar",
+    "side",
+    "aside",
+    "copyright",
+    "copy",
+    "banner",
+    "login",
+    "search",
+    "toolbar",
+    "weizhi",
+    "position",
+    "location",
+    "daohang",
+    "dh",
+    "friendlink",
+    "links",
+    "relalinks",
+    "related",
+    "ad",
+    "ads",
+    "advert",
+    "qrcode",
+    "ewm",
+    "skip",
 }
 _BOILERPLATE_WORDS = re.compile(r"nav|menu|breadcrumb|footer|header|sidebar|copyright|share", re.I)
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "tr", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tfoot", "caption", "blockquote", "pre", "section", "article", "main",
-    "center", "hr", "address", "figure", "figcaption", "body", "html", "title",
+    "p",
+    "div",
+    "br",
+    "tr",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "main",
+    "center",
+    "hr",
+    "address",
+    "figure",
+    "figcaption",
+    "body",
+    "html",
+    "title",
 }
 _CELL_TAGS = {"td", "th"}
 _CANDIDATE_TAGS = {"body", "div", "article", "section", "main", "center"}
@@ -54,6 +154,7 @@ _ATTACHMENT = re.compile(r"\.(xlsx?|docx?|pdf|et|wps)(?:$|[?#])", re.I)
 
 
 # -- charset ---------------------------------------------------------------------------
+
 
 def sniff_charset(data: bytes) -> str | None:
     """The charset declared in a <meta> of the first 2 KB, or None."""
@@ -92,6 +193,7 @@ def decode_html(data: bytes, source: str = "<bytes>", http_charset: str | None =
 
 # -- tree helpers ----------------------------------------------------------------------
 
+
 def _children(node: Node):
     child = node.child
     while child is not None:
@@ -108,8 +210,10 @@ def _is_boilerplate(node: Node) -> bool:
         tokens = {t.lower() for t in _TOKEN_SPLIT.split(value) if t}
         if tokens & _BOILERPLATE_TOKENS:
             return True
-        if any(_BOILERPLATE_WORDS.search(t) and not _CJK.search(t) and "article" not in t and "content" not in t
-               for t in tokens):
+        if any(
+            _BOILERPLATE_WORDS.search(t) and not _CJK.search(t) and "article" not in t and "content" not in t
+            for t in tokens
+        ):
             return True
     return False
 
@@ -191,6 +295,7 @@ def main_content(tree: HTMLParser, content_selector: str | None = None) -> Node:
 
 # -- text ------------------------------------------------------------------------------
 
+
 class _Writer:
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -245,7 +350,7 @@ def _walk(node: Node, w: _Writer, in_cell: bool) -> None:
                     w.raw(" ")
                 _walk(child, w, True)
                 continue
-            if tag == "table":   # a table inside a cell: its rows become lines
+            if tag == "table":  # a table inside a cell: its rows become lines
                 _walk(child, w, False)
                 continue
             _walk(child, w, True)
@@ -270,7 +375,7 @@ def html_text(node: Node) -> str:
     out: list[str] = []
     for line in lines:
         if not line.strip(" \t") and (not out or out[-1] == ""):
-            continue   # runs of blank lines collapse to one; none at the start
+            continue  # runs of blank lines collapse to one; none at the start
         out.append("" if not line.strip(" \t") else line)
     while out and out[-1] == "":
         out.pop()
@@ -278,6 +383,7 @@ def html_text(node: Node) -> str:
 
 
 # -- attachments -----------------------------------------------------------------------
+
 
 def attachment_links(data_or_html: str | bytes) -> list[tuple[str, str]]:
     """(href, link text) of every <a href> to an .xls/.xlsx/.doc/.docx/.pdf file, in page order."""
@@ -304,7 +410,7 @@ _MAX_TITLE = 80
 
 def article_title(tree: HTMLParser, content: Node) -> str | None:
     """The first short heading of the page that names a budget or final accounts."""
-    inside = {n.mem_id for n in content.traverse()}   # mem_id: the node itself, not its Python wrapper
+    inside = {n.mem_id for n in content.traverse()}  # mem_id: the node itself, not its Python wrapper
     for node in tree.css(_TITLE_SELECTOR):
         if node.mem_id in inside:
             continue
@@ -315,6 +421,7 @@ def article_title(tree: HTMLParser, content: Node) -> str | None:
 
 
 # -- tables ------------------------------------------------------------------------------
+
 
 def _table_grid(table: Node) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
     """The cell texts of an HTML table as a grid, colspan/rowspan as merged ranges."""
@@ -329,8 +436,14 @@ def _table_grid(table: Node) -> tuple[list[list[str]], list[tuple[int, int, int,
                 continue
             while (r, c) in taken:
                 c += 1
-            span_c = max(1, int(cell.attributes.get("colspan") or 1) if str(cell.attributes.get("colspan") or "1").isdigit() else 1)
-            span_r = max(1, int(cell.attributes.get("rowspan") or 1) if str(cell.attributes.get("rowspan") or "1").isdigit() else 1)
+            span_c = max(
+                1,
+                int(cell.attributes.get("colspan") or 1) if str(cell.attributes.get("colspan") or "1").isdigit() else 1,
+            )
+            span_r = max(
+                1,
+                int(cell.attributes.get("rowspan") or 1) if str(cell.attributes.get("rowspan") or "1").isdigit() else 1,
+            )
             text = " ".join(cell.text(separator=" ").split())
             for dr in range(span_r):
                 for dc in range(span_c):
@@ -369,15 +482,17 @@ def html_table(table: Node) -> list:
     grid, merged = _table_grid(table)
     if not any(any(row) for row in grid):
         return []
-    above = _lines_before(table)            # as rows above the grid: the title and unit rows
+    above = _lines_before(table)  # as rows above the grid: the title and unit rows
     shifted = [(r0 + len(above), c0, r1 + len(above), c1) for r0, c0, r1, c1 in merged]
     return grid_tables(above[0] if above else "", [[line] for line in above] + grid, shifted)
 
 
 # -- the loader ------------------------------------------------------------------------
 
-def load_html(source: str, data: bytes, content_selector: str | None = None,
-              http_charset: str | None = None) -> LoadedDocument:
+
+def load_html(
+    source: str, data: bytes, content_selector: str | None = None, http_charset: str | None = None
+) -> LoadedDocument:
     """An HTML disclosure from its bytes: the text of its main content."""
     html, encoding = decode_html(data, source, http_charset)
     tree = HTMLParser(html)
@@ -390,8 +505,7 @@ def load_html(source: str, data: bytes, content_selector: str | None = None,
         raise DocumentError(Reason.EMPTY_FILE, f"{source}: the page has no text")
     title = article_title(tree, node)
     if title and title not in text[:200]:
-        text = title + "\n" + text      # the stored text starts with the article's title
+        text = title + "\n" + text  # the stored text starts with the article's title
     tables = tuple(t for table in node.css("table") for t in html_table(table))
     links = tuple(_links(tree))
-    return LoadedDocument(source, sha256_bytes(data), "text/html", encoding, text, tables=tables,
-                          attachments=links)
+    return LoadedDocument(source, sha256_bytes(data), "text/html", encoding, text, tables=tables, attachments=links)

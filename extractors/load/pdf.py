@@ -32,6 +32,7 @@ The text is otherwise kept as extracted: no normalization, no joining of wrapped
 PDFium is not thread-safe and the Prefect task runner uses threads: every PDFium call
 here holds one module lock (the OCR engine has its own).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -53,7 +54,7 @@ from gongkai.extractors.load.text import LoadedDocument, sha256_bytes
 from gongkai.extractors.text.normalize import is_page_number
 from gongkai.schemas.reasons import DocumentError, Reason
 
-Box = tuple[float, float, float, float]   # x0, top, x1, bottom in PDF points, origin top-left
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
 OnPage = Callable[[object, int], Iterable]
 
 _PDFIUM_LOCK = threading.RLock()
@@ -62,35 +63,42 @@ OCR_HINT = "install the ocr extra: pip install gongkai[ocr]"
 
 # --------------------------------------------------------------------------- settings
 
+
 @dataclass(frozen=True)
 class PdfSettings:
     """Tolerances of the PDF loader; every value is checked when the settings are made."""
 
-    x_tolerance: float = 3.0          # a gap wider than this (points) between two characters is a blank
-    y_tolerance: float = 3.0          # characters whose vertical centres are this close share a line
-    scanned_max_chars: int = 10       # a page with at most this many readable characters…
+    x_tolerance: float = 3.0  # a gap wider than this (points) between two characters is a blank
+    y_tolerance: float = 3.0  # characters whose vertical centres are this close share a line
+    scanned_max_chars: int = 10  # a page with at most this many readable characters…
     scanned_image_share: float = 0.3  # …and images over at least this share of it is scanned
-    garbage_share: float = 0.5        # a page whose characters are mostly unmapped glyphs is scanned too
-    ocr_scale: float = 2.0            # render scale for OCR (2.0 = 144 dpi)
-    ocr_min_confidence: float = 0.5   # OCR lines below this score are dropped
-    furniture_share: float = 0.6      # a running header/footer is on at least this share of the pages…
-    furniture_min_pages: int = 3      # …and on at least this many pages
-    furniture_band: float = 0.12      # headers/footers/page numbers live in this share of the height at the top/bottom
+    garbage_share: float = 0.5  # a page whose characters are mostly unmapped glyphs is scanned too
+    ocr_scale: float = 2.0  # render scale for OCR (2.0 = 144 dpi)
+    ocr_min_confidence: float = 0.5  # OCR lines below this score are dropped
+    furniture_share: float = 0.6  # a running header/footer is on at least this share of the pages…
+    furniture_min_pages: int = 3  # …and on at least this many pages
+    furniture_band: float = 0.12  # headers/footers/page numbers live in this share of the height at the top/bottom
     furniture_position_tolerance: float = 6.0  # points: "the same position" on every page
-    furniture_max_lines: int = 3      # at most this many lines at each edge of a page are furniture
+    furniture_max_lines: int = 3  # at most this many lines at each edge of a page are furniture
     # on_page (the table finder) gets "all" pages, or only the "likely" ones: ruled lines,
     # rows of figures or a table title. pdfminer's parse of a page is most of the cost of
     # a PDF; prose pages need none.
     table_pages: str = "likely"
-    table_min_rules: int = 4          # "likely": at least this many drawn paths on the page…
-    table_min_rows: int = 2           # …or this many lines holding two or more blank-separated numbers
+    table_min_rules: int = 4  # "likely": at least this many drawn paths on the page…
+    table_min_rows: int = 2  # …or this many lines holding two or more blank-separated numbers
 
     def __post_init__(self) -> None:
         if self.table_pages not in ("all", "likely"):
             raise ValueError(f"PdfSettings.table_pages must be 'all' or 'likely', got {self.table_pages!r}")
         positive = ("x_tolerance", "y_tolerance", "ocr_scale", "furniture_position_tolerance")
         shares = ("scanned_image_share", "garbage_share", "furniture_share", "furniture_band")
-        counts = ("scanned_max_chars", "furniture_min_pages", "furniture_max_lines", "table_min_rules", "table_min_rows")
+        counts = (
+            "scanned_max_chars",
+            "furniture_min_pages",
+            "furniture_max_lines",
+            "table_min_rules",
+            "table_min_rows",
+        )
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name == "table_pages":
@@ -115,6 +123,7 @@ DEFAULT_SETTINGS = PdfSettings()
 
 
 # --------------------------------------------------------------------------- data
+
 
 @dataclass
 class Char:
@@ -143,14 +152,14 @@ class Line:
 
 @dataclass
 class PageText:
-    number: int                     # 1-based
+    number: int  # 1-based
     width: float
     height: float
     lines: list[Line] = field(default_factory=list)
-    scanned: bool = False           # no usable text layer
-    ocr: bool = False               # lines read by OCR
-    ocr_scores: list[tuple[float, int]] = field(default_factory=list)   # (score, characters) per OCR line
-    rules: int = 0                  # drawn paths counted (up to PdfSettings.table_min_rules)
+    scanned: bool = False  # no usable text layer
+    ocr: bool = False  # lines read by OCR
+    ocr_scores: list[tuple[float, int]] = field(default_factory=list)  # (score, characters) per OCR line
+    rules: int = 0  # drawn paths counted (up to PdfSettings.table_min_rules)
 
 
 # --------------------------------------------------------------------------- opening
@@ -171,7 +180,9 @@ def open_pdf(source: str, data: bytes) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) in _PASSWORD_ERRORS:
             raise DocumentError(Reason.ENCRYPTED, f"{source}: the PDF is password-protected") from exc
-        raise DocumentError(Reason.CORRUPT_PDF, f"{source}: the PDF cannot be parsed, damaged or truncated ({exc})") from exc
+        raise DocumentError(
+            Reason.CORRUPT_PDF, f"{source}: the PDF cannot be parsed, damaged or truncated ({exc})"
+        ) from exc
     if n_pages == 0:
         _close(doc)
         raise DocumentError(Reason.CORRUPT_PDF, f"{source}: the PDF has no pages (damaged or truncated)")
@@ -208,8 +219,7 @@ _BLANKS = frozenset(map(ord, " \t\r\n\x0b\x0c\u00a0\u2002\u2003\u2009\u200a\u200
 
 def is_garbage_code(u: int) -> bool:
     """Private-use glyphs, replacement characters and controls: glyphs without a Unicode mapping."""
-    return (0xE000 <= u <= 0xF8FF or u in (0xFFFD, 0xFFFE, 0xFFFF) or u < 0x20
-            or 0xD800 <= u <= 0xDFFF or u >= 0xF0000)
+    return 0xE000 <= u <= 0xF8FF or u in (0xFFFD, 0xFFFE, 0xFFFF) or u < 0x20 or 0xD800 <= u <= 0xDFFF or u >= 0xF0000
 
 
 def page_chars(textpage: pdfium.PdfTextPage, to_display) -> tuple[list[Char], int, int]:
@@ -259,7 +269,9 @@ def plumber_chars(page) -> tuple[list[Char], int, int]:
 
 
 # A font PDFium would need a system font for: Chinese names, CID fonts.
-_CJK_FONT_NAME = re.compile(r"sim|song|sun|hei|kai|fang|ming|yahei|gb|fz|^st[a-z]+-|gothic|mincho|batang|gulim|cid", re.I)
+_CJK_FONT_NAME = re.compile(
+    r"sim|song|sun|hei|kai|fang|ming|yahei|gb|fz|^st[a-z]+-|gothic|mincho|batang|gulim|cid", re.I
+)
 
 
 def font_needs_pdfminer(font) -> bool:
@@ -273,7 +285,7 @@ def font_needs_pdfminer(font) -> bool:
     if not isinstance(font, dict):
         return False
     subtype = literal_name(font.get("Subtype")) if font.get("Subtype") is not None else ""
-    if subtype == "Type3":          # glyphs drawn by the PDF itself
+    if subtype == "Type3":  # glyphs drawn by the PDF itself
         return False
     holder = font
     if subtype == "Type0":
@@ -302,7 +314,7 @@ class FontCheck:
     def page_needs_pdfminer(self, plumber_page) -> bool:
         try:
             return self._resources(plumber_page.page_obj.resources, 0)
-        except Exception:           # a damaged resource dictionary: let PDFium try
+        except Exception:  # a damaged resource dictionary: let PDFium try
             return False
 
     def _resources(self, resources, depth: int) -> bool:
@@ -315,7 +327,7 @@ class FontCheck:
         fonts = resolve1(resources.get("Font")) or {}
         if isinstance(fonts, dict):
             for ref in fonts.values():
-                if not isinstance(ref, PDFObjRef):          # a direct font dictionary: not cached
+                if not isinstance(ref, PDFObjRef):  # a direct font dictionary: not cached
                     if font_needs_pdfminer(ref):
                         return True
                     continue
@@ -329,9 +341,12 @@ class FontCheck:
         if isinstance(xobjects, dict):
             for ref in xobjects.values():
                 xobj = resolve1(ref)
-                if (isinstance(xobj, PDFStream) and xobj.get("Subtype") is not None
-                        and literal_name(xobj.get("Subtype")) == "Form"
-                        and self._resources(xobj.get("Resources"), depth + 1)):
+                if (
+                    isinstance(xobj, PDFStream)
+                    and xobj.get("Subtype") is not None
+                    and literal_name(xobj.get("Subtype")) == "Form"
+                    and self._resources(xobj.get("Resources"), depth + 1)
+                ):
                     return True
         return False
 
@@ -363,7 +378,7 @@ def group_lines(chars: list[Char], settings: PdfSettings = DEFAULT_SETTINGS) -> 
         prev: Char | None = None
         for c in group:
             if prev is not None:
-                if (c.text == prev.text and abs(c.x0 - prev.x0) < 1 and abs(c.top - prev.top) < 1):
+                if c.text == prev.text and abs(c.x0 - prev.x0) < 1 and abs(c.top - prev.top) < 1:
                     continue
                 if c.x0 - prev.x1 > xtol:
                     text.append(" ")
@@ -371,15 +386,24 @@ def group_lines(chars: list[Char], settings: PdfSettings = DEFAULT_SETTINGS) -> 
             text.append(c.text)
             if len(c.text) == 1:
                 boxes.append(c.box)
-            else:                   # "(cid:12)", a ligature: every letter gets the glyph's box
+            else:  # "(cid:12)", a ligature: every letter gets the glyph's box
                 boxes.extend([c.box] * len(c.text))
             prev = c
-        lines.append(Line("".join(text), boxes, min(c.x0 for c in group), min(c.top for c in group),
-                          max(c.x1 for c in group), max(c.bottom for c in group)))
+        lines.append(
+            Line(
+                "".join(text),
+                boxes,
+                min(c.x0 for c in group),
+                min(c.top for c in group),
+                max(c.x1 for c in group),
+                max(c.bottom for c in group),
+            )
+        )
     return lines
 
 
 # --------------------------------------------------------------------------- scanned pages
+
 
 def image_share(page: pdfium.PdfPage) -> float:
     """Share of the page (media box) covered by images (overlaps counted twice, capped at 1)."""
@@ -410,7 +434,7 @@ def is_scanned(readable: int, garbage: int, page: pdfium.PdfPage, settings: PdfS
 
 # --------------------------------------------------------------------------- OCR
 
-_OCR_MODULES = ("rapidocr", "rapidocr_onnxruntime")   # the ocr extra; the older package works too
+_OCR_MODULES = ("rapidocr", "rapidocr_onnxruntime")  # the ocr extra; the older package works too
 _OCR_LOCK = threading.Lock()
 
 
@@ -425,7 +449,7 @@ def _engine():
 
     for name in _OCR_MODULES:
         if importlib.util.find_spec(name) is not None:
-            logging.getLogger("RapidOCR").setLevel(logging.WARNING)   # it logs every model it loads
+            logging.getLogger("RapidOCR").setLevel(logging.WARNING)  # it logs every model it loads
             module = importlib.import_module(name)
             return module.RapidOCR()
     raise RuntimeError(f"no OCR engine installed ({OCR_HINT})")
@@ -445,8 +469,10 @@ def run_ocr(engine, image) -> list[tuple[list[tuple[float, float]], str, float]]
     if hasattr(out, "txts"):
         if out.boxes is None or out.txts is None:
             return []
-        return [([(float(p[0]), float(p[1])) for p in box], str(txt), float(score))
-                for box, txt, score in zip(out.boxes, out.txts, out.scores)]
+        return [
+            ([(float(p[0]), float(p[1])) for p in box], str(txt), float(score))
+            for box, txt, score in zip(out.boxes, out.txts, out.scores)
+        ]
     result = out[0] if isinstance(out, tuple) else out
     return [([(float(p[0]), float(p[1])) for p in box], str(txt), float(score)) for box, txt, score in (result or [])]
 
@@ -471,8 +497,9 @@ def ocr_line(text: str, x0: float, top: float, x1: float, bottom: float) -> tupl
     return text, boxes
 
 
-def ocr_lines(page: pdfium.PdfPage, width: float, height: float,
-              settings: PdfSettings = DEFAULT_SETTINGS) -> tuple[list[Line], list[tuple[float, int]]]:
+def ocr_lines(
+    page: pdfium.PdfPage, width: float, height: float, settings: PdfSettings = DEFAULT_SETTINGS
+) -> tuple[list[Line], list[tuple[float, int]]]:
     """Read a page image by OCR: lines top to bottom, pieces of a line left to right
     (joined by a blank), boxes in PDF points. Returns (lines, (score, characters) per piece)."""
     scale = settings.ocr_scale
@@ -488,7 +515,7 @@ def ocr_lines(page: pdfium.PdfPage, width: float, height: float,
     sy = height / image.shape[0] if image.shape[0] else 1 / scale
     pieces = []
     engine = ocr_engine()
-    with _OCR_LOCK:                 # one page at a time through the engine (threads share it)
+    with _OCR_LOCK:  # one page at a time through the engine (threads share it)
         found = run_ocr(engine, image)
     for poly, text, score in found:
         text = text.strip()
@@ -522,8 +549,16 @@ def ocr_lines(page: pdfium.PdfPage, width: float, height: float,
             text_parts.append(t)
             boxes.extend(b)
             scores.append((score, len(text)))
-        lines.append(Line("".join(text_parts), boxes, min(p[0] for p in row), min(p[1] for p in row),
-                          max(p[2] for p in row), max(p[3] for p in row)))
+        lines.append(
+            Line(
+                "".join(text_parts),
+                boxes,
+                min(p[0] for p in row),
+                min(p[1] for p in row),
+                max(p[2] for p in row),
+                max(p[3] for p in row),
+            )
+        )
     return lines, scores
 
 
@@ -572,8 +607,8 @@ def find_furniture(pages: list[PageText], settings: PdfSettings = DEFAULT_SETTIN
     with_text = sum(1 for p in pages if p.lines)
     need = max(settings.furniture_min_pages, math.ceil(settings.furniture_share * with_text))
     tol = settings.furniture_position_tolerance
-    running: set[tuple[int, str, float]] = set()     # (page, key, top) of running lines
-    for (edge, key), where in seen.items():
+    running: set[tuple[int, str, float]] = set()  # (page, key, top) of running lines
+    for (_edge, key), where in seen.items():
         if len({n for n, _ in where}) < need:
             continue
         # the position most pages agree on
@@ -588,12 +623,12 @@ def find_furniture(pages: list[PageText], settings: PdfSettings = DEFAULT_SETTIN
         drop: set[int] = set()
 
         def furniture(i: int) -> bool:
-            line = page.lines[i]
-            if i not in edge_of:
+            line = page.lines[i]  # noqa: B023 (called within this iteration only)
+            if i not in edge_of:  # noqa: B023
                 return False
-            return is_page_number(line.text) or (n, furniture_key(line.text), line.top) in running
+            return is_page_number(line.text) or (n, furniture_key(line.text), line.top) in running  # noqa: B023
 
-        for i in range(len(page.lines)):            # from the top inwards
+        for i in range(len(page.lines)):  # from the top inwards
             if edge_of.get(i) != "top" or not furniture(i):
                 break
             drop.add(i)
@@ -606,6 +641,7 @@ def find_furniture(pages: list[PageText], settings: PdfSettings = DEFAULT_SETTIN
 
 
 # --------------------------------------------------------------------------- assembling
+
 
 def assemble(pages: list[PageText], furniture: list[set[int]]) -> tuple[str, tuple[Box | None, ...], tuple[int, ...]]:
     """The stored text (pages joined by "\\n", lines by "\\n"), a box per character and the
@@ -643,6 +679,7 @@ def scanned_message(source: str, pages: list[int]) -> str:
 
 # --------------------------------------------------------------------------- the loader
 
+
 def count_paths(page: pdfium.PdfPage, limit: int) -> int:
     """Drawn paths (rules, cell borders) on a page, counted up to ``limit``."""
     n = 0
@@ -655,8 +692,10 @@ def count_paths(page: pdfium.PdfPage, limit: int) -> int:
     return n
 
 
-_CELL_NUMBER = re.compile(r"(?:(?<=\s)|^)[-+]?\d[\d,]*(?:\.\d+)?%?(?=\s|$)"
-                          r"(?!\s*(?:万|元|亿|年|个|%|％|分|人|辆|台|套|项|次|月|日|号|倍|家|所|名|户|平方|公里|天))")
+_CELL_NUMBER = re.compile(
+    r"(?:(?<=\s)|^)[-+]?\d[\d,]*(?:\.\d+)?%?(?=\s|$)"
+    r"(?!\s*(?:万|元|亿|年|个|%|％|分|人|辆|台|套|项|次|月|日|号|倍|家|所|名|户|平方|公里|天))"
+)
 _TABLE_TITLE = re.compile(r"(?:表|表[（(]续[)）]|续表)$")
 
 
@@ -686,8 +725,14 @@ def _pdfium_chars(page: pdfium.PdfPage, to_display) -> tuple[list[Char], int, in
         textpage.close()
 
 
-def read_page(doc: pdfium.PdfDocument, index: int, use_ocr: bool, settings: PdfSettings = DEFAULT_SETTINGS,
-              plumber_page=None, count_rules: bool = False) -> PageText:
+def read_page(
+    doc: pdfium.PdfDocument,
+    index: int,
+    use_ocr: bool,
+    settings: PdfSettings = DEFAULT_SETTINGS,
+    plumber_page=None,
+    count_rules: bool = False,
+) -> PageText:
     """One page's lines: from PDFium, from pdfminer (``plumber_page``) when PDFium cannot
     read its fonts, or by OCR when the page is scanned and OCR is on."""
     rules = 0
@@ -705,7 +750,7 @@ def read_page(doc: pdfium.PdfDocument, index: int, use_ocr: bool, settings: PdfS
     try:
         if plumber_page is not None:
             chars, readable, garbage = plumber_chars(plumber_page)
-            if garbage > readable:      # pdfminer misreads the fonts (e.g. encrypted CMaps): try PDFium
+            if garbage > readable:  # pdfminer misreads the fonts (e.g. encrypted CMaps): try PDFium
                 with _PDFIUM_LOCK:
                     other = _pdfium_chars(page, to_display)
                 if other[1] > readable:
@@ -742,15 +787,23 @@ def _call_on_page(on_page: OnPage, plumber_page, number: int, source: str) -> li
         from pdfplumber.utils.exceptions import PdfminerException
 
         if isinstance(exc, (PdfminerException, PSException)):
-            raise DocumentError(Reason.CORRUPT_PDF, f"{source}: page {number} cannot be parsed by pdfminer ({exc})") from exc
-        raise DocumentError(Reason.EXTRACTION_ERROR,
-                            f"{source}: page {number}: {getattr(on_page, '__name__', 'on_page')} raised "
-                            f"{type(exc).__name__}: {exc}") from exc
+            raise DocumentError(
+                Reason.CORRUPT_PDF, f"{source}: page {number} cannot be parsed by pdfminer ({exc})"
+            ) from exc
+        raise DocumentError(
+            Reason.EXTRACTION_ERROR,
+            f"{source}: page {number}: {getattr(on_page, '__name__', 'on_page')} raised {type(exc).__name__}: {exc}",
+        ) from exc
     return list(found or [])
 
 
-def load_pdf(source: str, data: bytes, on_page: OnPage | None = None, ocr: bool | None = None,
-             settings: PdfSettings = DEFAULT_SETTINGS) -> LoadedDocument:
+def load_pdf(
+    source: str,
+    data: bytes,
+    on_page: OnPage | None = None,
+    ocr: bool | None = None,
+    settings: PdfSettings = DEFAULT_SETTINGS,
+) -> LoadedDocument:
     """A PDF disclosure from its bytes.
 
     ``on_page(page, page_number)`` gets the pdfplumber page (1-based number) of every page
@@ -775,16 +828,24 @@ def load_pdf(source: str, data: bytes, on_page: OnPage | None = None, ocr: bool 
         plumber_pages: list = []
         try:
             pdf, plumber_pages = _plumber_open(data)
-        except Exception as exc:   # pdfminer cannot read what PDFium could: text without tables
+        except Exception as exc:  # pdfminer cannot read what PDFium could: text without tables
             if on_page is not None:
-                partial = (Reason.CORRUPT_PDF, f"{source}: the tables cannot be read "
-                                               f"(pdfminer: {type(exc).__name__}: {exc})")
+                partial = (
+                    Reason.CORRUPT_PDF,
+                    f"{source}: the tables cannot be read (pdfminer: {type(exc).__name__}: {exc})",
+                )
         for index in range(n_pages):
             plumber_page = plumber_pages[index] if index < len(plumber_pages) else None
             try:
                 via_pdfminer = plumber_page is not None and fonts.page_needs_pdfminer(plumber_page)
-                page = read_page(doc, index, use_ocr, settings, plumber_page if via_pdfminer else None,
-                                 count_rules=on_page is not None and plumber_page is not None)
+                page = read_page(
+                    doc,
+                    index,
+                    use_ocr,
+                    settings,
+                    plumber_page if via_pdfminer else None,
+                    count_rules=on_page is not None and plumber_page is not None,
+                )
             except pdfium.PdfiumError as exc:
                 raise DocumentError(Reason.CORRUPT_PDF, f"{source}: page {index + 1} cannot be read ({exc})") from exc
             except Exception as exc:
@@ -792,10 +853,14 @@ def load_pdf(source: str, data: bytes, on_page: OnPage | None = None, ocr: bool 
                 from pdfplumber.utils.exceptions import PdfminerException
 
                 if isinstance(exc, (PdfminerException, PSException)):
-                    raise DocumentError(Reason.CORRUPT_PDF, f"{source}: page {index + 1} cannot be parsed ({exc})") from exc
+                    raise DocumentError(
+                        Reason.CORRUPT_PDF, f"{source}: page {index + 1} cannot be parsed ({exc})"
+                    ) from exc
                 # a bug must not stop the other documents of a run
-                raise DocumentError(Reason.EXTRACTION_ERROR, f"{source}: page {index + 1}: reading the page raised "
-                                                             f"{type(exc).__name__}: {exc}") from exc
+                raise DocumentError(
+                    Reason.EXTRACTION_ERROR,
+                    f"{source}: page {index + 1}: reading the page raised {type(exc).__name__}: {exc}",
+                ) from exc
             pages.append(page)
             if plumber_page is not None:
                 try:
@@ -818,9 +883,16 @@ def load_pdf(source: str, data: bytes, on_page: OnPage | None = None, ocr: bool 
         confidence = sum(score * n for score, n in scores) / max(1, sum(n for _, n in scores))
         confidence = min(1.0, max(0.0, confidence))
     return LoadedDocument(
-        source=source, sha256=sha256_bytes(data), media_type="application/pdf", encoding="pdf",
-        text=text, page_starts=starts, char_boxes=boxes, tables=tuple(tables),
-        ocr_pages=ocr_pages, ocr_confidence=confidence,
+        source=source,
+        sha256=sha256_bytes(data),
+        media_type="application/pdf",
+        encoding="pdf",
+        text=text,
+        page_starts=starts,
+        char_boxes=boxes,
+        tables=tuple(tables),
+        ocr_pages=ocr_pages,
+        ocr_confidence=confidence,
         partial_reason=partial[0].value if partial else None,
         partial_message=partial[1] if partial else None,
     )

@@ -11,6 +11,7 @@ Every sheet becomes
 
 ``line_items(merge_continued(list(doc.tables)))`` yields the line items as for a PDF.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -30,7 +31,7 @@ __all__ = ["XLSX_MEDIA_TYPE", "XLS_MEDIA_TYPE", "load_sheet", "load_sheet_file"]
 
 XLSX_MEDIA_TYPE = format_named("xlsx").media_type
 XLS_MEDIA_TYPE = format_named("xls").media_type
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"    # the full OLE2 signature (formats.MAGIC checks its first half)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the full OLE2 signature (formats.MAGIC checks its first half)
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 
@@ -46,7 +47,7 @@ def _number_text(value) -> str:
     else:
         s = repr(float(value))
         if len(re.sub(r"[^0-9]", "", s.split("e")[0].lstrip("-0.") or "0")) > 15:
-            s = format(float(value), ".15g")     # 300.00000000000006 from a formula → 300
+            s = format(float(value), ".15g")  # 300.00000000000006 from a formula → 300
         try:
             d = Decimal(s)
         except InvalidOperation:
@@ -74,7 +75,9 @@ def _read_xlsx(data: bytes, source: str) -> list[CellGrid]:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors …
-        raise DocumentError(Reason.CORRUPT_FILE, f"{source}: cannot read as .xlsx ({type(exc).__name__}: {exc})") from exc
+        raise DocumentError(
+            Reason.CORRUPT_FILE, f"{source}: cannot read as .xlsx ({type(exc).__name__}: {exc})"
+        ) from exc
     sheets = []
     try:
         for ws in wb.worksheets:
@@ -92,10 +95,12 @@ def _read_xls(data: bytes, source: str) -> list[CellGrid]:
     try:
         try:
             book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
-        except NotImplementedError:          # formatting_info unsupported for this file
+        except NotImplementedError:  # formatting_info unsupported for this file
             book = xlrd.open_workbook(file_contents=data, on_demand=False)
     except Exception as exc:  # xlrd.XLRDError, CompDocError, struct errors …
-        raise DocumentError(Reason.CORRUPT_FILE, f"{source}: cannot read as .xls ({type(exc).__name__}: {exc})") from exc
+        raise DocumentError(
+            Reason.CORRUPT_FILE, f"{source}: cannot read as .xls ({type(exc).__name__}: {exc})"
+        ) from exc
     sheets = []
     for sh in book.sheets():
         grid = []
@@ -114,7 +119,7 @@ def _read_xls(data: bytes, source: str) -> list[CellGrid]:
                     row.append(str(bool(cell.value)))
                 elif cell.ctype == xlrd.XL_CELL_TEXT:
                     row.append(_text_of(cell.value))
-                else:                                   # empty, blank, error
+                else:  # empty, blank, error
                     row.append("")
             grid.append(row)
         merged = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in getattr(sh, "merged_cells", [])]

@@ -5,6 +5,7 @@ Encodings seen in the wild: UTF-8 with or without BOM, GB18030/GBK/GB2312
 "Unicode" exports). The decoded text is never edited afterwards: every
 character offset in the outputs indexes it.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -35,21 +36,21 @@ _MAX_CONTROL_SHARE = 0.01
 class LoadedDocument:
     """A document read from disk: its stored text and where it came from."""
 
-    source: str                 # the path as given
-    sha256: str                 # of the bytes
-    media_type: str             # "text/plain", later "application/pdf", "text/html"...
-    encoding: str               # the codec that decoded the bytes
-    text: str                   # the stored text: every offset indexes it
-    page_starts: tuple[int, ...] = (0,)   # offset where each page begins (text: one page)
+    source: str  # the path as given
+    sha256: str  # of the bytes
+    media_type: str  # "text/plain", later "application/pdf", "text/html"...
+    encoding: str  # the codec that decoded the bytes
+    text: str  # the stored text: every offset indexes it
+    page_starts: tuple[int, ...] = (0,)  # offset where each page begins (text: one page)
     # PDFs: for every character of ``text``, its box (x0, top, x1, bottom) in PDF points on
     # its page, or None for characters the loader inserted (newlines, joining blanks).
     char_boxes: tuple[tuple[float, float, float, float] | None, ...] | None = None
-    tables: tuple = ()                    # extractors.tables.model.Table found while reading the pages
-    ocr_pages: tuple[int, ...] = ()       # 1-based pages read by OCR
-    ocr_confidence: float | None = None   # mean OCR confidence over those pages (0..1)
-    partial_reason: str | None = None     # a Reason value when something could not be read
+    tables: tuple = ()  # extractors.tables.model.Table found while reading the pages
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages read by OCR
+    ocr_confidence: float | None = None  # mean OCR confidence over those pages (0..1)
+    partial_reason: str | None = None  # a Reason value when something could not be read
     partial_message: str | None = None
-    attachments: tuple[tuple[str, str], ...] = ()   # web pages: (href, link text) of attached files
+    attachments: tuple[tuple[str, str], ...] = ()  # web pages: (href, link text) of attached files
 
     def page_at(self, offset: int) -> int:
         """1-based page number of a character offset."""
@@ -72,7 +73,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even_nuls + odd_nuls < 2:
         return None
     for codec, lane, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
-        if lane and other * 3 <= lane:   # CJK code points like U+4E00 put a few NULs in the other lane
+        if lane and other * 3 <= lane:  # CJK code points like U+4E00 put a few NULs in the other lane
             try:
                 return data.decode(codec)
             except UnicodeDecodeError:
@@ -89,7 +90,9 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
             try:
                 return _checked(data.decode(codec), codec, source)
             except UnicodeDecodeError as exc:
-                raise DocumentError(Reason.UNDECODABLE, f"{source}: starts with a {codec} BOM but {exc.reason} at byte {exc.start}") from exc
+                raise DocumentError(
+                    Reason.UNDECODABLE, f"{source}: starts with a {codec} BOM but {exc.reason} at byte {exc.start}"
+                ) from exc
     text = _utf16_without_bom(data)
     if text is not None:
         return _checked(text, "utf-16", source)
@@ -111,7 +114,10 @@ def _checked(text: str, codec: str, source: str) -> tuple[str, str]:
         raise DocumentError(Reason.EMPTY_FILE, f"{source}: decodes ({codec}) to blank text")
     controls = sum(1 for ch in text if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in _TEXT_CONTROLS)
     if controls > max(2, len(text) * _MAX_CONTROL_SHARE):
-        raise DocumentError(Reason.BINARY_CONTENT, f"{source}: {controls} control characters after decoding as {codec}; not a text document")
+        raise DocumentError(
+            Reason.BINARY_CONTENT,
+            f"{source}: {controls} control characters after decoding as {codec}; not a text document",
+        )
     if text.count("\ufffd") > max(2, len(text) * _MAX_CONTROL_SHARE):
         raise DocumentError(Reason.UNDECODABLE, f"{source}: decoding as {codec} leaves replacement characters")
     return text, codec

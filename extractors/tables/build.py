@@ -1,4 +1,5 @@
 """Building one table part from a page region: rows, columns, header levels, labels, amounts."""
+
 from __future__ import annotations
 
 import re
@@ -15,6 +16,7 @@ from gongkai.extractors.tables.words import CJK, DASH, INTEGER, Line, Word, is_n
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_quantity, parse_unit_header
 from gongkai.schemas.table_kinds import TableKind, TableKinds
+
 
 @dataclass
 class Raw:
@@ -60,25 +62,30 @@ def rows_of_grids(grids: list[Grid], words: list[Word], top: float, bottom: floa
     frames.sort(key=lambda f: (f[1][2] - f[1][0]) * (f[1][3] - f[1][1]))
     by_row: dict[tuple[int, int], list[Raw]] = {}
     for key, frame in frames:
-        inside = [w for w in words if id(w) not in used
-                  and frame[0] - 0.5 <= w.xc <= frame[2] + 0.5 and frame[1] - 0.5 <= w.yc <= frame[3] + 0.5]
+        inside = [
+            w
+            for w in words
+            if id(w) not in used
+            and frame[0] - 0.5 <= w.xc <= frame[2] + 0.5
+            and frame[1] - 0.5 <= w.yc <= frame[3] + 0.5
+        ]
         if not inside:
             continue
         used.update(id(w) for w in inside)
         for part in _split_apart(inside):
             if len(part) == len(inside):
                 by_row.setdefault(key, []).append(Raw(_cell_text(part), bbox_of(part), frame, part))
-            else:   # a rectangle holding several cells: keep them apart, as unruled cells
+            else:  # a rectangle holding several cells: keep them apart, as unruled cells
                 by_row.setdefault(key, []).append(Raw(_cell_text(part), bbox_of(part), None, part))
     rows = []
-    for key, cells in by_row.items():
+    for _key, cells in by_row.items():
         # a spanning rectangle's words may stand on several lines: one row per line
         framed = [c for c in cells if c.frame is not None]
         loose = [c for c in cells if c.frame is None]
         for line in lines_of([w for c in loose for w in c.words]):
             parts = word_rows([line])[0]
             if framed and any(min(line.bottom, c.bbox[3]) - max(line.top, c.bbox[1]) > 0 for c in framed):
-                framed.extend(parts)       # the same printed row as the framed cells
+                framed.extend(parts)  # the same printed row as the framed cells
             else:
                 rows.append(parts)
         if framed:
@@ -128,8 +135,7 @@ def is_prose(line: Line, page_width: float) -> bool:
     for a, b in zip(line.words, line.words[1:]):
         # a figure run into its unit or the next word ("2018 年度", "33172.15 万元"): running text
         # (a blank typed between them: split words of one printed word are not running text)
-        if is_numeric(a.text) and 0.1 * a.size < b.x0 - a.x1 < 0.6 * a.size and \
-                re.match(r"(万元|亿元|元|%)", b.text):
+        if is_numeric(a.text) and 0.1 * a.size < b.x0 - a.x1 < 0.6 * a.size and re.match(r"(万元|亿元|元|%)", b.text):
             return True
     return len(line.words) <= 2 and (line.x1 - line.x0) > 0.55 * page_width and len(text) > 25
 
@@ -176,7 +182,12 @@ UNIT_IN_HEADER = re.compile(r"[(（]\s*(?:单位\s*[:：]?\s*)?(?:人民币)?\s*
 
 
 def build_part(
-    rows: list[list[Raw]], *, page: int, ruled: bool, kind: TableKind | None, unit: str,
+    rows: list[list[Raw]],
+    *,
+    page: int,
+    ruled: bool,
+    kind: TableKind | None,
+    unit: str,
     kinds: TableKinds,
 ) -> tuple[list[list[Cell]], list[Column], list[Row], list[list[Raw]]]:
     """Header rows, amount columns and body rows of one table part (unit applied).
@@ -184,6 +195,7 @@ def build_part(
     Returns (header, columns, rows, the header rows' raw cells).
     """
     form = kind is not None and kind.layout == "form"
+
     # 1. which rows are header: those before the first row with a number (栏次 rows are header)
     def numeric_cells(row):
         return [c for c in row if is_numeric(c.text)]
@@ -208,7 +220,11 @@ def build_part(
     header_cells = [c for row in header_rows for c in row]
 
     def header_over(x0: float, x1: float) -> list[Raw]:
-        return [h for h in header_cells if min(x1, _xr(h)[1]) - max(x0, _xr(h)[0]) > 0.3 * min(x1 - x0, _xr(h)[1] - _xr(h)[0])]
+        return [
+            h
+            for h in header_cells
+            if min(x1, _xr(h)[1]) - max(x0, _xr(h)[0]) > 0.3 * min(x1 - x0, _xr(h)[1] - _xr(h)[0])
+        ]
 
     code_cells: set[tuple[int, int]] = set()
     amount_groups: list[list[tuple[int, int]]] = []
@@ -220,9 +236,12 @@ def build_part(
         heads = [key_text(h.text) for h in header_over(x0, x1)]
         # codes are integers (201, 20103, 2010301, or 类/款/项 parts 201 | 03 | 01) printed
         # before the row's name
-        named = sum(1 for ri, ci in members if any(not is_numeric(c.text) for c in body_rows[ri][ci + 1:]))
-        codeish = all(INTEGER.match(t) for t in texts) and named >= 0.6 * len(members) and (
-            sum(1 for t in texts if code_info(t) or len(t) <= 2) >= 0.6 * len(texts))
+        named = sum(1 for ri, ci in members if any(not is_numeric(c.text) for c in body_rows[ri][ci + 1 :]))
+        codeish = (
+            all(INTEGER.match(t) for t in texts)
+            and named >= 0.6 * len(members)
+            and (sum(1 for t in texts if code_info(t) or len(t) <= 2) >= 0.6 * len(texts))
+        )
         if any(CODE_HEADER.search(h) for h in heads) and all(INTEGER.match(t) for t in texts):
             codeish = True
         if codeish and not form:
@@ -290,6 +309,7 @@ def _fill_split_labels(rows: list[Row], columns: list[Column]) -> None:
     """A label the grid split over the rows above and below its figure ("三、单位预留机动经" /
     2,938.21 / "费"): an amount without a label takes the texts printed in its label slot
     on the touching rows that hold no figures."""
+
     def span(row):
         return min(c.bbox[1] for c in row.cells), max(c.bbox[3] for c in row.cells)
 
@@ -306,8 +326,11 @@ def _fill_split_labels(rows: list[Row], columns: list[Column]) -> None:
                 otop, obottom = span(rows[j])
                 if (otop - bottom if j > i else top - obottom) > (bottom - top):
                     continue
-                texts = [c.raw.strip() for c in rows[j].cells
-                         if c.role == "text" and c.bbox[0] >= left - 1 and c.bbox[2] <= cell.bbox[0] + 1]
+                texts = [
+                    c.raw.strip()
+                    for c in rows[j].cells
+                    if c.role == "text" and c.bbox[0] >= left - 1 and c.bbox[2] <= cell.bbox[0] + 1
+                ]
                 if texts:
                     parts.append((j, "".join(texts)))
             if parts and any(c.role == "text" for c in row.cells):
@@ -340,8 +363,7 @@ def _unruled_claims(header_rows: list[list[Raw]], centers: list[float]) -> dict[
                 hi = (hx1 + cells[i + 1].bbox[0]) / 2 if i + 1 < len(cells) else float("inf")
             over = {k for k, c in enumerate(centers) if hx0 - pad <= c <= hx1 + pad}
             label = _LABEL_HEADER.search(key_text(h.text)) and measure_key([h.text]) is None
-            part = set() if label else \
-                {k for k, c in enumerate(centers) if lo <= c <= hi}
+            part = set() if label else {k for k, c in enumerate(centers) if lo <= c <= hi}
             hc = (hx0 + hx1) / 2
             parent = None
             for upper in reversed(done):
@@ -360,7 +382,6 @@ def levels_for(header_rows, x0, x1, extents, k, text_cols, ruled) -> list[str]:
     """Header texts standing over amount column k, top to bottom (wrapped fragments joined)."""
     picked: list[Raw] = []
     width = x1 - x0
-    center = (x0 + x1) / 2
     for row in header_rows:
         if ruled:
             for h in row:
@@ -375,14 +396,19 @@ def levels_for(header_rows, x0, x1, extents, k, text_cols, ruled) -> list[str]:
     for h in picked:
         if levels:
             prev = levels[-1][-1]
-            same_extent = (abs(_xr(prev)[0] - _xr(h)[0]) < 2 and abs(_xr(prev)[1] - _xr(h)[1]) < 2) if ruled else \
-                abs(prev.bbox[0] + prev.bbox[2] - h.bbox[0] - h.bbox[2]) / 2 < 0.6 * h.words[0].size
+            same_extent = (
+                (abs(_xr(prev)[0] - _xr(h)[0]) < 2 and abs(_xr(prev)[1] - _xr(h)[1]) < 2)
+                if ruled
+                else abs(prev.bbox[0] + prev.bbox[2] - h.bbox[0] - h.bbox[2]) / 2 < 0.6 * h.words[0].size
+            )
             gap = h.bbox[1] - prev.bbox[3]
-            if same_extent and gap < (2.5 if ruled else 0.6) * h.words[0].size and (
-                    not ruled or prev.frame is None or h.frame is None or h.frame[1] - prev.frame[3] < 1):
+            if (
+                same_extent
+                and gap < (2.5 if ruled else 0.6) * h.words[0].size
+                and (not ruled or prev.frame is None or h.frame is None or h.frame[1] - prev.frame[3] < 1)
+            ):
                 joined = "".join(x.text for x in levels[-1]) + h.text
-                if _is_wrap(prev.text, h.text) or (
-                        measure_key([joined]) is not None and measure_key([h.text]) is None):
+                if _is_wrap(prev.text, h.text) or (measure_key([joined]) is not None and measure_key([h.text]) is None):
                     levels[-1].append(h)
                     continue
         levels.append([h])
@@ -406,8 +432,9 @@ def _is_wrap(upper: str, lower: str) -> bool:
     return bool(lower) and (lower[0] in "（()）" or len(lower) <= 2 or upper.rstrip()[-1:] in "及和与、（(")
 
 
-def _label_amounts(cells: list[Cell], columns: list[Column], slots: Sequence[tuple[float, float]] = (),
-                   ruled: bool = True) -> None:
+def _label_amounts(
+    cells: list[Cell], columns: list[Column], slots: Sequence[tuple[float, float]] = (), ruled: bool = True
+) -> None:
     """Give every amount cell the label (and code) printed to its left in the row.
 
     The label of an amount in column k is printed between column k-1 and it (收支总表
@@ -421,10 +448,14 @@ def _label_amounts(cells: list[Cell], columns: list[Column], slots: Sequence[tup
             continue
         k = cell.column or 0
         left = columns[k - 1].x1 if k > 0 else float("-inf")
-        after = [c for c in cells if c.role != "amount" and c.bbox[2] <= cell.bbox[0] + 1
-                 and (prev_amount is None or c.bbox[0] >= prev_amount.bbox[2] - 1)]
-        group = [c for c in after if (c.frame or c.bbox)[0] >= left - 1] or \
-            (after if prev_amount is not None else [])
+        after = [
+            c
+            for c in cells
+            if c.role != "amount"
+            and c.bbox[2] <= cell.bbox[0] + 1
+            and (prev_amount is None or c.bbox[0] >= prev_amount.bbox[2] - 1)
+        ]
+        group = [c for c in after if (c.frame or c.bbox)[0] >= left - 1] or (after if prev_amount is not None else [])
         # an amount column header standing between a text and this amount: not its label
         col = columns[k]
         between = []
@@ -491,19 +522,20 @@ def _indent_levels(rows: list[Row], kind: TableKind | None) -> None:
         row.level = 1 + max(i for i, d in enumerate(distinct) if off >= d - 3)
 
 
-def confirmed(title: Title, nxt: Title | None, lines: list[Line], grids: list[Grid], width: float,
-               height: float) -> bool:
+def confirmed(
+    title: Title, nxt: Title | None, lines: list[Line], grids: list[Grid], width: float, height: float
+) -> bool:
     """A title line heads a table: a unit line, a ruled grid or table-like lines follow it.
 
     Tables of contents and prose that name a table ("详见…绩效目标表") have none.
     """
     stop = nxt.lines[0] if nxt else len(lines)
-    after = lines[title.lines[-1] + 1: min(stop, title.lines[-1] + 5)]
+    after = lines[title.lines[-1] + 1 : min(stop, title.lines[-1] + 5)]
     if not after and nxt is None and title.bottom > 0.75 * height:
-        return True       # the title closes the page; the table starts on the next one
+        return True  # the title closes the page; the table starts on the next one
     if any(parse_unit_header(l.text) for l in after):
         return True
-    for g in grids:   # the title stands inside a ruled grid or just above it
+    for g in grids:  # the title stands inside a ruled grid or just above it
         if g.bbox[1] - 80 <= title.bottom and title.top <= g.bbox[3] - 5:
             return True
     for l in after[:3]:
@@ -512,4 +544,3 @@ def confirmed(title: Title, nxt: Title | None, lines: list[Line], grids: list[Gr
         if len(word_rows([l])[0]) >= 2:
             return True
     return False
-

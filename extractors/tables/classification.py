@@ -7,6 +7,7 @@
 
 Small pure functions; ``None`` means "not a code".
 """
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,7 @@ def code_info(code: str | None) -> CodeInfo | None:
     elif code[0] in "35":
         kind = "economic"
         if len(code) == 7:
-            return None                      # economic codes have two levels
+            return None  # economic codes have two levels
     else:
         return None
     level = _LEVEL[len(code)]

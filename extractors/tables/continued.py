@@ -1,4 +1,5 @@
 """Tables continued across pages, joined into one."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,6 +10,7 @@ from gongkai.extractors.tables.titles import measure_key
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_quantity
 from gongkai.schemas.table_kinds import load_table_kinds
+
 
 def merge_continued(tables: list[Table]) -> list[Table]:
     """One table per printed table: a continuation part joins the table before it.
@@ -21,8 +23,13 @@ def merge_continued(tables: list[Table]) -> list[Table]:
     out: list[Table] = []
     for t in tables:
         prev = out[-1] if out else None
-        if t.continued and prev is not None and t.pages[0] in (prev.pages[-1] + 1, prev.pages[-1]) and \
-                (t.kind is None or t.kind == prev.kind) and _compatible(prev, t):
+        if (
+            t.continued
+            and prev is not None
+            and t.pages[0] in (prev.pages[-1] + 1, prev.pages[-1])
+            and (t.kind is None or t.kind == prev.kind)
+            and _compatible(prev, t)
+        ):
             out[-1] = _join(prev, t)
             continue
         if t.kind is None:
@@ -36,8 +43,9 @@ def _compatible(prev: Table, part: Table) -> bool:
     own = [c for c in part.columns if c.levels]
     if not prev.columns or not own:
         return True
-    return [c.measure for c in own] == [c.measure for c in prev.columns][:len(own)] or \
-        len(prev.columns) == len(part.columns)
+    return [c.measure for c in own] == [c.measure for c in prev.columns][: len(own)] or len(prev.columns) == len(
+        part.columns
+    )
 
 
 def _join(prev: Table, part: Table) -> Table:
@@ -52,19 +60,25 @@ def _join(prev: Table, part: Table) -> Table:
             if target is None and len(prev.columns) == len(part.columns):
                 target = prev.columns[col.index]
         else:
-            over = [c for c in columns if min(c.x1, col.x1) - max(c.x0, col.x0) > 0.5 * min(c.x1 - c.x0, col.x1 - col.x0)]
+            over = [
+                c for c in columns if min(c.x1, col.x1) - max(c.x0, col.x0) > 0.5 * min(c.x1 - c.x0, col.x1 - col.x0)
+            ]
             if over:
                 target = over[0]
         if target is None:
-            levels = tuple(col.levels) or tuple(levels_for(prev.header_raw, col.x0, col.x1, [(col.x0, col.x1)], 0,
-                                                            [], prev.ruled)) if prev.header_raw else tuple(col.levels)
+            levels = (
+                tuple(col.levels)
+                or tuple(levels_for(prev.header_raw, col.x0, col.x1, [(col.x0, col.x1)], 0, [], prev.ruled))
+                if prev.header_raw
+                else tuple(col.levels)
+            )
             target = Column(len(columns), levels, col.x0, col.x1, measure_key(levels, kinds))
             columns.append(target)
         mapping[col.index] = target
     rows = list(prev.rows)
     unit = prev.unit
     if prev.unit_source in ("default", "continued") and part.unit_source in ("line", "header") and not prev.rows:
-        unit = part.unit            # the title closed the previous page; the unit line opens this one
+        unit = part.unit  # the title closed the previous page; the unit line opens this one
     for r in part.rows:
         cells = []
         for c in r.cells:
@@ -89,7 +103,15 @@ def _join(prev: Table, part: Table) -> Table:
     pages = prev.pages + [p for p in part.pages if p not in prev.pages]
     empty = not any(r.amounts for r in rows)
     unit_source = prev.unit_source if unit == prev.unit else part.unit_source
-    return replace(prev, pages=pages, rows=rows, columns=columns, empty=empty, unit=unit, unit_source=unit_source,
-                   note=(part.note or prev.note) if empty else prev.note,
-                   header=prev.header or part.header, header_raw=prev.header_raw or part.header_raw)
-
+    return replace(
+        prev,
+        pages=pages,
+        rows=rows,
+        columns=columns,
+        empty=empty,
+        unit=unit,
+        unit_source=unit_source,
+        note=(part.note or prev.note) if empty else prev.note,
+        header=prev.header or part.header,
+        header_raw=prev.header_raw or part.header_raw,
+    )

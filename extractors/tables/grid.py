@@ -4,6 +4,7 @@ Spreadsheets (extractors/load/sheet.py), web-page <table>s (load/html.py) and Wo
 tables (load/docx.py) all produce such a grid; this module finds the titles in it and
 builds the same table model PDF pages produce (extractors/tables/model.py).
 """
+
 from __future__ import annotations
 
 from gongkai.extractors.tables.build import CODE_HEADER, COLUMN_NUMBERS, UNIT_IN_HEADER, label_of
@@ -17,8 +18,7 @@ from gongkai.extractors.text.numbers import parse_quantity, parse_unit_header
 from gongkai.schemas.table_kinds import load_table_kinds
 
 _ZERO = (0.0, 0.0, 0.0, 0.0)
-_HEAD_SCAN = 3          # rows after a title that may hold the 单位 line / table number
-
+_HEAD_SCAN = 3  # rows after a title that may hold the 单位 line / table number
 
 
 class CellGrid:
@@ -28,7 +28,7 @@ class CellGrid:
         width = max((len(r) for r in grid), default=0)
         self.name = name
         self.grid = [r + [""] * (width - len(r)) for r in grid]
-        self.merged = merged          # (row0, col0, row1, col1), 0-based, inclusive
+        self.merged = merged  # (row0, col0, row1, col1), 0-based, inclusive
         self.filled = [list(r) for r in self.grid]
         for r0, c0, r1, c1 in merged:
             if r0 >= len(self.grid) or c0 >= width:
@@ -37,6 +37,7 @@ class CellGrid:
             for r in range(r0, min(r1, len(self.grid) - 1) + 1):
                 for c in range(c0, min(c1, width - 1) + 1):
                     self.filled[r][c] = v
+
 
 # --- tables of one grid --------------------------------------------------------------------------
 def _title_of_row(row: list[str], kinds) -> tuple[str, str] | None:
@@ -81,8 +82,9 @@ def tables_of_grid(sheet: CellGrid, kinds) -> list[Table]:
     return tables
 
 
-def _table(sheet: CellGrid, title_row: int, end: int, title_text: str, kind_name: str, number: str | None,
-           kinds) -> Table | None:
+def _table(
+    sheet: CellGrid, title_row: int, end: int, title_text: str, kind_name: str, number: str | None, kinds
+) -> Table | None:
     kind = kinds.kind(kind_name)
     form = kind is not None and kind.layout == "form"
     printed, num = strip_number(title_text)
@@ -108,20 +110,29 @@ def _table(sheet: CellGrid, title_row: int, end: int, title_text: str, kind_name
             start = r + 1
             break
     rows = list(range(start, end))
+
     # header rows: before the first row with a number (栏次 rows are header)
     def is_colnum_row(r):
         return any(c and COLUMN_NUMBERS.match(key_text(c)) for c in sheet.grid[r])
 
-    first_data = next((i for i, r in enumerate(rows) if not is_colnum_row(r)
-                       and any(_is_num(c) for c in sheet.grid[r])), len(rows))
+    first_data = next(
+        (i for i, r in enumerate(rows) if not is_colnum_row(r) and any(_is_num(c) for c in sheet.grid[r])), len(rows)
+    )
     if form:
         first_data = next((i for i, r in enumerate(rows) if any(sheet.grid[r])), len(rows))
     header_rows = [r for r in rows[:first_data] if any(sheet.grid[r])]
     body_rows = [r for r in rows[first_data:] if any(sheet.grid[r]) and not is_colnum_row(r)]
     unit_source = "line"
     if unit is None:
-        m = next((UNIT_IN_HEADER.search(fold(c)) for r in header_rows for c in sheet.grid[r]
-                  if c and UNIT_IN_HEADER.search(fold(c))), None)
+        m = next(
+            (
+                UNIT_IN_HEADER.search(fold(c))
+                for r in header_rows
+                for c in sheet.grid[r]
+                if c and UNIT_IN_HEADER.search(fold(c))
+            ),
+            None,
+        )
         if m:
             unit, unit_source = m.group(1), "header"
         else:
@@ -155,8 +166,12 @@ def _table(sheet: CellGrid, title_row: int, end: int, title_text: str, kind_name
             code_cols.add(col)
             continue
         if measure_key(levels, kinds) is None and ints:
-            named = sum(1 for r in body_rows if INTEGER.match(fold(sheet.grid[r][col]).strip() or "x")
-                        and any(c and not _is_num(c) for c in sheet.grid[r][col + 1:]))
+            named = sum(
+                1
+                for r in body_rows
+                if INTEGER.match(fold(sheet.grid[r][col]).strip() or "x")
+                and any(c and not _is_num(c) for c in sheet.grid[r][col + 1 :])
+            )
             codeish = sum(1 for t in nums if code_info(t) or len(t) <= 2)
             if named >= 0.6 * len(nums) and codeish >= 0.6 * len(nums):
                 code_cols.add(col)
@@ -199,9 +214,21 @@ def _table(sheet: CellGrid, title_row: int, end: int, title_text: str, kind_name
         note = next((c for c in region for p in kinds.empty if p.search(key_text(c))), None)
         body = []
     return Table(
-        kind=kind_name, title=printed, number=number, pages=[1], unit=unit, unit_source=unit_source,
-        header=header, columns=columns, rows=body, empty=not has_amount, note=note, continued=continued,
-        ruled=True, bbox=None, header_raw=[],
+        kind=kind_name,
+        title=printed,
+        number=number,
+        pages=[1],
+        unit=unit,
+        unit_source=unit_source,
+        header=header,
+        columns=columns,
+        rows=body,
+        empty=not has_amount,
+        note=note,
+        continued=continued,
+        ruled=True,
+        bbox=None,
+        header_raw=[],
     )
 
 
@@ -219,6 +246,7 @@ def _label(cells: list[tuple[int, Cell]]) -> None:
                 last = (label, code)
         group = []
         cell.label, cell.code = last
+
 
 def grid_tables(name: str, grid: list[list[str]], merged: list[tuple[int, int, int, int]]) -> list[Table]:
     """The standard tables of any grid of cell texts (a sheet, an HTML <table>); ``name``

@@ -1,9 +1,21 @@
 """One PDF page → its standard tables; a whole PDF → its tables."""
+
 from __future__ import annotations
 
 import re
 
-from gongkai.extractors.tables.build import NOTE, PAGE_NO, Raw, UNIT_IN_HEADER, bbox_of, build_part, confirmed, is_prose, rows_of_grids, word_rows
+from gongkai.extractors.tables.build import (
+    NOTE,
+    PAGE_NO,
+    UNIT_IN_HEADER,
+    Raw,
+    bbox_of,
+    build_part,
+    confirmed,
+    is_prose,
+    rows_of_grids,
+    word_rows,
+)
 from gongkai.extractors.tables.continued import merge_continued
 from gongkai.extractors.tables.model import Table
 from gongkai.extractors.tables.page_titles import Title, find_titles
@@ -13,6 +25,7 @@ from gongkai.extractors.tables.words import Line, is_numeric, lines_of, page_wor
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_unit_header
 from gongkai.schemas.table_kinds import TableKind, load_table_kinds
+
 
 def tables_on_page(page, page_number: int) -> list[Table]:
     """The standard tables on one pdfplumber page (and an untitled continuation at its top)."""
@@ -24,8 +37,11 @@ def tables_on_page(page, page_number: int) -> list[Table]:
     titles = find_titles(lines, kinds)
     grids = ruled_grids(page)
     width, height = float(page.width), float(page.height)
-    titles = [t for n, t in enumerate(titles) if confirmed(t, titles[n + 1] if n + 1 < len(titles) else None,
-                                                               lines, grids, width, height)]
+    titles = [
+        t
+        for n, t in enumerate(titles)
+        if confirmed(t, titles[n + 1] if n + 1 < len(titles) else None, lines, grids, width, height)
+    ]
     # regions: from each title to the next; the lines above the first title may continue
     # a table of the previous page
     starts: list[tuple[Title | None, int]] = [(t, t.lines[0]) for t in titles]
@@ -57,8 +73,11 @@ def _head_lines(title: Title | None, region: list[Line]) -> tuple[set[int], str 
             m = NUMBER_IN_LINE.search(text)
             number = number or (m.group(1) if m else None)
             continue
-        if NUMBER_ALONE.match(text) or re.match(r"^(编制)?(部门|单位|预算单位|编制单位)[:：]", text) or \
-                re.match(r"^\(\d{4}年度?\)$", text):
+        if (
+            NUMBER_ALONE.match(text)
+            or re.match(r"^(编制)?(部门|单位|预算单位|编制单位)[:：]", text)
+            or re.match(r"^\(\d{4}年度?\)$", text)
+        ):
             if NUMBER_ALONE.match(text):
                 number = number or text
             consumed.add(j)
@@ -67,8 +86,9 @@ def _head_lines(title: Title | None, region: list[Line]) -> tuple[set[int], str 
     return consumed, unit, number
 
 
-def _content_lines(title: Title | None, region: list[Line], consumed: set[int], width: float,
-                   height: float) -> tuple[list[Line], list[Line]]:
+def _content_lines(
+    title: Title | None, region: list[Line], consumed: set[int], width: float, height: float
+) -> tuple[list[Line], list[Line]]:
     """(table lines, lines after the table): the table ends at a 注/说明 line or running text;
     page numbers are dropped; running text before a titled table is skipped."""
     content: list[Line] = []
@@ -98,17 +118,17 @@ def _region_rows(title: Title | None, content: list[Line], grids: list[Grid]) ->
     ruled_rows, used = rows_of_grids(grids, words, top - 1, bottom + 1)
     numeric = [w for w in words if is_numeric(w.text)]
     if ruled_rows and sum(1 for w in numeric if id(w) in used) >= 0.9 * len(numeric):
-        outside = [w for w in words if id(w) not in used]     # e.g. a header printed above the grid
+        outside = [w for w in words if id(w) not in used]  # e.g. a header printed above the grid
         rows = ruled_rows + (word_rows(lines_of(outside)) if outside else [])
         return sorted(rows, key=lambda r: min(c.bbox[1] for c in r)), True
-    if title is None and any(len(l.words) >= 2 and max(b.x0 - a.x1 for a, b in zip(l.words, l.words[1:]))
-                             < l.words[0].size for l in content):
-        return None       # words set like running text, not in columns: not a continued table
+    if title is None and any(
+        len(l.words) >= 2 and max(b.x0 - a.x1 for a, b in zip(l.words, l.words[1:])) < l.words[0].size for l in content
+    ):
+        return None  # words set like running text, not in columns: not a continued table
     return _merge_wrapped(word_rows(content)), False
 
 
-def _unit_of(title: Title | None, kind: TableKind | None, unit: str | None,
-             rows: list[list[Raw]]) -> tuple[str, str]:
+def _unit_of(title: Title | None, kind: TableKind | None, unit: str | None, rows: list[list[Raw]]) -> tuple[str, str]:
     """(unit, unit_source): the 单位 line, else a header cell (项目资金（元）), else the kind's default."""
     if unit:
         return unit, "line"
@@ -136,8 +156,9 @@ def _table_in_region(title, region, grids, page_number, width, height, kinds) ->
     if title is None and not any(is_numeric(c.text) for r in rows for c in r):
         return None
     unit, unit_source = _unit_of(title, kind, unit, rows)
-    header, columns, body, header_raw = build_part(rows, page=page_number, ruled=ruled, kind=kind, unit=unit,
-                                                    kinds=kinds)
+    header, columns, body, header_raw = build_part(
+        rows, page=page_number, ruled=ruled, kind=kind, unit=unit, kinds=kinds
+    )
     has_amount = any(r.amounts for r in body)
     if title is None and not has_amount:
         return None
@@ -151,12 +172,27 @@ def _table_in_region(title, region, grids, page_number, width, height, kinds) ->
     boxes = [c.bbox for r in body for c in r.cells] + [c.bbox for r in header for c in r]
     bbox = None
     if boxes:
-        bbox = (min(b[0] for b in boxes), title.top if title else min(b[1] for b in boxes),
-                max(b[2] for b in boxes), max(b[3] for b in boxes))
+        bbox = (
+            min(b[0] for b in boxes),
+            title.top if title else min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
     return Table(
-        kind=title.kind if title else None, title=title.text if title else None, number=number,
-        pages=[page_number], unit=unit, unit_source=unit_source, header=header, columns=columns, rows=body,
-        empty=not has_amount, note=note, continued=title is None or title.continued, ruled=ruled, bbox=bbox,
+        kind=title.kind if title else None,
+        title=title.text if title else None,
+        number=number,
+        pages=[page_number],
+        unit=unit,
+        unit_source=unit_source,
+        header=header,
+        columns=columns,
+        rows=body,
+        empty=not has_amount,
+        note=note,
+        continued=title is None or title.continued,
+        ruled=ruled,
+        bbox=bbox,
         header_raw=header_raw,
     )
 
@@ -179,7 +215,7 @@ def _merge_wrapped(rows: list[list[Raw]]) -> list[list[Raw]]:
         cands = []
         for j in (i - 1, i + 1):
             if 0 <= j < len(body) and flags[j]:
-                a, b = row[0].bbox, body[j][0].bbox
+                a = row[0].bbox
                 dist = (a[1] - body[j][-1].bbox[3]) if j < i else (body[j][0].bbox[1] - a[3])
                 size = row[0].words[0].size
                 if dist < 0.9 * size:
@@ -189,8 +225,14 @@ def _merge_wrapped(rows: list[list[Raw]]) -> list[list[Raw]]:
         _, j = min(cands)
         target = merged[j]
         for c in row:
-            host = next((t for t in target if not is_numeric(t.text)
-                         and min(t.bbox[2], c.bbox[2]) - max(t.bbox[0], c.bbox[0]) > 0), None)
+            host = next(
+                (
+                    t
+                    for t in target
+                    if not is_numeric(t.text) and min(t.bbox[2], c.bbox[2]) - max(t.bbox[0], c.bbox[0]) > 0
+                ),
+                None,
+            )
             if host is None:
                 target.append(c)
                 target.sort(key=lambda t: t.bbox[0])
@@ -213,4 +255,3 @@ def tables_in_pdf(path) -> list[Table]:
             parts.extend(tables_on_page(page, i))
             page.close()
     return merge_continued(parts)
-

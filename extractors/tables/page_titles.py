@@ -1,4 +1,5 @@
 """Finding the titles of standard tables among a page's lines."""
+
 from __future__ import annotations
 
 import re
@@ -9,13 +10,14 @@ from gongkai.extractors.tables.words import Line
 from gongkai.extractors.text.markers import PART
 from gongkai.schemas.table_kinds import TableKinds
 
+
 @dataclass
 class Title:
     kind: str
-    text: str              # as printed (number cut off)
+    text: str  # as printed (number cut off)
     number: str | None
     continued: bool
-    lines: list[int]       # line indexes it takes
+    lines: list[int]  # line indexes it takes
     top: float
     bottom: float
 
@@ -33,7 +35,7 @@ def strip_number(text: str) -> tuple[str, str | None]:
     if not m:
         return stripped, None
     # cut as many printed characters as the key's prefix holds (blanks don't count)
-    want = len(key_text(stripped)[:m.end()])
+    want = len(key_text(stripped)[: m.end()])
     seen = 0
     i = 0
     while i < len(stripped) and seen < want:
@@ -65,15 +67,26 @@ def find_titles(lines: list[Line], kinds: TableKinds) -> list[Title]:
             cand, idx, kind = found
             printed, number = strip_number(cand)
             # the table number may stand alone on the line above ("公开01表", right-aligned)
-            if i > 0 and NUMBER_ALONE.match(key_text(lines[i - 1].text)) and \
-                    lines[i].top - lines[i - 1].bottom < 3 * (lines[i].bottom - lines[i].top):
+            if (
+                i > 0
+                and NUMBER_ALONE.match(key_text(lines[i - 1].text))
+                and lines[i].top - lines[i - 1].bottom < 3 * (lines[i].bottom - lines[i].top)
+            ):
                 number = number or key_text(lines[i - 1].text)
                 idx = [i - 1] + idx
             _, _, continued = title_key(cand)
-            titles.append(Title(kind, printed, number, continued, idx,
-                                 min(lines[j].top for j in idx), max(lines[j].bottom for j in idx)))
+            titles.append(
+                Title(
+                    kind,
+                    printed,
+                    number,
+                    continued,
+                    idx,
+                    min(lines[j].top for j in idx),
+                    max(lines[j].bottom for j in idx),
+                )
+            )
             i = idx[-1] + 1
         else:
             i += 1
     return titles
-

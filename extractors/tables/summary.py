@@ -2,6 +2,7 @@
 
 The rules are loaded and validated by schemas/table_concepts.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,9 @@ def table_cells(items: list[dict], vocab: Vocabulary) -> dict[str, int]:
     return {concept: cells[0] for concept, cells in cells_by_table(items, vocab).items()}
 
 
-def summary_from_tables(items: list[dict], vocab: Vocabulary, empty_kinds: Set[str] = frozenset()) -> dict[str, Decimal]:
+def summary_from_tables(
+    items: list[dict], vocab: Vocabulary, empty_kinds: Set[str] = frozenset()
+) -> dict[str, Decimal]:
     """concept → exact value from the first table cell that states it (0 for a printed-empty table)."""
     found = {c: Decimal(items[i]["amount"]) for c, i in table_cells(items, vocab).items()}
     for rule in load_table_concepts():

@@ -1,8 +1,9 @@
 """Table titles and header levels: the key of a title, its kind, its number, the measure of a column."""
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from gongkai.extractors.text.normalize import fold
 from gongkai.schemas.table_kinds import TableKinds, load_table_kinds
@@ -16,7 +17,8 @@ _BLANKS = re.compile(r"\s+")
 # The table number printed before the title: 公开01表, 附表1-1, 表1, 表一, 一、, 1., （一）
 NUMBER_PREFIX = re.compile(
     r"^(?P<num>公开\d+表|附表\d+(?:[-—]\d+)*|表\d+(?:[-—]\d+)*|表[一二三四五六七八九十]+(?=[、:：])|"
-    r"[一二三四五六七八九十]+[、.]|\d+(?:[.、](?!\d)|[.、]?(?=\d{4}年)|\.(?=\s))|[(][一二三四五六七八九十\d]+[)])[:：、.\s]*")
+    r"[一二三四五六七八九十]+[、.]|\d+(?:[.、](?!\d)|[.、]?(?=\d{4}年)|\.(?=\s))|[(][一二三四五六七八九十\d]+[)])[:：、.\s]*"
+)
 
 
 # a number standing alone on its own line, or at the end of the unit line
@@ -26,7 +28,9 @@ NUMBER_ALONE = re.compile(r"^(公开\d+表|附表\d+(?:[-—]\d+)*|表\d+(?:[-�
 NUMBER_IN_LINE = re.compile(r"(公开\d+表|附表\d+(?:[-—]\d+)*)")
 
 
-_TRAILING_NOTE = re.compile(r"\((?P<note>续表?|功能科目|经济科目|按功能分类|按经济分类|(?:\d{4}年度?)|[^()]{0,8}科目)\)$")
+_TRAILING_NOTE = re.compile(
+    r"\((?P<note>续表?|功能科目|经济科目|按功能分类|按经济分类|(?:\d{4}年度?)|[^()]{0,8}科目)\)$"
+)
 
 
 _CONTINUED = re.compile(r"(\(续表?\)|续表)$")
@@ -47,7 +51,7 @@ def title_key(text: str) -> tuple[str, str | None, bool]:
     m = NUMBER_PREFIX.match(key)
     if m and len(key) > m.end():
         number = m.group("num")
-        key = key[m.end():]
+        key = key[m.end() :]
     continued = bool(_CONTINUED.search(key))
     key = _CONTINUED.sub("", key)
     for _ in range(2):
@@ -106,4 +110,3 @@ def measure_key(levels: Iterable[str], kinds: TableKinds | None = None) -> str |
         if group:
             return group
     return key
-

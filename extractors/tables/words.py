@@ -1,4 +1,5 @@
 """A PDF page's words and the lines they form (the input of the unruled-table reader)."""
+
 from __future__ import annotations
 
 import re
@@ -70,7 +71,9 @@ def join_words(words: list[Word]) -> str:
     for w in sorted(words, key=lambda w: w.x0):
         if prev is not None:
             gap = w.x0 - prev.x1
-            if gap > 0.25 * max(prev.size, 1) and not (CJK.search(prev.text[-1]) and CJK.search(w.text[0]) and gap < prev.size):
+            if gap > 0.25 * max(prev.size, 1) and not (
+                CJK.search(prev.text[-1]) and CJK.search(w.text[0]) and gap < prev.size
+            ):
                 out += " "
         out += w.text
         prev = w
@@ -79,8 +82,14 @@ def join_words(words: list[Word]) -> str:
 
 def page_words(page) -> list[Word]:
     """Words of a page, split where a number runs into CJK text ("91,016.35一、…")."""
-    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
-                             use_text_flow=False, extra_attrs=["size"], return_chars=True)
+    raw = page.extract_words(
+        x_tolerance=1.5,
+        y_tolerance=2.5,
+        keep_blank_chars=False,
+        use_text_flow=False,
+        extra_attrs=["size"],
+        return_chars=True,
+    )
     words: list[Word] = []
     for w in raw:
         text = w["text"]
@@ -91,9 +100,16 @@ def page_words(page) -> list[Word]:
                 end = m.start() if m else len(text)
                 part = chars[start:end]
                 if part:
-                    words.append(Word(text[start:end], min(c["x0"] for c in part), min(c["top"] for c in part),
-                                       max(c["x1"] for c in part), max(c["bottom"] for c in part),
-                                       float(w.get("size") or 10)))
+                    words.append(
+                        Word(
+                            text[start:end],
+                            min(c["x0"] for c in part),
+                            min(c["top"] for c in part),
+                            max(c["x1"] for c in part),
+                            max(c["bottom"] for c in part),
+                            float(w.get("size") or 10),
+                        )
+                    )
                 start = end
         else:
             words.append(Word(text, w["x0"], w["top"], w["x1"], w["bottom"], float(w.get("size") or 10)))
@@ -119,4 +135,3 @@ def lines_of(words: list[Word]) -> list[Line]:
 
 def is_numeric(text: str) -> bool:
     return bool(_NUMERIC.match(fold(text).replace(" ", "")))
-

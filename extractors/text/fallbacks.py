@@ -1,6 +1,7 @@
 """Ordered fallbacks: a fact is looked for by a list of small methods, most reliable first
 (price-parser's way); the first one that finds it wins. Used by the document facts
 (extractors/facts/document.py) and the section builder (extractors/text/sections.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence

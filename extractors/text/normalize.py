@@ -21,6 +21,7 @@ fact's ``char_start/char_end`` slices the stored text.
 The Chinese comma "，" is deliberately kept: it is punctuation, never a
 thousands separator.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,16 +34,18 @@ from gongkai.extractors.text.markers import CN_ITEM, DIGIT_ITEM, NUMERAL, PAREN_
 _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(ord("０"), ord("９") + 1)}
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(ord("Ａ"), ord("Ｚ") + 1)})
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(ord("ａ"), ord("ｚ") + 1)})
-_FULLWIDTH.update({
-    "．": ".",   # full-width full stop used as a decimal point: １２．５万元
-    "％": "%",
-    "－": "-",
-    "＋": "+",
-    "～": "~",
-    "﹪": "%",
-    "−": "-",   # minus sign
-    "–": "-",   # en dash in ranges: 2–3次
-})
+_FULLWIDTH.update(
+    {
+        "．": ".",  # full-width full stop used as a decimal point: １２．５万元
+        "％": "%",
+        "－": "-",
+        "＋": "+",
+        "～": "~",
+        "﹪": "%",
+        "−": "-",  # minus sign
+        "–": "-",  # en dash in ranges: 2–3次
+    }
+)
 _TRANSLATE = str.maketrans(_FULLWIDTH)
 
 # Horizontal whitespace and characters that take no room on the page.
@@ -81,7 +84,7 @@ def fold(text: str) -> str:
 # A line that starts like this is a new heading or list item, never a wrapped continuation.
 _NEW_ITEM = re.compile(rf"^(第{NUMERAL}[部分章节]|{CN_ITEM}|{PAREN_ANY}|{DIGIT_ITEM}|[①-⑳]|表\d|附件|单位[:：])")
 # Lines ending like this end a sentence or introduce what follows.
-_LINE_END = set("。！？!?")   # a full-width line ending in ，；： still wraps
+_LINE_END = set("。！？!?")  # a full-width line ending in ，；： still wraps
 # A number at the end of a line and its unit at the start of the next: "1446.32\n万元".
 _SPLIT_UNIT = re.compile(r"^(亿元|万元|千元|元|%|个|人|辆|台|套|项)")
 _WRAP_SHARE = 0.8
@@ -92,7 +95,8 @@ _WRAP_SHARE = 0.8
 _DASHES = r"\-–—―─━－~～·•.．_"
 PAGE_NUMBER = re.compile(
     rf"^[\s{_DASHES}]*(?:(?:第\s*)?\d{{1,4}}\s*页?(?:\s*[/／]\s*\d{{1,4}}|\s*[,，]?\s*共\s*\d{{1,4}}\s*页)?"
-    rf"|(?i:page)\s*\d{{1,4}}(?:\s*(?i:of)\s*\d{{1,4}})?)[\s{_DASHES}]*$")
+    rf"|(?i:page)\s*\d{{1,4}}(?:\s*(?i:of)\s*\d{{1,4}})?)[\s{_DASHES}]*$"
+)
 
 
 def is_page_number(text: str) -> bool:
@@ -110,7 +114,7 @@ def layout_breaks(folded: str) -> set[int]:
       heading or list item;
     * a newline that splits a number from its unit is dropped.
     """
-    lines: list[tuple[int, int, str]] = []   # (start, newline offset, stripped text)
+    lines: list[tuple[int, int, str]] = []  # (start, newline offset, stripped text)
     pos = 0
     drop: set[int] = set()
     for raw in folded.split("\n"):
@@ -130,13 +134,12 @@ def layout_breaks(folded: str) -> set[int]:
             continue
         if line[-1].isdigit() and _SPLIT_UNIT.match(nxt):
             drop.add(nl)
-        elif (len(line) >= width * _WRAP_SHARE and line[-1] not in _LINE_END
-              and not _NEW_ITEM.match(nxt)):
+        elif len(line) >= width * _WRAP_SHARE and line[-1] not in _LINE_END and not _NEW_ITEM.match(nxt):
             drop.add(nl)
     return drop
 
 
-@lru_cache(maxsize=16)   # the loader, sections, document facts and figures all ask for the same view
+@lru_cache(maxsize=16)  # the loader, sections, document facts and figures all ask for the same view
 def normalize(original: str, join_wrapped: bool = False) -> Normalized:
     """Build the matching view of ``original`` (see module docstring).
 
@@ -149,8 +152,7 @@ def normalize(original: str, join_wrapped: bool = False) -> Normalized:
 
     def droppable(j: int) -> bool:
         ch = folded[j]
-        return (ch in _BLANK or ch in _INVISIBLE or (j in joins and ch in "\r\n \t")
-                or (ch == "\r" and j + 1 in joins))
+        return ch in _BLANK or ch in _INVISIBLE or (j in joins and ch in "\r\n \t") or (ch == "\r" and j + 1 in joins)
 
     specials = {m.start() for m in _SPECIAL.finditer(folded)} | joins
     specials |= {j - 1 for j in joins if j and folded[j - 1] == "\r"}
@@ -161,12 +163,12 @@ def normalize(original: str, join_wrapped: bool = False) -> Normalized:
     for p in sorted(specials):
         if p < i:
             continue
-        if p > i:                          # an ordinary stretch: copied as it is
+        if p > i:  # an ordinary stretch: copied as it is
             out.append(folded[i:p])
             index.extend(range(i, p))
             last, i = folded[p - 1], p
         ch = folded[i]
-        if ch in _INVISIBLE or (i in joins and not droppable(i)):   # page-number line characters
+        if ch in _INVISIBLE or (i in joins and not droppable(i)):  # page-number line characters
             i += 1
             continue
         j = i

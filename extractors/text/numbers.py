@@ -14,6 +14,7 @@ never float.
 ``negative`` (the caller applies it). Direction words (增加/减少) are the
 caller's business: "减少0.8万元" is a match of 8000 with ``negative=False``.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,21 +36,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Quantity:
-    value: Decimal       # magnitude: yuan for money, 8.8 for 8.8%, an integer for counts
-    unit: str            # "yuan" | "percent" | "count"
-    unit_text: str       # unit as printed ("万元", "%", "个"); "" when it came from default_unit
-    scale: Decimal       # multiplier applied to the printed number (10000 for 万元)
+    value: Decimal  # magnitude: yuan for money, 8.8 for 8.8%, an integer for counts
+    unit: str  # "yuan" | "percent" | "count"
+    unit_text: str  # unit as printed ("万元", "%", "个"); "" when it came from default_unit
+    scale: Decimal  # multiplier applied to the printed number (10000 for 万元)
     resolution: Decimal  # one unit in the last printed digit, in base units (1094.8万元 -> 1000)
     negative: bool = False  # printed with a minus sign
 
 
 @dataclass(frozen=True)
 class QuantityMatch:
-    start: int           # span in the scanned string [start, end)
+    start: int  # span in the scanned string [start, end)
     end: int
-    raw: str             # text[start:end]
+    raw: str  # text[start:end]
     quantity: Quantity
-    range_high: Decimal | None = None   # "2-3次": quantity is the low end, this the high end
+    range_high: Decimal | None = None  # "2-3次": quantity is the low end, this the high end
 
 
 # --- vocabulary -------------------------------------------------------------------
@@ -64,7 +65,7 @@ UNITS: dict[str, tuple[str, int]] = {
     "万元": ("yuan", 4),
     "千元": ("yuan", 3),
     "元": ("yuan", 0),
-    "亿": ("yuan", 8),        # bare 亿/万 right after a number is money: "3亿", "50万"
+    "亿": ("yuan", 8),  # bare 亿/万 right after a number is money: "3亿", "50万"
     "万": ("yuan", 4),
     # percent; "个百分点" (a difference of percentages) is kept apart from the count 个
     "个百分点": ("percent", 0),
@@ -123,13 +124,33 @@ _GLUE = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 
 # Chinese numerals: lowercase and 大写 (financial) forms, with traditional variants.
 _CN_DIGITS = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-    "六": 6, "七": 7, "八": 8, "九": 9,
-    "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6,
-    "陸": 6, "柒": 7, "捌": 8, "玖": 9,
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "壹": 1,
+    "贰": 2,
+    "貳": 2,
+    "叁": 3,
+    "參": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "陸": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
 }
 _CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_CN_BIG = {"万": 10 ** 4, "萬": 10 ** 4, "亿": 10 ** 8, "億": 10 ** 8}
+_CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 _DAXIE = frozenset("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟圆")
 _D = "".join(_CN_DIGITS)
 _S = "".join(_CN_SMALL)
@@ -203,7 +224,7 @@ def _valid_arabic(s: str) -> bool:
     if "," in s and s.index(",") > 3:
         return False
     if len(s) > _MAX_DIGITS:
-        return False                             # an identifier, not an amount
+        return False  # an identifier, not an amount
     return not (len(s) > 1 and s[0] == "0" and s[1].isdigit())
 
 
@@ -211,7 +232,7 @@ def _scaled(s: str, power: int) -> tuple[Decimal, Decimal]:
     """(value, resolution) of the arabic number ``s`` times 10**power."""
     d = Decimal(s.replace(",", ""))
     exp = d.as_tuple().exponent
-    assert isinstance(exp, int)                  # finite: s is digits
+    assert isinstance(exp, int)  # finite: s is digits
     return _canon(d.scaleb(power, context=_CTX)), _canon(_ONE.scaleb(exp + power, context=_CTX))
 
 
@@ -219,18 +240,18 @@ def _cn_int(s: str) -> int | None:
     """Integer value of a Chinese numeral without 点, or None if malformed."""
     if not s:
         return None
-    if all(ch in _CN_DIGITS for ch in s):            # 二〇二四, 零: digit by digit
+    if all(ch in _CN_DIGITS for ch in s):  # 二〇二四, 零: digit by digit
         return int("".join(str(_CN_DIGITS[ch]) for ch in s))
-    total = 0            # sections closed by 万/亿
-    section = 0          # the open section (< 10000)
+    total = 0  # sections closed by 万/亿
+    section = 0  # the open section (< 10000)
     digit: int | None = None
     last_unit: int | None = None
-    zero = False         # a 零 since the last unit: 一万零五 = 10005, not 15000
+    zero = False  # a 零 since the last unit: 一万零五 = 10005, not 15000
     last_big: int | None = None
     for i, ch in enumerate(s):
         if ch in _CN_DIGITS:
             d = _CN_DIGITS[ch]
-            if digit:                                # 一二百, 五零: two digits in a row
+            if digit:  # 一二百, 五零: two digits in a row
                 return None
             if d == 0:
                 zero = True
@@ -246,16 +267,16 @@ def _cn_int(s: str) -> int | None:
                     return None
             section += digit * unit
             digit, last_unit, zero = None, unit, False
-        else:                                        # 万 / 亿
+        else:  # 万 / 亿
             unit = _CN_BIG[ch]
             if digit:
                 section += digit
             if section == 0 and total == 0:
-                return None                          # 万 with no number before it
+                return None  # 万 with no number before it
             if last_big is None or last_big <= unit:
-                total = (total + section) * unit     # 一万亿, 一万零五万 = 10005 × 万
+                total = (total + section) * unit  # 一万亿, 一万零五万 = 10005 × 万
             else:
-                total += section * unit              # 三亿五千万
+                total += section * unit  # 三亿五千万
             section, digit, last_unit, zero = 0, None, unit, False
             last_big = unit
     if digit:
@@ -278,20 +299,20 @@ def _cn_number(s: str) -> tuple[Decimal, Decimal, int] | None:
     if "点" in s:
         int_part, frac = s.split("点", 1)
         digits = frac.rstrip(_B)
-        bigs = frac[len(digits):]
+        bigs = frac[len(digits) :]
         if not digits or any(ch not in _CN_DIGITS for ch in digits):
             return None
-        power = sum(4 if _CN_BIG[ch] == 10 ** 4 else 8 for ch in bigs)
+        power = sum(4 if _CN_BIG[ch] == 10**4 else 8 for ch in bigs)
         if power > 16:
             return None
         iv = _cn_int(int_part)
-        if iv is None or iv >= 10 ** _MAX_DIGITS:
+        if iv is None or iv >= 10**_MAX_DIGITS:
             return None
         number = f"{iv}.{''.join(str(_CN_DIGITS[c]) for c in digits)}"
         value, res = _scaled(number, power)
-        return value, res, 10 ** power
+        return value, res, 10**power
     iv = _cn_int(s)
-    if iv is None or iv >= 10 ** _MAX_DIGITS:
+    if iv is None or iv >= 10**_MAX_DIGITS:
         return None
     step = 1
     if not all(ch in _CN_DIGITS for ch in s):
@@ -327,7 +348,7 @@ def _arabic_quantity(
         return None
     kind, power = UNITS[unit_text]
     if kind == "count" and ("." in num or (num2 is not None and "." in num2)):
-        return None                              # 1.5个 is not a count
+        return None  # 1.5个 is not a count
     value, res = _scaled(num, power)
     if kind == "count":
         res = _ONE
@@ -335,7 +356,7 @@ def _arabic_quantity(
     if num2 is not None:
         high = _scaled(num2, power)[0]
         if negative or high <= value:
-            return None                          # 2023-12, 3-1: not a range
+            return None  # 2023-12, 3-1: not a range
     return Quantity(value, kind, shown, Decimal(10) ** power, res, negative), high
 
 
@@ -349,7 +370,7 @@ def _cn_money(cn: str, yuan_char: str, jiao: str | None, fen: str | None, zheng:
     # as the unit ("十二万元", "一千零九十四点八万元"), else 元 ("三亿五千万元").
     unit_text, scale = yuan_char, 1
     if mult > 1:
-        unit_text, scale = cn[len(cn.rstrip(_B)):] + yuan_char, mult
+        unit_text, scale = cn[len(cn.rstrip(_B)) :] + yuan_char, mult
     elif cn[-1] in _CN_BIG and not any(ch in _CN_BIG for ch in cn[:-1]):
         unit_text, scale = cn[-1] + yuan_char, _CN_BIG[cn[-1]]
     if jiao:
@@ -359,7 +380,7 @@ def _cn_money(cn: str, yuan_char: str, jiao: str | None, fen: str | None, zheng:
         value = _CTX.add(value, Decimal(_CN_DIGITS[fen[-1]]).scaleb(-2))
         res = _FEN
     if zheng or any(ch in _DAXIE for ch in cn + yuan_char):
-        res = _FEN                               # 大写 amounts are exact to the fen
+        res = _FEN  # 大写 amounts are exact to the fen
     return Quantity(_canon(value), "yuan", unit_text, Decimal(scale), _canon(res))
 
 
@@ -383,14 +404,14 @@ def _quantity_at(
         negative = False
         if prev == "-":
             before = text[start - 2] if start >= 2 else ""
-            if before in _GLUE:                  # 0745-2222222, A-3
+            if before in _GLUE:  # 0745-2222222, A-3
                 return None
-            if before not in _UNIT_FINAL:        # 10万元-20万元: a dash, not a sign
+            if before not in _UNIT_FINAL:  # 10万元-20万元: a dash, not a sign
                 negative = True
                 start -= 1
                 prev = before
         elif prev in _GLUE or (prev == "," and start >= 2 and text[start - 2].isdigit()):
-            return None                          # A12, 1.2024, 3/25, 1,2345
+            return None  # A12, 1.2024, 3/25, 1,2345
         unit_text = m.group("unit")
         if unit_text is not None:
             unit_text = unit_text.replace("\n", "")
@@ -400,27 +421,25 @@ def _quantity_at(
                 return None
             if not whole:
                 if not bare_integers and "." not in num and "," not in num:
-                    return None                  # codes, years, list numbers
+                    return None  # codes, years, list numbers
                 if _BARE_BAD_AFTER.match(text, m.end()) or prev == "第":
-                    return None                  # 2024年, 1.2024年, 第3页, 3/25
+                    return None  # 2024年, 1.2024年, 第3页, 3/25
         elif whole and num2 is not None:
-            return None                          # a range is not one quantity
+            return None  # a range is not one quantity
         built = _arabic_quantity(num, num2, unit_text, default, negative)
         if built is None:
             return None
         q, high = built
-        if (not whole and unit_text == "项" and prev in "（(" and m.end() < len(text)
-                and text[m.end()] in "）)"):
-            return None                          # （13项）: a classification level
+        if not whole and unit_text == "项" and prev in "（(" and m.end() < len(text) and text[m.end()] in "）)":
+            return None  # （13项）: a classification level
         return start, q, high
     if m.group("cn") is not None:
         if prev in _CN_NOT_AFTER:
             return None
         if m.group("jiao") is None and m.group("fen") is None and m.group("zheng") is None:
-            if text[m.end(): m.end() + 1] in _CN_YUAN_WORD:
+            if text[m.end() : m.end() + 1] in _CN_YUAN_WORD:
                 return None
-        q = _cn_money(m.group("cn"), m.group("cnyuan"), m.group("jiao"), m.group("fen"),
-                      m.group("zheng") is not None)
+        q = _cn_money(m.group("cn"), m.group("cnyuan"), m.group("jiao"), m.group("fen"), m.group("zheng") is not None)
         return None if q is None else (start, q, None)
     pct = m.group("pct_ar")
     if pct is not None:
@@ -453,7 +472,7 @@ def parse_quantity(text: str, default_unit: str | None = None) -> Quantity | Non
         return None
     q = found[1]
     if s.startswith("-") and not q.negative:
-        q = replace(q, negative=True)            # -一万元, -百分之五
+        q = replace(q, negative=True)  # -一万元, -百分之五
     return q
 
 

@@ -30,28 +30,29 @@ table-of-contents lines (dot leaders, or the block after a "目录" line), table
 rows ("一、财政拨款收入 96,282,213.44 一、公共安全支出 …"), and "1.2万元"
 (a decimal, while "1.2024年" is the marker "1." and the text "2024年").
 """
+
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from gongkai.extractors.text.normalize import Normalized, normalize
 from gongkai.extractors.text.fallbacks import first_found
+from gongkai.extractors.text.normalize import Normalized, normalize
 
 __all__ = ["Section", "SectionIndex", "build_sections"]
 
 
 @dataclass(frozen=True)
 class Section:
-    id: int                 # order of appearance, 0 = the implicit root
-    level: int              # 0 for the root, 1.. for headings
-    marker: str             # as printed: "一、", "（一）", "1.", "" for unnumbered titles/root
-    title: str              # short title, e.g. "部门收支总体情况", "基本支出"
-    start: int              # offset in the STORED text where the heading line starts
-    end: int                # offset where this section ends (next heading of same or higher level, or len(text))
+    id: int  # order of appearance, 0 = the implicit root
+    level: int  # 0 for the root, 1.. for headings
+    marker: str  # as printed: "一、", "（一）", "1.", "" for unnumbered titles/root
+    title: str  # short title, e.g. "部门收支总体情况", "基本支出"
+    start: int  # offset in the STORED text where the heading line starts
+    end: int  # offset where this section ends (next heading of same or higher level, or len(text))
     parent: int | None
-    path: tuple[str, ...]   # titles from the top level down to this one, root excluded
+    path: tuple[str, ...]  # titles from the top level down to this one, root excluded
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,17 @@ _TITLE_STOPS = set("：:，。；;？?！!")
 _MAX_TITLE = 30
 # Title words that make an unnumbered line a heading.
 _TITLE_ENDINGS = (
-    "说明", "情况", "解释", "概况", "职能", "职责", "设置", "构成", "目标", "简介", "概述",
+    "说明",
+    "情况",
+    "解释",
+    "概况",
+    "职能",
+    "职责",
+    "设置",
+    "构成",
+    "目标",
+    "简介",
+    "概述",
 )
 _TOP_TITLES = re.compile(r"^(?:专业)?名词解释$|^附(?:件|表|录)\d*$")
 _TABLE_TITLE = re.compile(r"^[^见]*(?:预算|决算)[^见]*表$")
@@ -131,20 +142,20 @@ def _is_cjk(ch: str) -> bool:
 
 @dataclass
 class _Line:
-    nstart: int            # normalized offset of the first character
-    text: str              # normalized line without "\r"
-    start: int             # stored offset where the line starts (indentation included)
+    nstart: int  # normalized offset of the first character
+    text: str  # normalized line without "\r"
+    start: int  # stored offset where the line starts (indentation included)
 
 
 @dataclass
 class _Heading:
-    line: int              # index into the lines
-    kind: str              # "num" | "title" (standalone unnumbered) | "label" (unnumbered, opens a paragraph)
-    style: str             # marker style, "U" for standalone titles, "" for labels
+    line: int  # index into the lines
+    kind: str  # "num" | "title" (standalone unnumbered) | "label" (unnumbered, opens a paragraph)
+    style: str  # marker style, "U" for standalone titles, "" for labels
     marker: str
     title: str
-    item: bool             # a list item of a paragraph (title cut from a sentence)
-    top: bool = False      # 名词解释, 附件: always level 1
+    item: bool  # a list item of a paragraph (title cut from a sentence)
+    top: bool = False  # 名词解释, 附件: always level 1
     level: int = 0
 
 
@@ -185,18 +196,28 @@ def _cut_title(norm: Normalized, n0: int, rest: str) -> tuple[str, bool]:
     gaps = [i for i in range(head - 1) if _has_gap(norm, n0 + i)]
     if gaps and len(gaps) <= 2:
         i = gaps[0]
-        if (2 <= i + 1 <= 15 and _is_cjk(rest[i]) and _is_cjk(rest[i + 1])
-                and any(c in "，。；、" for c in rest[i + 1:])
-                and not any(c in _TITLE_STOPS for c in rest[:i + 1])):
-            return rest[:i + 1], False
-    cut = next((i for i, c in enumerate(rest) if c in _TITLE_STOPS
-                or (c == "," and not (0 < i < len(rest) - 1 and rest[i - 1].isdigit() and rest[i + 1].isdigit()))),
-               None)
+        if (
+            2 <= i + 1 <= 15
+            and _is_cjk(rest[i])
+            and _is_cjk(rest[i + 1])
+            and any(c in "，。；、" for c in rest[i + 1 :])
+            and not any(c in _TITLE_STOPS for c in rest[: i + 1])
+        ):
+            return rest[: i + 1], False
+    cut = next(
+        (
+            i
+            for i, c in enumerate(rest)
+            if c in _TITLE_STOPS
+            or (c == "," and not (0 < i < len(rest) - 1 and rest[i - 1].isdigit() and rest[i + 1].isdigit()))
+        ),
+        None,
+    )
     if cut is None:
         title, item = rest, False
     else:
         title = rest[:cut]
-        body = rest[cut + 1:].strip("。；;，,：: ")
+        body = rest[cut + 1 :].strip("。；;，,：: ")
         item = rest[cut] not in "：:" and bool(body)
     title = title.strip(" .、")
     if len(title) > _MAX_TITLE:
@@ -204,9 +225,21 @@ def _cut_title(norm: Normalized, n0: int, rest: str) -> tuple[str, bool]:
     return title, item
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_MAX_SKIP = 3      # （一）（三）: a skipped number is fine; 一、 then 六、 is a table column
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_MAX_SKIP = 3  # （一）（三）: a skipped number is fine; 一、 then 六、 is a table column
 
 
 def _cn_value(s: str) -> int | None:
@@ -266,20 +299,24 @@ def _parse_numbered(text: str, norm: Normalized, line: _Line, line_end: int) -> 
         m = pattern.match(s)
         if not m:
             continue
-        rest = s[m.end():]
+        rest = s[m.end() :]
         if style == "ar" and rest[:1].isdigit() and not re.match(r"(?:19|20)\d\d年", rest):
             return None
         marker_end = norm.index[line.nstart + m.end()] if m.end() < len(s) else line_end
         if _is_table_row(text, line, marker_end, line_end):
             return None
         title, item = _cut_title(norm, line.nstart + m.end(), rest)
-        marker = _printed(text, norm, line.nstart, line.nstart + m.end()).rstrip("、.:：") \
-            if style in ("part", "chapter", "jie") else _printed(text, norm, line.nstart, line.nstart + m.end())
+        marker = (
+            _printed(text, norm, line.nstart, line.nstart + m.end()).rstrip("、.:：")
+            if style in ("part", "chapter", "jie")
+            else _printed(text, norm, line.nstart, line.nstart + m.end())
+        )
         return _Heading(-1, "num", style, marker, title, item)
     return None
 
 
 # --- unnumbered headings: an ordered list of methods, each a _Heading or None ---------
+
 
 def _top_title(s: str) -> _Heading | None:
     """A title always at level 1, a trailing ：dropped: 名词解释, 专业名词解释：, 附件1, 附表."""
@@ -321,10 +358,12 @@ def _toc_key(h: _Heading | None) -> tuple[str, str] | None:
 
 # --- table of contents: where the block after a "目录" line ends --------------------
 
+
 @dataclass(frozen=True)
 class _Toc:
     """What the table-of-contents methods read: the lines, and for each its dot leaders and the
     numbered heading it starts."""
+
     text: str
     norm: Normalized
     lines: list[_Line]
@@ -342,8 +381,9 @@ def _toc_first_entry(toc: _Toc, i: int) -> tuple[tuple[str, str] | None, int]:
     for j in range(i + 1, min(len(lines), i + 80)):
         if toc.leaders[j]:
             cleaned = _DOT_LEADERS.split(lines[j].text)[0]
-            first = _toc_key(_parse_numbered(toc.text, toc.norm, _Line(lines[j].nstart, cleaned, lines[j].start),
-                                             toc.stored_end(j)))
+            first = _toc_key(
+                _parse_numbered(toc.text, toc.norm, _Line(lines[j].nstart, cleaned, lines[j].start), toc.stored_end(j))
+            )
         else:
             first = _toc_key(toc.numbered[j])
         if first is not None or lines[j].text.strip():
@@ -437,10 +477,15 @@ def build_sections(text: str) -> SectionIndex:
         if h.kind == "num" and not h.item and h.title and t.endswith(h.title) and not _ends_like_title(h.title):
             nxt = lines[i + 1].text.strip() if i + 1 < n else ""
             part = h.style in ("part", "chapter")
-            if (nxt and len(nxt) <= 15 and numbered[i + 1] is None
-                    and not any(c in _SENTENCE_PUNCT for c in nxt) and not _TOP_TITLES.match(nxt)
-                    and (_ends_like_title(nxt) or (part and nxt.endswith("表")))
-                    and (part or len(t) >= 0.6 * wrap or h.title.endswith(_OPEN_ENDINGS))):
+            if (
+                nxt
+                and len(nxt) <= 15
+                and numbered[i + 1] is None
+                and not any(c in _SENTENCE_PUNCT for c in nxt)
+                and not _TOP_TITLES.match(nxt)
+                and (_ends_like_title(nxt) or (part and nxt.endswith("表")))
+                and (part or len(t) >= 0.6 * wrap or h.title.endswith(_OPEN_ENDINGS))
+            ):
                 h.title = (h.title + nxt)[: _MAX_TITLE + 15]
                 consumed = i + 1
         headings.append(h)
@@ -448,8 +493,8 @@ def build_sections(text: str) -> SectionIndex:
 
     # Levels: a stack of marker styles (each slot a set: an unnumbered title can share one).
     stack: list[set[str]] = []
-    numbers: list[int | None] = []    # the last number seen in each slot
-    open_chain: list[_Heading] = []   # the open headings, outermost first
+    numbers: list[int | None] = []  # the last number seen in each slot
+    open_chain: list[_Heading] = []  # the open headings, outermost first
     kept: list[_Heading] = []
     for h in headings:
         if h.kind == "label":
@@ -465,8 +510,7 @@ def build_sections(text: str) -> SectionIndex:
             slot = next((k for k, styles in enumerate(stack) if h.style in styles), None)
             value = _marker_value(h.marker) if h.kind == "num" else None
             last = numbers[slot] if slot is not None and value is not None else None
-            if last is not None and value is not None \
-                    and value > last + _MAX_SKIP and _plain_short(lines[h.line].text):
+            if last is not None and value is not None and value > last + _MAX_SKIP and _plain_short(lines[h.line].text):
                 # "一、…总表" then "六、科学技术支出": the left column of a table, not a heading
                 continue
             if slot is None:
@@ -477,7 +521,7 @@ def build_sections(text: str) -> SectionIndex:
                 level = slot + 1
                 del stack[level:]
                 numbers[slot] = value if value is not None else numbers[slot]
-        del numbers[len(stack):]
+        del numbers[len(stack) :]
         while len(numbers) < len(stack):
             numbers.append(None)
         kept.append(h)
@@ -491,7 +535,7 @@ def build_sections(text: str) -> SectionIndex:
     starts = [lines[h.line].start for h in headings]
     ends = [len(text)] * len(headings)
     parents: list[int] = [0] * len(headings)
-    chain: list[int] = []             # indices into headings
+    chain: list[int] = []  # indices into headings
     for k, h in enumerate(headings):
         while chain and headings[chain[-1]].level >= h.level:
             ends[chain.pop()] = starts[k]

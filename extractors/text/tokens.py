@@ -5,6 +5,7 @@ Numbers come from regexes (extractors/text/numbers.py); tokens decide where a
 label starts and ends: a leading "本部门" or a trailing "为" is dropped only
 when it is a whole word, so "作为" or "行为" are never cut in half.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,9 +22,24 @@ from gongkai.schemas.vocabulary import load_vocabulary
 
 # Domain words jieba's general dictionary lacks, besides the vocabulary terms.
 EXTRA_WORDS = (
-    "一般公共预算", "政府性基金", "国有资本经营预算", "财政拨款", "年初预算数", "上年预算数",
-    "机关运行经费", "三公经费", "压减", "同口径", "预算单位", "内设机构", "绩效目标",
-    "本部门", "本单位", "我单位", "我部门", "纳入",
+    "一般公共预算",
+    "政府性基金",
+    "国有资本经营预算",
+    "财政拨款",
+    "年初预算数",
+    "上年预算数",
+    "机关运行经费",
+    "三公经费",
+    "压减",
+    "同口径",
+    "预算单位",
+    "内设机构",
+    "绩效目标",
+    "本部门",
+    "本单位",
+    "我单位",
+    "我部门",
+    "纳入",
 )
 # Tokens that are a time expression, not a subject: 2024 年 度 12 月.
 _TIME_TOKEN = re.compile(r"^(\d{4}|\d{1,2}|年度?|月份?|日)$")
@@ -42,8 +58,12 @@ def label_trim(doc: Doc) -> Doc:
     """
     vocab = load_vocabulary()
     start, end = 0, len(doc)
-    while start < end and (doc[start].text in vocab.leading_words or _TIME_TOKEN.match(doc[start].text)
-                           or doc[start].text in _PUNCT or doc[start].text == "无"):
+    while start < end and (
+        doc[start].text in vocab.leading_words
+        or _TIME_TOKEN.match(doc[start].text)
+        or doc[start].text in _PUNCT
+        or doc[start].text == "无"
+    ):
         start += 1
     while end > start and (doc[end - 1].text in vocab.trailing_words or doc[end - 1].text in _PUNCT):
         end -= 1

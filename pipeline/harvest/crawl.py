@@ -7,6 +7,7 @@ main thread, one ledger transaction per URL. A URL this run already handled (an
 interrupted run being resumed) is not requested again; a URL that failed before is
 tried again even if no listing links it any more.
 """
+
 from __future__ import annotations
 
 import traceback
@@ -45,7 +46,7 @@ class Failure:
     role: str
     reason: str
     message: str
-    failures: int       # consecutive failed runs of this URL
+    failures: int  # consecutive failed runs of this URL
 
 
 @dataclass
@@ -58,13 +59,13 @@ class SiteReport:
     unchanged: int = 0
     failed: int = 0
     failures: list[Failure] = field(default_factory=list)
-    error: str | None = None        # the site could not be harvested at all
+    error: str | None = None  # the site could not be harvested at all
 
 
 @dataclass(frozen=True)
 class _Job:
     url: str
-    role: str                       # listing | page | attachment
+    role: str  # listing | page | attachment
     disclosure_url: str | None
 
 
@@ -80,7 +81,7 @@ class _SiteHarvest:
             return None
         row, path = self.m.get(job.url), self.m.current_path(job.url)
         if row is None or path is None or not (self.store.root / path).exists():
-            return self.fetcher.fetch(job.url, etag=None, last_modified=None)   # nothing stored to revalidate
+            return self.fetcher.fetch(job.url, etag=None, last_modified=None)  # nothing stored to revalidate
         return self.fetcher.fetch(job.url, etag=row["etag"], last_modified=row["last_modified"])
 
     def _record(self, job: _Job, result: FetchResult | None) -> bytes | None:
@@ -89,27 +90,57 @@ class _SiteHarvest:
         if result is None:
             path = m.current_path(job.url)
             return self.store.read(path) if path else None
-        if result.error is not None:   # not result.ok
-            m.record_failure(job.url, site, job.role, job.disclosure_url, self.run_id, result.error.value,
-                             result.message or "", result.status, result.final_url)
+        if result.error is not None:  # not result.ok
+            m.record_failure(
+                job.url,
+                site,
+                job.role,
+                job.disclosure_url,
+                self.run_id,
+                result.error.value,
+                result.message or "",
+                result.status,
+                result.final_url,
+            )
             return None
         if result.not_modified:
-            m.record_unchanged(job.url, site, job.role, job.disclosure_url, self.run_id, result.status, result.final_url)
+            m.record_unchanged(
+                job.url, site, job.role, job.disclosure_url, self.run_id, result.status, result.final_url
+            )
             current = m.current_path(job.url)
             assert current is not None, f"{job.url}: 304 Not Modified but no stored version"
             return self.store.read(current)
         # a success (Fetcher._read): the bytes and their sniffed type are set
         assert result.content is not None and result.content_type is not None
         if job.role != "listing" and discover.type_mismatch(result.final_url or job.url, result.content_type):
-            m.record_failure(job.url, site, job.role, job.disclosure_url, self.run_id, FetchReason.WRONG_TYPE.value,
-                             f"{job.url}: linked as {discover.url_suffix(job.url)} but the server sent "
-                             f"{result.content_type}", result.status, result.final_url)
+            m.record_failure(
+                job.url,
+                site,
+                job.role,
+                job.disclosure_url,
+                self.run_id,
+                FetchReason.WRONG_TYPE.value,
+                f"{job.url}: linked as {discover.url_suffix(job.url)} but the server sent {result.content_type}",
+                result.status,
+                result.final_url,
+            )
             return None
         stored = self.store.put(result.content, result.content_type, result.final_url or job.url)
-        m.record_content(job.url, site, job.role, job.disclosure_url, self.run_id, sha256=stored.sha256,
-                         size=stored.size, media_type=result.content_type, path=str(stored.path),
-                         status=result.status, final_url=result.final_url, etag=result.etag,
-                         last_modified=result.last_modified)
+        m.record_content(
+            job.url,
+            site,
+            job.role,
+            job.disclosure_url,
+            self.run_id,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=result.content_type,
+            path=str(stored.path),
+            status=result.status,
+            final_url=result.final_url,
+            etag=result.etag,
+            last_modified=result.last_modified,
+        )
         return result.content
 
     def _run(self, jobs: Iterable[_Job], pool: ThreadPoolExecutor) -> list[tuple[_Job, bytes | None]]:
@@ -122,9 +153,9 @@ class _SiteHarvest:
         with ThreadPoolExecutor(max_workers=site.concurrency_per_host) as pool:
             pages: dict[str, None] = {}
             queue, seen = list(site.listing_urls), set(site.listing_urls)
-            while queue:    # listing pages, breadth first, one at a time (they name the next ones)
+            while queue:  # listing pages, breadth first, one at a time (they name the next ones)
                 url = queue.pop(0)
-                (_, body), = self._run([_Job(url, "listing", None)], pool)
+                ((_, body),) = self._run([_Job(url, "listing", None)], pool)
                 if body is None:
                     continue
                 for link in discover.disclosure_links(body, url, site.disclosure_links):
@@ -158,16 +189,21 @@ def harvest_site(site: Site, settings: HarvestSettings) -> SiteReport:
     try:
         with Ledger(settings.ledger_path) as ledger:
             report.run_id, report.resumed = ledger.start_run(site.name)
-            fetcher = Fetcher(site.allowed_hosts, settings.fetch,
-                              limiter=HostLimiter(site.requests_per_second, site.concurrency_per_host))
+            fetcher = Fetcher(
+                site.allowed_hosts,
+                settings.fetch,
+                limiter=HostLimiter(site.requests_per_second, site.concurrency_per_host),
+            )
             try:
                 _SiteHarvest(site, settings, ledger, fetcher, report.run_id).crawl()
             finally:
                 fetcher.close()
             for outcome, n in ledger.finish_run(report.run_id, site.name).items():
                 setattr(report, outcome, n)
-            report.failures = [Failure(r["url"], r["role"], r["error"], r["message"] or "", r["failures"])
-                               for r in ledger.failures(report.run_id, site.name)]
-    except Exception as exc:   # a bug or a broken ledger must not stop the other sites
+            report.failures = [
+                Failure(r["url"], r["role"], r["error"], r["message"] or "", r["failures"])
+                for r in ledger.failures(report.run_id, site.name)
+            ]
+    except Exception as exc:  # a bug or a broken ledger must not stop the other sites
         report.error = f"{site.name}: {type(exc).__name__}: {exc} ({traceback.format_exc(limit=-1).splitlines()[-1]})"
     return report

@@ -1,5 +1,6 @@
 """Which links of a listing page are disclosures or the next listing page, and which
 links of a disclosure page are its attachments. Pure functions over a page's bytes."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
 
 @dataclass(frozen=True)
 class Link:
-    url: str       # absolute, without fragment
+    url: str  # absolute, without fragment
     text: str
 
 

@@ -9,6 +9,7 @@ selector and region. The output tables are rewritten with the new extractions pl
 earlier rows of every document that is still current, so a harvest that changed one page
 re-extracts only that page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,18 +26,23 @@ from gongkai.pipeline.run.parts import DocRef, Input
 
 @dataclass(frozen=True)
 class StoredDocument:
-    path: Path                  # the file in the raw store
+    path: Path  # the file in the raw store
     url: str
-    role: str                   # page | attachment
-    disclosure_url: str         # the page the file belongs to
+    role: str  # page | attachment
+    disclosure_url: str  # the page the file belongs to
     version_id: int
     content_selector: str | None = None
-    region_code: str | None = None          # the site's (from its province and city)
+    region_code: str | None = None  # the site's (from its province and city)
 
     def as_input(self) -> Input:
-        return Input(self.path, self.url, self.content_selector,
-                     page=self.disclosure_url if self.role == "attachment" else None,
-                     is_page=self.role == "page", region_code=self.region_code)
+        return Input(
+            self.path,
+            self.url,
+            self.content_selector,
+            page=self.disclosure_url if self.role == "attachment" else None,
+            is_page=self.role == "page",
+            region_code=self.region_code,
+        )
 
 
 def site_region(site: Site) -> str | None:
@@ -51,9 +57,19 @@ def plan_extraction(settings: HarvestSettings, sites: tuple[Site, ...]) -> list[
     regions = {s.name: site_region(s) for s in sites}
     with Ledger(settings.ledger_path) as ledger:
         groups = ledger.pending_disclosures([s.name for s in sites])
-    return [StoredDocument(Path(settings.raw_dir) / p.path, p.url, p.role, p.disclosure_url, p.version_id,
-                           selectors.get(p.site) if p.role == "page" else None, regions.get(p.site))
-            for members in groups.values() for p in members]
+    return [
+        StoredDocument(
+            Path(settings.raw_dir) / p.path,
+            p.url,
+            p.role,
+            p.disclosure_url,
+            p.version_id,
+            selectors.get(p.site) if p.role == "page" else None,
+            regions.get(p.site),
+        )
+        for members in groups.values()
+        for p in members
+    ]
 
 
 def current_shas(settings: HarvestSettings) -> frozenset[str]:

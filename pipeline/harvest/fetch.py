@@ -9,6 +9,7 @@
 * a User-Agent naming gongkai; the content type is sniffed from the bytes.
 Failures are a closed vocabulary (:class:`FetchReason`), never ad-hoc strings.
 """
+
 from __future__ import annotations
 
 import threading
@@ -28,16 +29,16 @@ USER_AGENT = "gongkai/0.1 (+https://github.com/gongkai; fiscal-transparency harv
 
 
 class FetchReason(str, Enum):
-    NOT_ALLOWED = "not_allowed"              # not http(s), or a host the site does not allow
-    ROBOTS = "robots_disallowed"             # robots.txt forbids it
+    NOT_ALLOWED = "not_allowed"  # not http(s), or a host the site does not allow
+    ROBOTS = "robots_disallowed"  # robots.txt forbids it
     REDIRECT_LOOP = "too_many_redirects"
-    REDIRECT_FOREIGN = "redirect_off_site"   # a redirect to a host the site does not allow
+    REDIRECT_FOREIGN = "redirect_off_site"  # a redirect to a host the site does not allow
     TOO_LARGE = "too_large"
-    HTTP_ERROR = "http_error"                # a 4xx (not retried) or a 5xx after the retries
+    HTTP_ERROR = "http_error"  # a 4xx (not retried) or a 5xx after the retries
     TIMEOUT = "timeout"
     CONNECTION = "connection_error"
-    TRUNCATED = "truncated"                  # fewer bytes than Content-Length
-    WRONG_TYPE = "wrong_content_type"        # e.g. an HTML error page where a .pdf was linked
+    TRUNCATED = "truncated"  # fewer bytes than Content-Length
+    WRONG_TYPE = "wrong_content_type"  # e.g. an HTML error page where a .pdf was linked
 
     def __str__(self) -> str:
         return self.value
@@ -47,7 +48,7 @@ class FetchReason(str, Enum):
 class FetchSettings:
     timeout: float = 20.0
     retries: int = 3
-    backoff: float = 1.0                     # seconds, doubled each retry
+    backoff: float = 1.0  # seconds, doubled each retry
     max_bytes: int = 50 * 2**20
     max_redirects: int = 5
 
@@ -62,7 +63,7 @@ class FetchResult:
     final_url: str | None = None
     status: int | None = None
     content: bytes | None = None
-    content_type: str | None = None          # sniffed from the bytes
+    content_type: str | None = None  # sniffed from the bytes
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
@@ -75,9 +76,7 @@ class FetchResult:
         return self.error is None
 
 
-
-
-_REDIRECTS = {301, 302, 303, 307, 308}   # (httpx counts 304 Not Modified as a redirect)
+_REDIRECTS = {301, 302, 303, 307, 308}  # (httpx counts 304 Not Modified as a redirect)
 
 
 def sniff_type(data: bytes) -> str:
@@ -129,12 +128,16 @@ class Fetcher:
 
     def __post_init__(self) -> None:
         if self.client is None:
-            self.client = httpx.Client(timeout=self.settings.timeout, follow_redirects=False,
-                                       headers={"User-Agent": USER_AGENT}, trust_env=False)
+            self.client = httpx.Client(
+                timeout=self.settings.timeout,
+                follow_redirects=False,
+                headers={"User-Agent": USER_AGENT},
+                trust_env=False,
+            )
 
     @property
     def _http(self) -> httpx.Client:
-        assert self.client is not None   # set in __post_init__
+        assert self.client is not None  # set in __post_init__
         return self.client
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ Every change for one URL is one transaction, made after its file is safely in th
 a killed harvest leaves the ledger and the store consistent, and the next harvest of
 the site resumes the interrupted run (``start_run``).
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -25,7 +26,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 SCHEMA = """
@@ -74,12 +75,13 @@ def migrate(db: sqlite3.Connection) -> list[str]:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
 class Pending:
     """A current version waiting for extraction (or a member of its disclosure)."""
+
     version_id: int
     url: str
     role: str
@@ -133,41 +135,50 @@ class Ledger:
     # -- runs ---------------------------------------------------------------------------
     def start_run(self, site: str) -> tuple[str, bool]:
         """The site's interrupted run if there is one (resumed = True), else a new run."""
-        row = self._one("SELECT run_id FROM runs WHERE site = ? AND status = 'running' "
-                              "ORDER BY started DESC LIMIT 1", (site,))
+        row = self._one(
+            "SELECT run_id FROM runs WHERE site = ? AND status = 'running' ORDER BY started DESC LIMIT 1", (site,)
+        )
         if row:
             return row["run_id"], True
-        run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
-        self.db.execute("INSERT INTO runs (run_id, site, started, status) VALUES (?, ?, ?, 'running')",
-                        (run_id, site, now()))
+        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+        self.db.execute(
+            "INSERT INTO runs (run_id, site, started, status) VALUES (?, ?, ?, 'running')", (run_id, site, now())
+        )
         return run_id, False
 
     def finish_run(self, run_id: str, site: str) -> dict[str, int]:
         """Close the run and keep its counts (new, changed, unchanged, failed)."""
         counts = self.outcomes(run_id, site)
-        self.db.execute("UPDATE runs SET finished = ?, status = 'complete', new = ?, changed = ?, unchanged = ?, "
-                        "failed = ? WHERE run_id = ? AND site = ?",
-                        (now(), *(counts[o] for o in OUTCOMES), run_id, site))
+        self.db.execute(
+            "UPDATE runs SET finished = ?, status = 'complete', new = ?, changed = ?, unchanged = ?, "
+            "failed = ? WHERE run_id = ? AND site = ?",
+            (now(), *(counts[o] for o in OUTCOMES), run_id, site),
+        )
         return counts
 
     def outcomes(self, run_id: str, site: str) -> dict[str, int]:
         counts = dict.fromkeys(OUTCOMES, 0)
-        for row in self.db.execute("SELECT outcome, count(*) n FROM urls WHERE site = ? AND last_run = ? "
-                                   "GROUP BY outcome", (site, run_id)):
+        for row in self.db.execute(
+            "SELECT outcome, count(*) n FROM urls WHERE site = ? AND last_run = ? GROUP BY outcome", (site, run_id)
+        ):
             counts[row["outcome"]] = row["n"]
         return counts
 
     def failures(self, run_id: str, site: str) -> list[sqlite3.Row]:
-        return self._all("SELECT url, role, error, message, failures FROM urls WHERE site = ? AND last_run = ? "
-                               "AND outcome = 'failed' ORDER BY url", (site, run_id))
+        return self._all(
+            "SELECT url, role, error, message, failures FROM urls WHERE site = ? AND last_run = ? "
+            "AND outcome = 'failed' ORDER BY url",
+            (site, run_id),
+        )
 
     # -- urls ---------------------------------------------------------------------------
     def get(self, url: str) -> sqlite3.Row | None:
         return self._one("SELECT * FROM urls WHERE url = ?", (url,))
 
     def current_path(self, url: str) -> str | None:
-        row = self._one("SELECT v.path FROM urls u JOIN versions v ON v.version_id = u.version_id "
-                              "WHERE u.url = ?", (url,))
+        row = self._one(
+            "SELECT v.path FROM urls u JOIN versions v ON v.version_id = u.version_id WHERE u.url = ?", (url,)
+        )
         return row["path"] if row else None
 
     def done_in_run(self, url: str, run_id: str) -> bool:
@@ -176,62 +187,110 @@ class Ledger:
 
     def retry_candidates(self, site: str, run_id: str) -> list[sqlite3.Row]:
         """URLs of the site whose last fetch failed and that this run has not handled yet."""
-        return self._all("SELECT url, role, disclosure_url FROM urls WHERE site = ? AND error IS NOT NULL "
-                               "AND (last_run IS NULL OR last_run != ?) AND role != 'listing' ORDER BY url", (site, run_id))
+        return self._all(
+            "SELECT url, role, disclosure_url FROM urls WHERE site = ? AND error IS NOT NULL "
+            "AND (last_run IS NULL OR last_run != ?) AND role != 'listing' ORDER BY url",
+            (site, run_id),
+        )
 
-    def record_failure(self, url: str, site: str, role: str, disclosure_url: str | None, run_id: str,
-                       error: str, message: str, status: int | None = None, final_url: str | None = None) -> str:
+    def record_failure(
+        self,
+        url: str,
+        site: str,
+        role: str,
+        disclosure_url: str | None,
+        run_id: str,
+        error: str,
+        message: str,
+        status: int | None = None,
+        final_url: str | None = None,
+    ) -> str:
         t = now()
         with self.transaction():
             self._touch(url, site, role, disclosure_url, t)
-            self.db.execute("UPDATE urls SET last_run = ?, outcome = 'failed', error = ?, message = ?, "
-                            "failures = failures + 1, status = ?, final_url = ? WHERE url = ?",
-                            (run_id, error, message, status, final_url, url))
+            self.db.execute(
+                "UPDATE urls SET last_run = ?, outcome = 'failed', error = ?, message = ?, "
+                "failures = failures + 1, status = ?, final_url = ? WHERE url = ?",
+                (run_id, error, message, status, final_url, url),
+            )
         return "failed"
 
-    def record_unchanged(self, url: str, site: str, role: str, disclosure_url: str | None, run_id: str,
-                         status: int | None, final_url: str | None) -> str:
+    def record_unchanged(
+        self,
+        url: str,
+        site: str,
+        role: str,
+        disclosure_url: str | None,
+        run_id: str,
+        status: int | None,
+        final_url: str | None,
+    ) -> str:
         t = now()
         with self.transaction():
             self._touch(url, site, role, disclosure_url, t)
-            self.db.execute("UPDATE urls SET last_run = ?, outcome = 'unchanged', error = NULL, message = NULL, "
-                            "failures = 0, status = ?, final_url = ? WHERE url = ?", (run_id, status, final_url, url))
+            self.db.execute(
+                "UPDATE urls SET last_run = ?, outcome = 'unchanged', error = NULL, message = NULL, "
+                "failures = 0, status = ?, final_url = ? WHERE url = ?",
+                (run_id, status, final_url, url),
+            )
         return "unchanged"
 
-    def record_content(self, url: str, site: str, role: str, disclosure_url: str | None, run_id: str, *,
-                       sha256: str, size: int, media_type: str, path: str, status: int | None,
-                       final_url: str | None, etag: str | None, last_modified: str | None) -> str:
+    def record_content(
+        self,
+        url: str,
+        site: str,
+        role: str,
+        disclosure_url: str | None,
+        run_id: str,
+        *,
+        sha256: str,
+        size: int,
+        media_type: str,
+        path: str,
+        status: int | None,
+        final_url: str | None,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> str:
         """Record fetched content (already in the store): new, changed or unchanged."""
         t = now()
         with self.transaction():
             self._touch(url, site, role, disclosure_url, t)
             row = self.get(url)
-            assert row is not None   # _touch just inserted it
+            assert row is not None  # _touch just inserted it
             current = row["version_id"]
             if current is not None and row["sha256"] == sha256:
                 outcome, version = "unchanged", current
             else:
                 outcome = "new" if current is None else "changed"
                 known = self._one("SELECT version_id FROM versions WHERE url = ? AND sha256 = ?", (url, sha256))
-                if known:   # back to an earlier content: that version is current again, extract it again
+                if known:  # back to an earlier content: that version is current again, extract it again
                     version = known["version_id"]
-                    self.db.execute("UPDATE versions SET extracted_at = NULL, previous_version = ? "
-                                    "WHERE version_id = ?", (current, version))
+                    self.db.execute(
+                        "UPDATE versions SET extracted_at = NULL, previous_version = ? WHERE version_id = ?",
+                        (current, version),
+                    )
                 else:
                     version = self.db.execute(
                         "INSERT INTO versions (url, sha256, size, media_type, path, fetched_at, previous_version) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (url, sha256, size, media_type, path, t, current)).lastrowid
-            self.db.execute("UPDATE urls SET last_run = ?, outcome = ?, error = NULL, message = NULL, failures = 0, "
-                            "status = ?, final_url = ?, etag = ?, last_modified = ?, sha256 = ?, size = ?, "
-                            "version_id = ? WHERE url = ?",
-                            (run_id, outcome, status, final_url, etag, last_modified, sha256, size, version, url))
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (url, sha256, size, media_type, path, t, current),
+                    ).lastrowid
+            self.db.execute(
+                "UPDATE urls SET last_run = ?, outcome = ?, error = NULL, message = NULL, failures = 0, "
+                "status = ?, final_url = ?, etag = ?, last_modified = ?, sha256 = ?, size = ?, "
+                "version_id = ? WHERE url = ?",
+                (run_id, outcome, status, final_url, etag, last_modified, sha256, size, version, url),
+            )
         return outcome
 
     def _touch(self, url: str, site: str, role: str, disclosure_url: str | None, t: str) -> None:
-        self.db.execute("INSERT INTO urls (url, site, role, disclosure_url, first_seen, last_seen) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET last_seen = excluded.last_seen, "
-                        "disclosure_url = coalesce(excluded.disclosure_url, urls.disclosure_url)",
-                        (url, site, role, disclosure_url, t, t))
+        self.db.execute(
+            "INSERT INTO urls (url, site, role, disclosure_url, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET last_seen = excluded.last_seen, "
+            "disclosure_url = coalesce(excluded.disclosure_url, urls.disclosure_url)",
+            (url, site, role, disclosure_url, t, t),
+        )
 
     # -- extraction ---------------------------------------------------------------------
     def pending_disclosures(self, sites: list[str] | None = None) -> dict[str, list[Pending]]:
@@ -241,14 +300,16 @@ class Ledger:
         rows = self.db.execute(
             "SELECT v.version_id, u.url, u.role, coalesce(u.disclosure_url, u.url) disclosure_url, v.path, "
             "v.sha256, v.extracted_at, u.site FROM urls u JOIN versions v ON v.version_id = u.version_id "
-            "WHERE u.role != 'listing' ORDER BY u.url").fetchall()
+            "WHERE u.role != 'listing' ORDER BY u.url"
+        ).fetchall()
         groups: dict[str, list[Pending]] = {}
         waiting: set[str] = set()
         for r in rows:
             if sites is not None and r["site"] not in sites:
                 continue
             groups.setdefault(r["disclosure_url"], []).append(
-                Pending(r["version_id"], r["url"], r["role"], r["disclosure_url"], r["path"], r["sha256"], r["site"]))
+                Pending(r["version_id"], r["url"], r["role"], r["disclosure_url"], r["path"], r["sha256"], r["site"])
+            )
             if r["extracted_at"] is None:
                 waiting.add(r["disclosure_url"])
         return {d: members for d, members in groups.items() if d in waiting}
@@ -257,10 +318,16 @@ class Ledger:
         t = now()
         with self.transaction():
             for version_id, disclosure_id in disclosure_ids.items():
-                self.db.execute("UPDATE versions SET extracted_at = ?, disclosure_id = ? WHERE version_id = ?",
-                                (t, disclosure_id, version_id))
+                self.db.execute(
+                    "UPDATE versions SET extracted_at = ?, disclosure_id = ? WHERE version_id = ?",
+                    (t, disclosure_id, version_id),
+                )
 
     def current_shas(self) -> set[str]:
         """sha256 of the current version of every document (listings excluded)."""
-        return {r[0] for r in self.db.execute(
-            "SELECT v.sha256 FROM urls u JOIN versions v ON v.version_id = u.version_id WHERE u.role != 'listing'")}
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT v.sha256 FROM urls u JOIN versions v ON v.version_id = u.version_id WHERE u.role != 'listing'"
+            )
+        }

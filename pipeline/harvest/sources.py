@@ -3,6 +3,7 @@
 Every mistake names the site and the key: a run never starts on a half-understood
 configuration, and the harvester only ever talks to the hosts listed here.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,20 @@ from urllib.parse import urlsplit
 
 from gongkai.pipeline.harvest.fetch import allowed
 
-_KEYS = {"name", "province", "city", "listing_urls", "next_page", "disclosure_links", "attachments",
-         "allowed_hosts", "requests_per_second", "concurrency_per_host", "schedule", "content_selector"}
+_KEYS = {
+    "name",
+    "province",
+    "city",
+    "listing_urls",
+    "next_page",
+    "disclosure_links",
+    "attachments",
+    "allowed_hosts",
+    "requests_per_second",
+    "concurrency_per_host",
+    "schedule",
+    "content_selector",
+}
 _REQUIRED = {"name", "listing_urls", "disclosure_links", "allowed_hosts"}
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
@@ -84,10 +97,17 @@ def _site(entry: dict, i: int) -> Site:
     if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
         raise SourcesError(f"{where}: schedule: {schedule!r} is not a 5-field cron expression")
     return Site(
-        name=entry["name"], listing_urls=urls, disclosure_links=entry["disclosure_links"], allowed_hosts=hosts,
-        province=entry.get("province"), city=entry.get("city"), next_page=entry.get("next_page", ""),
+        name=entry["name"],
+        listing_urls=urls,
+        disclosure_links=entry["disclosure_links"],
+        allowed_hosts=hosts,
+        province=entry.get("province"),
+        city=entry.get("city"),
+        next_page=entry.get("next_page", ""),
         attachments=tuple(a.lower().lstrip(".") for a in entry.get("attachments", Site.attachments)),
-        requests_per_second=rps, concurrency_per_host=concurrency, schedule=schedule,
+        requests_per_second=rps,
+        concurrency_per_host=concurrency,
+        schedule=schedule,
         content_selector=entry.get("content_selector"),
     )
 

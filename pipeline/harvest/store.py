@@ -6,6 +6,7 @@ URL cannot choose where a file lands. Files are written to a temporary name in t
 directory, flushed to disk and renamed into place: a killed harvest leaves either the
 whole file or none (a stray ``.tmp-*`` file at most, removed by :meth:`RawStore.sweep`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,8 +50,8 @@ def stored_suffix(data: bytes, media_type: str, url: str) -> str:
 class Stored:
     sha256: str
     size: int
-    path: Path          # relative to the store's root
-    new: bool           # False when the same bytes were already stored
+    path: Path  # relative to the store's root
+    new: bool  # False when the same bytes were already stored
 
 
 class RawStore:

@@ -12,6 +12,7 @@ instead of an offset, and figures with ``"source": "table"`` are looked up in
 line_items.parquet. Extracted facts overlapping a gold trap (other than gold figures inside its span)
 count against precision everywhere.
 """
+
 from __future__ import annotations
 
 import json
@@ -114,9 +115,14 @@ def _score_pdf_fact(g: dict, facts: list[dict], items: list[dict]) -> tuple[str,
                 return "correct", it
         return ("wrong", same[0]) if same else ("missed", None)
     same = [f for f in facts if f["page"] == g["page"] and _squash(f["raw"]) == surface]
-    if not same and value == 0:   # a stated absence: where its phrase starts and ends is a matter of taste
-        same = [f for f in facts if f["page"] == g["page"] and f["stated_none"]
-                and (_squash(f["raw"]) in surface or surface in _squash(f["raw"]))]
+    if not same and value == 0:  # a stated absence: where its phrase starts and ends is a matter of taste
+        same = [
+            f
+            for f in facts
+            if f["page"] == g["page"]
+            and f["stated_none"]
+            and (_squash(f["raw"]) in surface or surface in _squash(f["raw"]))
+        ]
     for f in same:
         if f["kind"] == g["kind"] and _norm_value(f["value"]) == value:
             return "correct", f
@@ -144,8 +150,11 @@ def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
         extracted = by_doc.get(doc["doc_id"], []) if doc else []
         score.extracted = len(extracted)
         spans = {(f["char_start"], f["char_end"]): f for f in extracted}
-        gold_spans = {(g["at"], g["at"] + len(g["surface"])) for g in [*gold.get("facts", []), *gold.get("stated_none", [])]
-                      if "at" in g}
+        gold_spans = {
+            (g["at"], g["at"] + len(g["surface"]))
+            for g in [*gold.get("facts", []), *gold.get("stated_none", [])]
+            if "at" in g
+        }
         is_pdf = gold.get("format") == "pdf"
         doc_items = items_by_doc.get(doc["doc_id"], []) if doc else []
         stated_none = [{"kind": "amount", "value": "0", **g} for g in gold.get("stated_none", [])]
@@ -157,37 +166,58 @@ def evaluate(out_dir: Path, gold_path: Path) -> EvalReport:
                 outcome, got = _score_pdf_fact(g, extracted, doc_items)
             else:
                 got = spans.get((g["at"], g["at"] + len(g["surface"])))
-                outcome = ("missed" if got is None else "correct" if got["kind"] == g["kind"]
-                           and _norm_value(got["value"]) == _norm_value(g["value"]) else "wrong")
+                outcome = (
+                    "missed"
+                    if got is None
+                    else "correct"
+                    if got["kind"] == g["kind"] and _norm_value(got["value"]) == _norm_value(g["value"])
+                    else "wrong"
+                )
             if outcome == "missed":
                 score.missed.append(g)
                 continue
-            assert got is not None   # only a miss comes without the fact or line item
+            assert got is not None  # only a miss comes without the fact or line item
             if outcome == "correct":
                 score.correct += 1
                 score.per_concept[concept][0] += 1
-                same = got.get("concept") == concept   # table cells carry no concept
+                same = got.get("concept") == concept  # table cells carry no concept
                 score.concept_ok += same
                 score.per_concept[concept][2] += same
             else:
-                score.wrong.append({**g, "got_kind": got.get("kind", "table cell"),
-                                    "got_value": str(got.get("value", got.get("amount")))})
+                score.wrong.append(
+                    {
+                        **g,
+                        "got_kind": got.get("kind", "table cell"),
+                        "got_value": str(got.get("value", got.get("amount"))),
+                    }
+                )
         for trap in gold.get("traps", []):
-            if is_pdf:   # located by page and surface: an amount printed there is on the trap
-                hits = [f for f in extracted if f["page"] == trap["page"] and f["kind"] == "amount"
-                        and _squash(f["raw"]) == _squash(trap["surface"])]
+            if is_pdf:  # located by page and surface: an amount printed there is on the trap
+                hits = [
+                    f
+                    for f in extracted
+                    if f["page"] == trap["page"]
+                    and f["kind"] == "amount"
+                    and _squash(f["raw"]) == _squash(trap["surface"])
+                ]
             else:
                 t0, t1 = trap["at"], trap["at"] + len(trap["surface"])
                 # a gold figure inside a trap's span ("（01项）1672.67万元") is not on the trap
-                hits = [f for f in extracted if f["char_start"] < t1 and t0 < f["char_end"]
-                        and (f["char_start"], f["char_end"]) not in gold_spans]
+                hits = [
+                    f
+                    for f in extracted
+                    if f["char_start"] < t1
+                    and t0 < f["char_end"]
+                    and (f["char_start"], f["char_end"]) not in gold_spans
+                ]
             score.on_traps.extend({**trap, "fact": f["raw"]} for f in hits)
         summary = summaries.get(doc["doc_id"]) if doc else None
         for concept, expected in gold.get("summary", {}).items():
             score.summary_total += 1
             got = summary.get(concept) if summary else None
             if (expected is None and got is None) or (
-                    got is not None and expected is not None and _norm_value(got) == _norm_value(expected)):
+                got is not None and expected is not None and _norm_value(got) == _norm_value(expected)
+            ):
                 score.summary_ok += 1
             else:
                 score.summary_wrong.append(f"{concept}: expected {expected}, got {got}")

@@ -9,6 +9,7 @@ Line kinds (tab-separated): ``document`` (agency, year, kind, region, status), `
 expected, actual), ``summary`` (concept, value), ``item`` (table kind, row, measure,
 amount, page).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -32,16 +33,24 @@ def _v(value) -> str:
 
 def snapshot_lines(ex: Extraction) -> list[str]:
     d = ex.document
-    lines = ["document\t" + "\t".join(f"{k}={_v(d.get(k))}" for k in
-                                      ("agency", "fiscal_year", "doc_kind", "region_code"))
-             + f"\tstatus={ex.status}\treason={_v(ex.error_reason)}"]
-    lines += [f"fact\t{f.concept}\t{f.kind}{' (none)' if f.stated_none else ''}\t{_v(f.value)}\t{f.unit}\t{f.label}"
-              f"\t{f.raw}@{f.char_start}" for f in ex.facts]
+    lines = [
+        "document\t"
+        + "\t".join(f"{k}={_v(d.get(k))}" for k in ("agency", "fiscal_year", "doc_kind", "region_code"))
+        + f"\tstatus={ex.status}\treason={_v(ex.error_reason)}"
+    ]
+    lines += [
+        f"fact\t{f.concept}\t{f.kind}{' (none)' if f.stated_none else ''}\t{_v(f.value)}\t{f.unit}\t{f.label}"
+        f"\t{f.raw}@{f.char_start}"
+        for f in ex.facts
+    ]
     lines += [f"project\t{p.name}\t{_v(p.amount)}\t{(p.purpose or '')[:40]}" for p in ex.projects]
     lines += [f"check\t{c.rule}\t{c.status}\t{_v(c.expected)}\t{_v(c.actual)}" for c in ex.checks]
     lines += [f"summary\t{k}\t{_v(v)}" for k, v in ex.summary.items() if v is not None]
-    lines += [f"item\t{i.get('table_kind')}\t{i.get('row_label')}\t{i.get('measure')}\t{_v(i.get('amount'))}"
-              f"\tp{i.get('page')}" for i in ex.line_items]
+    lines += [
+        f"item\t{i.get('table_kind')}\t{i.get('row_label')}\t{i.get('measure')}\t{_v(i.get('amount'))}"
+        f"\tp{i.get('page')}"
+        for i in ex.line_items
+    ]
     return sorted(line.replace("\n", " ") for line in lines)
 
 
@@ -71,7 +80,7 @@ def documents(list_file: Path = LIST_FILE) -> list[Path]:
 class Drift:
     document: Path
     snapshot: Path
-    diff: str           # unified diff, snapshot → now ("" when the snapshot is missing)
+    diff: str  # unified diff, snapshot → now ("" when the snapshot is missing)
     missing: bool = False
 
 
@@ -86,8 +95,15 @@ def check(list_file: Path = LIST_FILE, update: bool = False) -> list[Drift]:
         before = path.read_text(encoding="utf-8") if path.exists() else None
         if before == now:
             continue
-        diff = "" if before is None else "".join(difflib.unified_diff(
-            before.splitlines(keepends=True), now.splitlines(keepends=True), str(path), "now", n=0))
+        diff = (
+            ""
+            if before is None
+            else "".join(
+                difflib.unified_diff(
+                    before.splitlines(keepends=True), now.splitlines(keepends=True), str(path), "now", n=0
+                )
+            )
+        )
         drifts.append(Drift(doc, path, diff, missing=before is None))
         if update:
             path.write_text(now, encoding="utf-8")

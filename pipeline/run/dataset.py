@@ -6,12 +6,13 @@ describing every table and column.
 document without a year or province lands in ``__HIVE_DEFAULT_PARTITION__``). DuckDB,
 pandas (pyarrow) and polars read it with hive partitioning; README "For analysts".
 """
+
 from __future__ import annotations
 
 import json
 import os
 from concurrent.futures import Executor, ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -27,9 +28,16 @@ DATASET_DIR = "dataset"
 DATAPACKAGE = "datapackage.json"
 
 # Frictionless field types of the arrow types.
-_TYPES = ((pa.types.is_decimal, "number"), (pa.types.is_integer, "integer"), (pa.types.is_floating, "number"),
-          (pa.types.is_boolean, "boolean"), (pa.types.is_string, "string"), (pa.types.is_list, "array"),
-          (pa.types.is_struct, "object"), (pa.types.is_map, "object"))
+_TYPES = (
+    (pa.types.is_decimal, "number"),
+    (pa.types.is_integer, "integer"),
+    (pa.types.is_floating, "number"),
+    (pa.types.is_boolean, "boolean"),
+    (pa.types.is_string, "string"),
+    (pa.types.is_list, "array"),
+    (pa.types.is_struct, "object"),
+    (pa.types.is_map, "object"),
+)
 
 
 def _field_type(t: pa.DataType) -> str:
@@ -53,9 +61,9 @@ def datapackage_fields(table: str) -> list[dict]:
     return [_field(c) for c in declared(table).columns]
 
 
-BATCH_ROWS = 8_192      # rows read from a staged table at a time
-OPEN_PARTITIONS = 64   # partitions (open files) written in one pass over a table
-WAITING_ROWS = 16_384   # rows held back at most; then every partition writes what it holds as a row group
+BATCH_ROWS = 8_192  # rows read from a staged table at a time
+OPEN_PARTITIONS = 64  # partitions (open files) written in one pass over a table
+WAITING_ROWS = 16_384  # rows held back at most; then every partition writes what it holds as a row group
 # Memory stays flat as the corpus grows: at most BATCH_ROWS + WAITING_ROWS rows are in memory,
 # and each partition is one file (of one row group per WAITING_ROWS rows of the table).
 
@@ -78,8 +86,10 @@ class _Partitions:
 
 
 def _equals(schema: pa.Schema, pair: tuple) -> pc.Expression:
-    terms = [pc.field(n).is_null() if v is None else pc.field(n) == pa.scalar(v, schema.field(n).type)
-             for n, v in zip(PARTITIONS, pair)]
+    terms = [
+        pc.field(n).is_null() if v is None else pc.field(n) == pa.scalar(v, schema.field(n).type)
+        for n, v in zip(PARTITIONS, pair)
+    ]
     return terms[0] & terms[1]
 
 
@@ -108,7 +118,7 @@ def _write_partitions(source: pq.ParquetFile, parts: _Partitions, first: int, la
         number = parts.of_rows(batch)
         mine = pc.and_(pc.greater_equal(number, first), pc.less(number, last))
         batch, number = batch.filter(mine), pc.filter(number, mine)
-        order = pc.sort_indices(number)          # stable: rows keep their order within a partition
+        order = pc.sort_indices(number)  # stable: rows keep their order within a partition
         batch, number = batch.take(order), pc.take(number, order)
         bounds = pc.run_end_encode(number)
         start = 0
@@ -126,7 +136,7 @@ def _write_partitions(source: pq.ParquetFile, parts: _Partitions, first: int, la
 
 def _write_table(path: Path, parts: _Partitions, out: Path) -> None:
     source = pq.ParquetFile(path)
-    if source.metadata.num_rows == 0:   # an empty table still gets one (empty) file, in the layout readers expect
+    if source.metadata.num_rows == 0:  # an empty table still gets one (empty) file, in the layout readers expect
         empty = out / f"fiscal_year={NULL_PARTITION}" / f"province={NULL_PARTITION}"
         empty.mkdir(parents=True)
         pq.write_table(_file_schema(source).empty_table(), empty / "part-0.parquet")
@@ -145,8 +155,12 @@ def write_dataset(tables_dir: Path, out: Path, pool: Executor | None = None) -> 
     parts = _Partitions(tables_dir / "documents.parquet")
     by_size = sorted(TABLES, key=lambda t: -pq.ParquetFile(tables_dir / f"{t}.parquet").metadata.num_rows)
     with ThreadPoolExecutor(max_workers=min(len(TABLES), os.cpu_count() or 1)) as threads:
-        running = [(pool if pool is not None and i == 0 else threads).submit(
-            _write_table, tables_dir / f"{t}.parquet", parts, out / t) for i, t in enumerate(by_size)]
+        running = [
+            (pool if pool is not None and i == 0 else threads).submit(
+                _write_table, tables_dir / f"{t}.parquet", parts, out / t
+            )
+            for i, t in enumerate(by_size)
+        ]
         for done in running:
             done.result()
     return sorted(out.rglob("*.parquet"))
@@ -160,24 +174,53 @@ def datapackage(root: Path, run_id: str | None = None) -> dict:
         files = sorted(p.relative_to(root).as_posix() for p in (root / DATASET_DIR / table).rglob("*.parquet"))
         fields = datapackage_fields(table)
         if table != "documents":
-            fields += [{"name": "fiscal_year", "type": "integer", "description": "partition: the document's fiscal year",
-                        "columnType": "date:fiscal-year"},
-                       {"name": "province", "type": "string", "description": "partition: the document's province",
-                        "columnType": "geo-source:label"}]
-        resources_.append({
-            "name": table.replace("_", "-"), "path": files, "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet", "profile": "tabular-data-resource",
-            "description": f"{table}.parquet, partitioned by fiscal_year and province (hive layout)",
-            "schema": {"fields": fields, "primaryKey": list(declared(table).primary_key),
-                       **({"foreignKeys": [{"fields": "doc_id", "reference": {"resource": "documents",
-                                                                              "fields": "doc_id"}}]}
-                          if table != "documents" else {})},
-        })
-    return {"profile": "fiscal-data-package", "name": "gongkai-disclosures",
-            "title": "Chinese budget and final-account disclosures (部门预算/决算公开) as tables",
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "version": run_id or "", "licenses": [{"name": "other-pd", "title": "public government disclosures"}],
-            "keywords": ["budget", "final accounts", "预算", "决算", "China"], "resources": resources_}
+            fields += [
+                {
+                    "name": "fiscal_year",
+                    "type": "integer",
+                    "description": "partition: the document's fiscal year",
+                    "columnType": "date:fiscal-year",
+                },
+                {
+                    "name": "province",
+                    "type": "string",
+                    "description": "partition: the document's province",
+                    "columnType": "geo-source:label",
+                },
+            ]
+        resources_.append(
+            {
+                "name": table.replace("_", "-"),
+                "path": files,
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "profile": "tabular-data-resource",
+                "description": f"{table}.parquet, partitioned by fiscal_year and province (hive layout)",
+                "schema": {
+                    "fields": fields,
+                    "primaryKey": list(declared(table).primary_key),
+                    **(
+                        {
+                            "foreignKeys": [
+                                {"fields": "doc_id", "reference": {"resource": "documents", "fields": "doc_id"}}
+                            ]
+                        }
+                        if table != "documents"
+                        else {}
+                    ),
+                },
+            }
+        )
+    return {
+        "profile": "fiscal-data-package",
+        "name": "gongkai-disclosures",
+        "title": "Chinese budget and final-account disclosures (部门预算/决算公开) as tables",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "version": run_id or "",
+        "licenses": [{"name": "other-pd", "title": "public government disclosures"}],
+        "keywords": ["budget", "final accounts", "预算", "决算", "China"],
+        "resources": resources_,
+    }
 
 
 def write_package(root: Path, run_id: str | None = None, pool: Executor | None = None) -> Path:

@@ -7,6 +7,7 @@ interrupted run never becomes the newest. Publishing hard-links (or copies) the 
 run's tables into ``OUT/`` file by file with ``os.replace`` and records its id in
 ``OUT/LATEST``; ``ensure_published`` repairs a publish that was interrupted.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ import os
 import shutil
 import subprocess
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -30,7 +31,7 @@ class RunError(ValueError):
 
 def new_run_id() -> str:
     """Sortable by time: 20261130T224501.123456Z-1a2b3c."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ-") + uuid.uuid4().hex[:6]
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ-") + uuid.uuid4().hex[:6]
 
 
 def gongkai_version() -> str:
@@ -43,10 +44,15 @@ def gongkai_version() -> str:
 def git_commit() -> str | None:
     """The commit of the code that ran (None outside a git checkout)."""
     try:
-        out = subprocess.run(["git", "-C", str(_PROJECT), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5, check=True)
-        dirty = subprocess.run(["git", "-C", str(_PROJECT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+        out = subprocess.run(
+            ["git", "-C", str(_PROJECT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(_PROJECT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() + ("-dirty" if dirty else "")
@@ -65,8 +71,10 @@ def complete_runs(out_dir: Path) -> list[Path]:
     root = Path(out_dir) / RUNS_DIR
     if not root.is_dir():
         return []
-    return sorted((d for d in root.iterdir() if d.is_dir() and not d.name.startswith(".") and read_manifest(d)),
-                  key=lambda d: d.name)
+    return sorted(
+        (d for d in root.iterdir() if d.is_dir() and not d.name.startswith(".") and read_manifest(d)),
+        key=lambda d: d.name,
+    )
 
 
 def resolve_run(ref: str | Path, out_dir: Path = Path("output")) -> Path:
@@ -88,8 +96,9 @@ def chosen_run(out_dir: Path, ref: str | Path | None = None) -> Path:
         return resolve_run(ref, out_dir)
     runs = complete_runs(out_dir)
     if not runs:
-        raise RunError(f"{out_dir}: no complete run in {Path(out_dir) / RUNS_DIR} "
-                       f"(run `gongkai run --out {out_dir}` first)")
+        raise RunError(
+            f"{out_dir}: no complete run in {Path(out_dir) / RUNS_DIR} (run `gongkai run --out {out_dir}` first)"
+        )
     return runs[-1]
 
 

@@ -16,6 +16,7 @@ The spill and the parts live in the run's staging directory, or in a shared work
 
 The result is the same tables an in-memory run writes (tests/test_parts.py).
 """
+
 from __future__ import annotations
 
 import pickle
@@ -32,7 +33,7 @@ from gongkai.extractors.facts.gazetteer import region_for_code
 from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run.writer import TableWriter, write_text
 
-Key = tuple[int, int]      # (part, position in the part): where a document's extraction is spilled
+Key = tuple[int, int]  # (part, position in the part): where a document's extraction is spilled
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +42,11 @@ class Input:
     does not say (``gongkai run`` passes plain paths)."""
 
     path: Path
-    source: str | None = None              # what its record calls it (a harvested file's URL); default: the path
-    content_selector: str | None = None    # a web page's main content (the harvested site's setting)
-    page: str | None = None                # the source of the page it is attached to (the harvest ledger's link)
-    is_page: bool = False                  # a harvested disclosure page: a disclosure even without attachments
-    region_code: str | None = None         # the region when the document names none (the harvested site's)
+    source: str | None = None  # what its record calls it (a harvested file's URL); default: the path
+    content_selector: str | None = None  # a web page's main content (the harvested site's setting)
+    page: str | None = None  # the source of the page it is attached to (the harvest ledger's link)
+    is_page: bool = False  # a harvested disclosure page: a disclosure even without attachments
+    region_code: str | None = None  # the region when the document names none (the harvested site's)
 
     @property
     def name(self) -> str:
@@ -64,9 +65,14 @@ def extract_input(inp: Input) -> Extraction:
         return ex
     if inp.region_code and not ex.document.get("region_code"):
         region = region_for_code(inp.region_code)
-        assert region is not None, f"unknown region code {inp.region_code!r}"   # a site's code is the gazetteer's
-        ex.document.update(province=region.province, city=region.city, county=region.county,
-                           admin_level=region.admin_level, region_code=region.code)
+        assert region is not None, f"unknown region code {inp.region_code!r}"  # a site's code is the gazetteer's
+        ex.document.update(
+            province=region.province,
+            city=region.city,
+            county=region.county,
+            admin_level=region.admin_level,
+            region_code=region.code,
+        )
     if inp.is_page:
         ex.disclosure_id = ex.disclosure_id or ex.doc_id
     return ex
@@ -82,9 +88,9 @@ class DocRef:
     source: str
     status: str
     disclosure_id: str | None
-    links: tuple[str, ...]       # file names of the attachments a web page links to
-    offset: int = 0              # where its pickled extraction starts in the part's spill file
-    page: str | None = None      # the source of the page it is attached to (Input.page)
+    links: tuple[str, ...]  # file names of the attachments a web page links to
+    offset: int = 0  # where its pickled extraction starts in the part's spill file
+    page: str | None = None  # the source of the page it is attached to (Input.page)
 
     @property
     def key(self) -> Key:
@@ -112,12 +118,17 @@ class Plan:
 
     __slots__ = ("together", "repeats", "offsets", "pages")
 
-    def __init__(self, together: dict[Key, tuple[Key, ...]], repeats: frozenset[Key], offsets: dict[Key, int],
-                 pages: dict[Key, Key] | None = None):
-        self.together = together     # a document → every document it is checked with (itself included)
-        self.repeats = repeats       # content already in the run at an earlier place: not written again
-        self.offsets = offsets       # where the documents checked together are in their spill files
-        self.pages = pages or {}     # an attachment → the page it belongs to (Input.page)
+    def __init__(
+        self,
+        together: dict[Key, tuple[Key, ...]],
+        repeats: frozenset[Key],
+        offsets: dict[Key, int],
+        pages: dict[Key, Key] | None = None,
+    ):
+        self.together = together  # a document → every document it is checked with (itself included)
+        self.repeats = repeats  # content already in the run at an earlier place: not written again
+        self.offsets = offsets  # where the documents checked together are in their spill files
+        self.pages = pages or {}  # an attachment → the page it belongs to (Input.page)
 
 
 def work_fs(work: str | Path):
@@ -147,9 +158,19 @@ def extract_part(paths: Sequence[Path | Input], part: int, work: str | Path) -> 
         for i, item in enumerate(paths):
             inp = as_input(item)
             ex = extract_input(inp)
-            refs.append(DocRef(part, i, ex.doc_id, ex.source, ex.status, ex.disclosure_id,
-                               tuple(link_name(h) for h, _ in ex.attachments) if ex.status != "failed" else (),
-                               fh.tell(), inp.page))
+            refs.append(
+                DocRef(
+                    part,
+                    i,
+                    ex.doc_id,
+                    ex.source,
+                    ex.status,
+                    ex.disclosure_id,
+                    tuple(link_name(h) for h, _ in ex.attachments) if ex.status != "failed" else (),
+                    fh.tell(),
+                    inp.page,
+                )
+            )
             pickle.dump(ex, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return refs
 
@@ -239,7 +260,7 @@ def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True)
     directory = Path(tempfile.mkdtemp(prefix="gongkai-part-")) if remote else Path(root) / "parts" / str(part)
     (directory / "texts").mkdir(parents=True, exist_ok=True)
     tables = TableWriter(directory)
-    checked: dict[Key, Extraction] = {}     # later documents of this part, already checked with their disclosure
+    checked: dict[Key, Extraction] = {}  # later documents of this part, already checked with their disclosure
     for i, ex in enumerate(spilled(work, part)):
         key = (part, i)
         if key in checked:
@@ -248,7 +269,7 @@ def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True)
             members = plan.together.get(key, (key,))
             group = [ex if k == key else _load_one(work, k, plan.offsets[k]) for k in members]
             _attach(group, members, plan.pages)
-            check_companions(group)              # alone, too: a page with links still becomes a disclosure
+            check_companions(group)  # alone, too: a page with links still becomes a disclosure
             checked.update((k, e) for k, e in zip(members, group) if k[0] == part and k[1] > i)
         if key not in plan.repeats:
             tables.add(ex, write_text(ex, directory) if keep_texts else None)
@@ -262,14 +283,20 @@ def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True)
     return tables
 
 
-def run_in_process(paths: list[Path], out_dir: Path, batch_size: int = 200, keep_texts: bool = True,
-                   settings: dict | None = None, work: str | None = None):
+def run_in_process(
+    paths: list[Path],
+    out_dir: Path,
+    batch_size: int = 200,
+    keep_texts: bool = True,
+    settings: dict | None = None,
+    work: str | None = None,
+):
     """The extract flow's steps without Prefect, on this process: the benchmark's baseline
     and the tests' reference. Returns the ValidationReport of the committed run."""
     from gongkai.pipeline.run.writer import OutputWriter
 
     run = OutputWriter(out_dir, keep_texts=keep_texts, work=work)
-    batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
+    batches = [paths[i : i + batch_size] for i in range(0, len(paths), batch_size)]
     refs = [ref for i, batch in enumerate(batches) for ref in extract_part(batch, i, run.work_dir)]
     plan = plan_parts(refs)
     for i in range(len(batches)):

@@ -5,6 +5,7 @@ harvests; both have ``source`` and ``status``.
 A module of its own: the flow functions reach the callbacks through this module, which
 pickles by name, so a callback holding a terminal (locks and all) never travels with the
 flow to a Dask or process-pool worker."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

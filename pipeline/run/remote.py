@@ -8,13 +8,14 @@ rename: readers that must never see a publish half-way read ``URL/runs/<LATEST>/
 Credentials and endpoints come from the environment (``AWS_ENDPOINT_URL`` …) or
 ``storage_options``; only the configured endpoint is contacted.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from gongkai.pipeline.run.history import LATEST, MANIFEST, complete_runs
 
-TOP_LEVEL = ("datapackage.json",)       # besides the *.parquet tables and dataset/
+TOP_LEVEL = ("datapackage.json",)  # besides the *.parquet tables and dataset/
 
 
 def is_url(target: str | Path) -> bool:
@@ -40,7 +41,7 @@ def push_run(local_out: Path, url: str, storage_options: dict | None = None) -> 
     files = sorted(p for p in run_dir.rglob("*") if p.is_file() and p.name != MANIFEST)
     for f in files:
         fs.put_file(str(f), f"{remote_run}/{f.relative_to(run_dir).as_posix()}")
-    fs.put_file(str(run_dir / MANIFEST), f"{remote_run}/{MANIFEST}")       # the run is complete from here
+    fs.put_file(str(run_dir / MANIFEST), f"{remote_run}/{MANIFEST}")  # the run is complete from here
     if fs.exists(f"{root}/dataset"):
         fs.rm(f"{root}/dataset", recursive=True)
     for f in files:
@@ -57,5 +58,8 @@ def remote_runs(url: str, storage_options: dict | None = None) -> list[str]:
     root = root.rstrip("/")
     if not fs.exists(f"{root}/runs"):
         return []
-    return sorted(p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(f"{root}/runs", detail=False)
-                  if fs.exists(f"{p.rstrip('/')}/{MANIFEST}"))
+    return sorted(
+        p.rstrip("/").rsplit("/", 1)[-1]
+        for p in fs.ls(f"{root}/runs", detail=False)
+        if fs.exists(f"{p.rstrip('/')}/{MANIFEST}")
+    )

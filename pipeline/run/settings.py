@@ -1,4 +1,5 @@
 """Run settings as a validated dataclass, and the quiet, offline Prefect defaults."""
+
 from __future__ import annotations
 
 import os
@@ -57,8 +58,13 @@ def discover(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
-                                and not f.name.startswith(".")))
+            found.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES and not f.name.startswith(".")
+                )
+            )
         else:
             found.append(p)
     seen: set[Path] = set()

@@ -6,6 +6,7 @@ process of the pool), runs its work there and gives the place back. The other pr
 are started with ``spawn`` (no fork of a process running Prefect's threads) and warmed up
 once (dictionaries, models); this process needs no start-up, so short runs gain too.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -19,7 +20,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _lock = threading.Lock()
-_crews: dict[int, "_Crew"] = {}
+_crews: dict[int, _Crew] = {}
 
 
 def _warm() -> None:
@@ -42,10 +43,11 @@ class _Crew:
         self.here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-work")
         self.pool = None
         if workers > 1:
-            self.pool = ProcessPoolExecutor(max_workers=workers - 1, initializer=_warm,
-                                            mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers - 1, initializer=_warm, mp_context=multiprocessing.get_context("spawn")
+            )
             for _ in range(workers - 1):
-                self.pool.submit(int)             # start the processes now, not at the first real work
+                self.pool.submit(int)  # start the processes now, not at the first real work
         self.places: queue.SimpleQueue[str] = queue.SimpleQueue()
         for place in ["here"] + ["pool"] * (workers - 1):
             self.places.put(place)
@@ -54,7 +56,7 @@ class _Crew:
         place = self.places.get()
         try:
             executor = self.here if place == "here" else self.pool
-            assert executor is not None   # "pool" places exist only with a pool
+            assert executor is not None  # "pool" places exist only with a pool
             return executor.submit(fn, *args).result()
         finally:
             self.places.put(place)

@@ -6,6 +6,7 @@ version and git commit, settings, counts, timings). Only a validated run is rena
 ``out_dir/runs/<run_id>/`` and then published at ``out_dir/`` (pipeline/run/history.py). A crash
 before that point leaves the previous output whole.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import Executor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -25,13 +26,23 @@ import pyarrow.parquet as pq
 
 from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run.dataset import write_package
-from gongkai.pipeline.run.history import MANIFEST, RUNS_DIR, ensure_published, git_commit, gongkai_version, new_run_id, publish
+from gongkai.pipeline.run.history import (
+    MANIFEST,
+    RUNS_DIR,
+    ensure_published,
+    git_commit,
+    gongkai_version,
+    new_run_id,
+    publish,
+)
 from gongkai.pipeline.run.rows import rows_for
 from gongkai.schemas.tables import TABLES, schema_for
 from gongkai.schemas.validation import FAILURE_COLUMNS, ValidationReport, validate_tables
 
 _PANDAS_TYPES = {
-    pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
 }
 
 
@@ -41,14 +52,14 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
 
 
 def _iso(t: float) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds")
 
 
-FLUSH_EVERY = 250      # documents per batch of rows validated and written to the staging tables
-SAMPLES = 15           # documents not ok / failed checks a run summary names
+FLUSH_EVERY = 250  # documents per batch of rows validated and written to the staging tables
+SAMPLES = 15  # documents not ok / failed checks a run summary names
 
 
-WORK_DIR = ".parts"    # inside the staging directory: spilled extractions and the parts of a large run
+WORK_DIR = ".parts"  # inside the staging directory: spilled extractions and the parts of a large run
 
 
 def write_text(ex: Extraction, root: Path) -> str | None:
@@ -73,21 +84,31 @@ class TableWriter:
         self.directory: Path | str = Path(directory)
         self.flush_every = flush_every
         self.rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-        self._pending = 0                                  # documents in self.rows
+        self._pending = 0  # documents in self.rows
         self._writers: dict[str, pq.ParquetWriter] = {}
-        self.written = dict.fromkeys(TABLES, 0)            # rows already in the tables
+        self.written = dict.fromkeys(TABLES, 0)  # rows already in the tables
         self.failures: list[pd.DataFrame] = []
         self.inputs: list[dict] = []
-        self.counts = {"documents": 0, "ok": 0, "partial": 0, "failed": 0, "facts": 0, "projects": 0,
-                       "line_items": 0, "checks": 0, "checks_failed": 0}
-        self.problems: list[dict] = []        # the first documents not ok: source, status, reason, message
-        self.failed_checks: list[dict] = []   # the first failed checks: source, rule, message
+        self.counts = {
+            "documents": 0,
+            "ok": 0,
+            "partial": 0,
+            "failed": 0,
+            "facts": 0,
+            "projects": 0,
+            "line_items": 0,
+            "checks": 0,
+            "checks_failed": 0,
+        }
+        self.problems: list[dict] = []  # the first documents not ok: source, status, reason, message
+        self.failed_checks: list[dict] = []  # the first failed checks: source, rule, message
 
     def add(self, ex: Extraction, text_path: str | None) -> None:
         """One document's rows (its text, if kept, is at ``text_path``)."""
         if ex.status != "ok" and len(self.problems) < SAMPLES:
-            self.problems.append({"source": ex.source, "status": ex.status, "reason": ex.error_reason,
-                                  "message": ex.error_message})
+            self.problems.append(
+                {"source": ex.source, "status": ex.status, "reason": ex.error_reason, "message": ex.error_message}
+            )
         for c in ex.checks:
             if c.status == "fail" and len(self.failed_checks) < SAMPLES:
                 self.failed_checks.append({"source": ex.source, "rule": c.rule, "message": c.message})
@@ -111,8 +132,9 @@ class TableWriter:
         for name, table in tables.items():
             self.append(name, table)
         docs, checks = self.rows["documents"], self.rows["checks"]
-        self.inputs += [{"source": d["source"], "sha256": d["sha256"], "doc_id": d["doc_id"], "status": d["status"]}
-                        for d in docs]
+        self.inputs += [
+            {"source": d["source"], "sha256": d["sha256"], "doc_id": d["doc_id"], "status": d["status"]} for d in docs
+        ]
         c = self.counts
         c["documents"] += len(docs)
         for d in docs:
@@ -134,17 +156,17 @@ class TableWriter:
 
     def _open(self, name: str) -> pq.ParquetWriter:
         if name not in self._writers:
-            assert isinstance(self.directory, Path)   # tables are written locally; a part is uploaded once closed
+            assert isinstance(self.directory, Path)  # tables are written locally; a part is uploaded once closed
             self._writers[name] = pq.ParquetWriter(self.directory / f"{name}.parquet", schema_for(name))
         return self._writers[name]
 
-    def merge(self, other: "TableWriter") -> None:
+    def merge(self, other: TableWriter) -> None:
         """Append the (closed) tables of ``other`` after this one's rows, with its counts,
         inputs, failures (at their rows in these tables) and samples."""
         self.flush()
         for f in other.failures:
             self.failures.append(_shifted(f, self.written))
-        assert isinstance(other.directory, Path)   # add_part downloads a part from a remote work area first
+        assert isinstance(other.directory, Path)  # add_part downloads a part from a remote work area first
         for name in TABLES:
             path = other.directory / f"{name}.parquet"
             for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536, use_threads=False):
@@ -155,7 +177,7 @@ class TableWriter:
         self.problems = (self.problems + other.problems)[:SAMPLES]
         self.failed_checks = (self.failed_checks + other.failed_checks)[:SAMPLES]
 
-    def close(self, flush: bool = True) -> "TableWriter":
+    def close(self, flush: bool = True) -> TableWriter:
         """Flush and close the tables (every table exists afterwards, if only empty)."""
         if flush:
             self.flush()
@@ -169,7 +191,7 @@ class TableWriter:
     def summary(self) -> dict:
         return {"counts": dict(self.counts), "problems": list(self.problems), "failed_checks": list(self.failed_checks)}
 
-    def __getstate__(self) -> dict:       # a closed part travels back from its worker
+    def __getstate__(self) -> dict:  # a closed part travels back from its worker
         assert not self._writers, "close() a TableWriter before sending it"
         return self.__dict__
 
@@ -187,14 +209,20 @@ class OutputWriter:
     ``commit``. Documents come one at a time (``add``) or as parts written elsewhere
     (``add_part``)."""
 
-    def __init__(self, out_dir: Path, keep_texts: bool = True, started: float | None = None,
-                 flush_every: int = FLUSH_EVERY, work: str | None = None):
-        self.work = work          # a shared work area (fsspec URL) for the parts, instead of the staging directory
+    def __init__(
+        self,
+        out_dir: Path,
+        keep_texts: bool = True,
+        started: float | None = None,
+        flush_every: int = FLUSH_EVERY,
+        work: str | None = None,
+    ):
+        self.work = work  # a shared work area (fsspec URL) for the parts, instead of the staging directory
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         ensure_published(self.out_dir)
         self.run_id = new_run_id()
-        self.started = started or time.time()     # when the run began (the flow's start)
+        self.started = started or time.time()  # when the run began (the flow's start)
         self.staging = self.out_dir / f".staging-{uuid.uuid4().hex[:8]}"
         (self.staging / "texts").mkdir(parents=True)
         self.keep_texts = keep_texts
@@ -225,7 +253,7 @@ class OutputWriter:
             fs, root = fsspec.core.url_to_fs(part.directory)
             local = Path(tempfile.mkdtemp(prefix="gongkai-part-", dir=self.staging))
             for f in fs.find(root):
-                target = local / f[len(root):].lstrip("/")
+                target = local / f[len(root) :].lstrip("/")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fs.get_file(f, str(target))
             part.directory = local
@@ -253,8 +281,7 @@ class OutputWriter:
         if not existing.exists():
             return 0
         docs = pq.read_table(existing, columns=["doc_id", "sha256", "text_path"]).to_pylist()
-        carried = {d["doc_id"]: d["text_path"] for d in docs
-                   if d["sha256"] in keep and d["doc_id"] not in self.doc_ids}
+        carried = {d["doc_id"]: d["text_path"] for d in docs if d["sha256"] in keep and d["doc_id"] not in self.doc_ids}
         rows: dict[str, list[dict]] = {}
         for table in TABLES:
             path = self.out_dir / f"{table}.parquet"
@@ -263,7 +290,7 @@ class OutputWriter:
             old = pq.read_table(path)
             mask = pa.compute.is_in(old.column("doc_id"), value_set=pa.array(sorted(carried), pa.string()))
             kept = old.filter(mask)
-            if table == "summary":     # the summary's columns follow the vocabulary: re-align
+            if table == "summary":  # the summary's columns follow the vocabulary: re-align
                 kept = kept.select([c for c in kept.column_names if c in schema_for(table).names])
             rows[table] = kept.to_pylist()
         self.tables.add_rows(rows, len(carried))
@@ -273,8 +300,9 @@ class OutputWriter:
         self.doc_ids |= set(carried)
         return len(carried)
 
-    def commit(self, settings: dict | None = None, timings: dict | None = None,
-               pool: Executor | None = None) -> ValidationReport:
+    def commit(
+        self, settings: dict | None = None, timings: dict | None = None, pool: Executor | None = None
+    ) -> ValidationReport:
         """Validate, then write the run and publish it; nothing moves if validation fails.
         ``settings`` and ``timings`` go into the run's manifest; ``pool``: processes that
         may partition a table of the dataset meanwhile."""
@@ -291,24 +319,32 @@ class OutputWriter:
             self.abort()
             return ValidationReport(pd.concat(self.tables.failures, ignore_index=True), summary=self.tables.summary())
         report = ValidationReport(pd.DataFrame(columns=FAILURE_COLUMNS), summary=self.tables.summary())
-        write_package(self.staging, self.run_id, pool)     # the partitioned dataset + datapackage.json
+        write_package(self.staging, self.run_id, pool)  # the partitioned dataset + datapackage.json
         manifest = self.manifest(settings, timings)
-        (self.staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str),
-                                             encoding="utf-8")
+        (self.staging / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
         run_dir = self.out_dir / RUNS_DIR / self.run_id
         run_dir.parent.mkdir(exist_ok=True)
-        os.replace(self.staging, run_dir)          # the run is complete from here on
+        os.replace(self.staging, run_dir)  # the run is complete from here on
         publish(self.out_dir, run_dir)
         report.run_id = self.run_id
         return report
 
     def manifest(self, settings: dict, timings: dict) -> dict:
         return {
-            "run_id": self.run_id, "status": "complete",
-            "started": _iso(self.started), "finished": _iso(time.time()),
-            "gongkai_version": gongkai_version(), "git_commit": git_commit(),
-            "settings": {"out_dir": str(self.out_dir), "keep_texts": self.keep_texts,
-                         **({"work": self.work} if self.work else {}), **settings},
+            "run_id": self.run_id,
+            "status": "complete",
+            "started": _iso(self.started),
+            "finished": _iso(time.time()),
+            "gongkai_version": gongkai_version(),
+            "git_commit": git_commit(),
+            "settings": {
+                "out_dir": str(self.out_dir),
+                "keep_texts": self.keep_texts,
+                **({"work": self.work} if self.work else {}),
+                **settings,
+            },
             "inputs": self.tables.inputs,
             "counts": dict(self.tables.counts),
             "timings": {"seconds": round(time.time() - self.started, 3), **timings},
