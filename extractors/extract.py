@@ -150,6 +150,14 @@ def failed(
     )
 
 
+def unbuildable(ex: Extraction, exc: Exception) -> Extraction:
+    """The failed stand-in of an extraction whose output rows could not be built."""
+    message = f"{ex.source}: its rows could not be built: {type(exc).__name__}: {exc}"
+    out = failed(ex.source, Reason.INVALID_EXTRACTION, message, sha256=ex.sha256, media_type=ex.media_type)
+    out.disclosure_id = ex.disclosure_id
+    return out
+
+
 def extract_path(path: str | Path, content_selector: str | None = None, source: str | None = None) -> Extraction:
     """Extract one file; never raises: a bad file becomes a failed Extraction. ``source``
     names it (a harvested file's URL) instead of its path."""

@@ -22,6 +22,7 @@ class Reason(str, Enum):
     SCANNED_PAGES = "scanned_pages"  # pages without a text layer and no OCR installed (partial)
     NO_FIGURES = "no_figures"  # decoded, but no figure of a disclosure found (partial)
     EXTRACTION_ERROR = "extraction_error"  # a bug: the extractor raised; the message has the traceback tail
+    INVALID_EXTRACTION = "invalid_extraction"  # its rows broke the tables' types or checks: withheld, the rest written
 
     def __str__(self) -> str:  # so f-strings print the code
         return self.value

@@ -36,14 +36,16 @@ def test_batches_write_the_same_tables(tmp_path):
     assert m1["counts"] == m2["counts"] and m1["inputs"] == m2["inputs"] and m1["counts"]["documents"] == len(DOCS)
 
 
-def test_a_bad_row_in_a_later_batch_is_reported_and_nothing_is_published(tmp_path):
+def test_a_bad_row_in_a_later_batch_fails_its_document_only(tmp_path):
+    """A row that breaks a check in a later batch: its document becomes a failed row
+    (invalid_extraction, naming the column), the batches before and after are written."""
     exs = [extract_path(p) for p in DOCS]
     bad = copy.deepcopy(exs[-1])
     bad.doc_id = "f" * 16
     bad.document["fiscal_year"] = 1980
     report = _write(tmp_path / "out", exs + [bad], 2)
-    assert not report.ok and report.run_id is None
-    row = report.failures[(report.failures["table"] == "documents")]
-    assert list(row["column"]) == ["fiscal_year"] and list(row["index"]) == [len(exs)]
-    assert not (tmp_path / "out" / "documents.parquet").exists() and not complete_runs(tmp_path / "out")
+    assert report.ok and report.run_id
+    docs = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    assert len(docs) == len(exs) + 1 and all(d["status"] == "ok" for d in docs[:-1])
+    assert docs[-1]["error_reason"] == "invalid_extraction" and "documents.fiscal_year" in docs[-1]["error_message"]
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".staging")]

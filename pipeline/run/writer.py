@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.parquet as pq
 
+from gongkai.extractors.extract import unbuildable
 from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run.dataset import write_package
 from gongkai.pipeline.run.history import (
@@ -35,20 +36,10 @@ from gongkai.pipeline.run.history import (
     new_run_id,
     publish,
 )
+from gongkai.pipeline.run.isolate import isolate, to_pandas
 from gongkai.pipeline.run.rows import rows_for
 from gongkai.schemas.tables import TABLES, schema_for
 from gongkai.schemas.validation import FAILURE_COLUMNS, ValidationReport, validate_tables
-
-_PANDAS_TYPES = {
-    pa.int32(): pd.Int32Dtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-
-
-def to_pandas(table: pa.Table) -> pd.DataFrame:
-    """Decimals stay Decimal objects; nullable ints stay ints."""
-    return table.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
 def _iso(t: float) -> str:
@@ -112,7 +103,26 @@ class TableWriter:
         for c in ex.checks:
             if c.status == "fail" and len(self.failed_checks) < SAMPLES:
                 self.failed_checks.append({"source": ex.source, "rule": c.rule, "message": c.message})
-        self.add_rows(rows_for(ex, text_path), 1)
+        try:
+            rows = rows_for(ex, text_path)
+        except Exception as exc:  # one document's rows that cannot be built cost no one else theirs
+            rows = rows_for(unbuildable(ex, exc), text_path)
+            self._note_problem(rows["documents"][0])
+        self.add_rows(rows, 1)
+
+    def _note_problem(self, document: dict) -> None:
+        if len(self.problems) < SAMPLES:
+            self.problems.append(
+                {
+                    k: document[f]
+                    for k, f in (
+                        ("source", "source"),
+                        ("status", "status"),
+                        ("reason", "error_reason"),
+                        ("message", "error_message"),
+                    )
+                }
+            )
 
     def add_rows(self, rows: dict[str, list[dict]], documents: int) -> None:
         for table, got in rows.items():
@@ -125,9 +135,18 @@ class TableWriter:
         """Validate the pending rows and append them to the tables."""
         if not self._pending and not any(self.rows.values()):
             return
-        tables = self.pending_tables()
-        report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
-        if not report.ok:
+        try:
+            tables = self.pending_tables()
+            report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
+        except (pa.ArrowException, ValueError, TypeError, ArithmeticError):
+            tables, report = {}, None
+        if report is None or not report.ok:  # find the documents at fault; withhold their rows
+            self.rows, withheld = isolate(self.rows)
+            for document in withheld:
+                self._note_problem(document)
+            tables = self.pending_tables()
+            report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
+        if not report.ok:  # a failure no single document explains: the run is invalid
             self.failures.append(_shifted(report.failures, self.written))
         for name, table in tables.items():
             self.append(name, table)
