@@ -16,9 +16,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from gongkai.pipeline.run.settings import RunSettings, SettingsError, discover, quiet_prefect
+from gongkai.pipeline.run.settings import RunSettings, SettingsError, check_inputs, discover, quiet_prefect
 
 app = typer.Typer(
     add_completion=False,
@@ -71,7 +72,13 @@ def run(
 ) -> None:
     """Extract every document with a Prefect flow (in parts: pipeline/run/parts.py) into OUT."""
     quiet_prefect()
-    inputs = discover(list(paths or [Path("raw")]))
+    given = list(paths or [Path("raw")])
+    try:
+        check_inputs(given)
+    except SettingsError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from None
+    inputs = discover(given)
     from gongkai.pipeline.run.remote import is_url, push_run
 
     remote = out if is_url(out) else None
@@ -139,6 +146,9 @@ def _report_run(report, out_dir: str | Path, seconds: float, failed: int | None 
         for f in summary["failed_checks"][:10]:
             t.add_row(Path(f["source"]).name, f["rule"], f["message"])
         console.print(t)
+    if report.refused:
+        err.print(f"[red]error:[/red] {escape(report.refused)}")
+        return EXIT_USAGE
     if not report.ok:
         err.print("[red]output validation failed; previous output left in place[/red]")
         err.print(report.failures.head(30).to_string())

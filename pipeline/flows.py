@@ -92,7 +92,7 @@ def extract_flow(
     started = time.time()
     size = batch_size or batch_size_for(len(paths), workers)
     batches = [paths[i : i + size] for i in range(0, len(paths), size)]
-    run = open_run(out_dir, keep_texts, started, work)
+    run = open_run(out_dir, keep_texts, started, work, publish_unread=keep is not None)
     refs: list[DocRef] = []
     try:
         for future in as_completed([extract_part.submit(b, i, run.work_dir, workers) for i, b in enumerate(batches)]):

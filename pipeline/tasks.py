@@ -22,11 +22,18 @@ from gongkai.schemas.validation import ValidationReport
 
 @task(name="open-run", cache_policy=NO_CACHE, persist_result=False)
 def open_run(
-    out_dir: Path, keep_texts: bool = True, started: float | None = None, work: str | None = None
+    out_dir: Path,
+    keep_texts: bool = True,
+    started: float | None = None,
+    work: str | None = None,
+    publish_unread: bool = True,
 ) -> OutputWriter:
     """Start a run: its staging directory, and where its parts are written until commit
-    (inside the staging directory, or under a shared work area ``work``)."""
-    return OutputWriter(out_dir, keep_texts=keep_texts, started=started, work=work)
+    (inside the staging directory, or under a shared work area ``work``). ``publish_unread``
+    False: a run in which no document could be read is not published."""
+    run = OutputWriter(out_dir, keep_texts=keep_texts, started=started, work=work)
+    run.publish_unread = publish_unread
+    return run
 
 
 @task(

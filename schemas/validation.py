@@ -81,10 +81,11 @@ class ValidationReport:
     failures: pd.DataFrame  # table, check, column, index, failure_case
     run_id: str | None = None  # the run the tables were written as (None when nothing was written)
     summary: dict | None = None  # the run's counts and first problems (pipeline.writer.TableWriter.summary)
+    refused: str | None = None  # why a valid run was not published (e.g. no document could be read)
 
     @property
     def ok(self) -> bool:
-        return self.failures.empty
+        return self.failures.empty and self.refused is None
 
 
 def validate_tables(frames: dict[str, pd.DataFrame]) -> ValidationReport:

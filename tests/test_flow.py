@@ -126,3 +126,28 @@ def test_a_part_that_crashes_leaves_the_previous_output_whole(run_output, monkey
         main(["run", str(SEED), "--out", str(out)])
     assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
     assert not list(out.glob(".staging-*"))
+
+
+def _published(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.parquet"))} | {"LATEST": (out / "LATEST").read_bytes()}
+
+
+def test_a_mistyped_path_leaves_the_published_tables_alone(run_output, tmp_path, capsys):
+    """No input path exists: exit 2 naming it, and the published run stays the newest."""
+    _, out = run_output
+    before = _published(out)
+    assert main(["run", str(tmp_path / "raww"), "--out", str(out)]) == 2
+    assert "raww" in capsys.readouterr().err
+    assert _published(out) == before
+
+
+def test_a_run_that_reads_no_document_is_not_published(run_output, corpus, capsys):
+    """Every input exists but none can be read (empty, binary junk, a broken PDF): exit 2 and
+    the output is not replaced by a table of failures."""
+    _, out = run_output
+    before = _published(out)
+    bad = [str(corpus / n) for n in ("empty.txt", "junk.txt", "broken.pdf")]
+    assert main(["run", *bad, "--out", str(out)]) == 2
+    assert "none of the 3 documents could be read" in capsys.readouterr().err
+    assert _published(out) == before
+    assert not list(out.glob(".staging-*"))

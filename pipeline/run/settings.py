@@ -49,6 +49,13 @@ class RunSettings:
             raise SettingsError(f"out_dir: {self.out_dir} exists and is not a directory")
 
 
+def check_inputs(paths: list[Path]) -> None:
+    """A run needs at least one input that exists: a mistyped path must not replace the
+    published tables with one failed row."""
+    if not any(p.exists() for p in paths):
+        raise SettingsError("inputs: none of " + ", ".join(map(str, paths)) + " exists; the output was not touched")
+
+
 def discover(paths: list[Path]) -> list[Path]:
     """Expand directories into the documents they hold (sorted); keep files as given.
 

@@ -247,6 +247,9 @@ class OutputWriter:
         self.keep_texts = keep_texts
         self.tables = TableWriter(self.staging, flush_every)
         self.doc_ids: set[str] = set()
+        # False: a run in which every document failed is not published (gongkai run); an
+        # incremental harvest publishes anyway, since it carries the earlier rows over
+        self.publish_unread = True
 
     @property
     def work_dir(self) -> str | Path:
@@ -338,6 +341,11 @@ class OutputWriter:
             self.abort()
             return ValidationReport(pd.concat(self.tables.failures, ignore_index=True), summary=self.tables.summary())
         report = ValidationReport(pd.DataFrame(columns=FAILURE_COLUMNS), summary=self.tables.summary())
+        counts = self.tables.counts
+        if not self.publish_unread and counts["documents"] and counts["failed"] == counts["documents"]:
+            self.abort()  # nothing could be read: the published output stays as it was
+            report.refused = f"none of the {counts['documents']} documents could be read; the output was not replaced"
+            return report
         write_package(self.staging, self.run_id, pool)  # the partitioned dataset + datapackage.json
         manifest = self.manifest(settings, timings)
         (self.staging / MANIFEST).write_text(
