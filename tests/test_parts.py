@@ -130,3 +130,25 @@ def test_plan(refs, together, repeats):
     assert all(plan.together[k] == tuple(sorted(plan.together[k])) for k in plan.together)
     assert plan.repeats == repeats
     assert set(plan.pages) <= set(plan.together)  # an attachment is always checked with its page
+
+
+def test_cross_file_checks_that_raise_cost_only_those_checks(tmp_path, monkeypatch):
+    """A bug in the checks across a disclosure's files: its documents are written as partial
+    (reason extraction_error, the message says what raised), the run goes on."""
+    import gongkai.pipeline.run.parts as parts_module
+    from gongkai.pipeline.run.writer import OutputWriter
+
+    def broken(group):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(parts_module, "check_companions", broken)
+    run = OutputWriter(tmp_path / "out")
+    docs = [SEED]
+    refs = parts_module.extract_part(docs, 0, run.work_dir)
+    run.add_part(parts_module.write_part(0, parts_module.plan_parts(refs), run.work_dir))
+    report = run.commit()
+    assert report.ok
+    row = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()[0]
+    assert row["status"] == "partial" and row["error_reason"] == "extraction_error"
+    assert "ZeroDivisionError: a bug" in row["error_message"]
+    assert pq.read_table(tmp_path / "out" / "facts.parquet").num_rows > 0

@@ -32,6 +32,7 @@ from gongkai.extractors.extract import extract_path
 from gongkai.extractors.facts.gazetteer import region_for_code
 from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run.writer import TableWriter, write_text
+from gongkai.schemas.reasons import Reason
 
 Key = tuple[int, int]  # (part, position in the part): where a document's extraction is spilled
 
@@ -65,7 +66,8 @@ def extract_input(inp: Input) -> Extraction:
         return ex
     if inp.region_code and not ex.document.get("region_code"):
         region = region_for_code(inp.region_code)
-        assert region is not None, f"unknown region code {inp.region_code!r}"  # a site's code is the gazetteer's
+        if region is None:  # a site's code comes from the gazetteer; never fail a document for it
+            return ex
         ex.document.update(
             province=region.province,
             city=region.city,
@@ -249,6 +251,16 @@ def _attach(group: list[Extraction], members: tuple[Key, ...], pages: dict[Key, 
             inherit(page, ex)
 
 
+def short_of_companions(ex: Extraction, exc: Exception) -> None:
+    """A document whose checks across the files of its disclosure raised: kept, as partial."""
+    if ex.status == "failed":
+        return
+    ex.status = "partial"
+    ex.error_reason = ex.error_reason or Reason.EXTRACTION_ERROR.value
+    note = f"{ex.source}: the checks across the files of its disclosure failed: {type(exc).__name__}: {exc}"
+    ex.error_message = f"{ex.error_message}; {note}" if ex.error_message else note
+
+
 def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True) -> TableWriter:
     """Check the part's documents with the other files of their disclosures, then write
     their rows as validated tables and their texts (``texts/``) into
@@ -268,8 +280,12 @@ def write_part(part: int, plan: Plan, work: str | Path, keep_texts: bool = True)
         else:
             members = plan.together.get(key, (key,))
             group = [ex if k == key else _load_one(work, k, plan.offsets[k]) for k in members]
-            _attach(group, members, plan.pages)
-            check_companions(group)  # alone, too: a page with links still becomes a disclosure
+            try:
+                _attach(group, members, plan.pages)
+                check_companions(group)  # alone, too: a page with links still becomes a disclosure
+            except Exception as exc:  # a bug in the cross-file checks costs these files those checks only
+                for e in group:
+                    short_of_companions(e, exc)
             checked.update((k, e) for k, e in zip(members, group) if k[0] == part and k[1] > i)
         if key not in plan.repeats:
             tables.add(ex, write_text(ex, directory) if keep_texts else None)
