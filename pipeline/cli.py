@@ -86,7 +86,7 @@ def run(
     try:
         settings = RunSettings(tuple(inputs), local_out, keep_texts=not no_texts)
     except SettingsError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -139,12 +139,14 @@ def _report_run(report, out_dir: str | Path, seconds: float, failed: int | None 
     if summary["problems"]:
         t = Table("document", "status", "reason", "message", title="documents not ok (the first ones)")
         for p in summary["problems"]:
-            t.add_row(Path(p["source"]).name, p["status"], p["reason"] or "", (p["message"] or "")[:120])
+            t.add_row(
+                escape(Path(p["source"]).name), p["status"], p["reason"] or "", escape((p["message"] or "")[:120])
+            )
         console.print(t)
     if summary["failed_checks"]:
         t = Table("document", "rule", "message", title="failed checks (the first ones)")
         for f in summary["failed_checks"][:10]:
-            t.add_row(Path(f["source"]).name, f["rule"], f["message"])
+            t.add_row(escape(Path(f["source"]).name), f["rule"], escape(f["message"]))
         console.print(t)
     if report.refused:
         err.print(f"[red]error:[/red] {escape(report.refused)}")
@@ -163,10 +165,15 @@ def extract(
 ) -> None:
     """Extract one file in-process (no Prefect) and print its facts as a table."""
     from gongkai.extractors.extract import extract_path
+    from gongkai.schemas.vocabulary import load_vocabulary
 
+    known = load_vocabulary().concepts
+    if concept is not None and concept not in known:
+        err.print(f"[red]error:[/red] --concept {escape(concept)}: not a concept; known: {', '.join(sorted(known))}")
+        raise typer.Exit(EXIT_USAGE) from None
     ex = extract_path(file)
     if ex.status == "failed":
-        err.print(f"[red]{ex.error_reason}[/red]: {ex.error_message}")
+        err.print(f"[red]{ex.error_reason}[/red]: {escape(ex.error_message or '')}")
         raise typer.Exit(EXIT_FAILED_DOCS) from None
     d = ex.document
     console.print(
@@ -196,7 +203,7 @@ def extract(
         f"{len(ex.facts)} facts, {len(ex.projects)} projects, {len(ex.checks)} checks ([red]{len(failed)} failed[/red])"
     )
     for c in failed:
-        console.print(f"  [red]✗[/red] {c.rule}: {c.message}")
+        console.print(f"  [red]✗[/red] {c.rule}: {escape(c.message)}")
     raise typer.Exit(EXIT_OK)
 
 
@@ -212,6 +219,11 @@ def evaluate(
 
     if not (out / "facts.parquet").exists():
         err.print(f"[red]error:[/red] {out}: no facts.parquet (run `gongkai run --out {out}` first)")
+        raise typer.Exit(EXIT_USAGE) from None
+    from gongkai.pipeline.review.evaluate import gold_files
+
+    if not gold_files(gold) or not all(g.is_file() for g in gold_files(gold)):
+        err.print(f"[red]error:[/red] --gold {escape(str(gold))}: no such gold file (or no *.gold.json in it)")
         raise typer.Exit(EXIT_USAGE) from None
     report = run_eval(out, gold)
     t = Table(
@@ -235,9 +247,9 @@ def evaluate(
             str(len(d.wrong)),
             str(len(d.missed)),
             str(len(d.on_traps)),
-            f"{d.recall:.1%}",
-            f"{d.precision:.1%}",
-            f"{d.concept_ok / d.correct if d.correct else 1:.1%}",
+            f"{d.recall:.1%}" if d.doc_id else "[red]not found[/red]",
+            f"{d.precision:.1%}" if d.doc_id else "—",
+            f"{d.concept_ok / d.correct if d.correct else 1:.1%}" if d.doc_id else "—",
             f"{d.summary_ok}/{d.summary_total}",
         )
     t.add_row(
@@ -262,6 +274,9 @@ def evaluate(
         return f"@{g['at']}" if "at" in g else f"p.{g.get('page')}"
 
     for d in report.docs:
+        if d.doc_id is None:
+            console.print(f"  [red]not found[/red] {escape(d.source)}: no document of that name in {escape(str(out))}")
+            continue
         for g in d.missed:
             console.print(f"  missed  {d.source} {where(g)} {g['surface']} ({g['kind']} {g.get('concept', '')})")
         for g in d.wrong:
@@ -301,7 +316,7 @@ def diff(
         if old_dir is None:
             raise RunError(f"{out}: need two complete runs in {out / 'runs'}, found {len(complete_runs(out))}")
     except RunError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
     result = diffs.diff_runs(old_dir, new_dir)
     if fmt == "text":
@@ -351,7 +366,7 @@ def review(
         run_dir = chosen_run(out, run_ref)
         against_dir = resolve_run(against, out) if against else None
     except RunError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
     index = write_site(run_dir, site or out / "review", against_dir)
     console.print(f"review site of run {run_dir.name}: {index.resolve().as_uri()}")
@@ -393,7 +408,7 @@ def _sites_or_exit(sources: Path, names: list[str] | None):
     try:
         return select_sites(load_sources(sources), names)
     except (SourcesError, OSError) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -441,11 +456,11 @@ def _report_harvest(result, out: Path, seconds: float) -> int:
     if failures:
         ft = Table("site", "url", "reason", "tries", "message", title="failed (retried on the next harvest)")
         for name, f in failures[:30]:
-            ft.add_row(name, f.url, f.reason, str(f.failures), f.message[:100])
+            ft.add_row(escape(name), escape(f.url), f.reason, str(f.failures), escape(f.message[:100]))
         console.print(ft)
     for r in result.sites:
         if r.error:
-            err.print(f"[red]site failed:[/red] {r.error}")
+            err.print(f"[red]site failed:[/red] {escape(str(r.error))}")
     exit_code = EXIT_FAILED_DOCS if failures or any(r.error for r in result.sites) else EXIT_OK
     if result.report is None:
         console.print("nothing new to extract")

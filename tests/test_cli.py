@@ -34,3 +34,43 @@ def test_usage_error_is_exit_2(capsys):
 
 def test_evaluate_without_output_is_a_usage_error(tmp_path):
     assert main(["evaluate", str(tmp_path), "--gold", str(SEED_GOLD)]) == 2
+
+
+def test_extract_with_an_unknown_concept_lists_the_known_ones(capsys):
+    assert main(["extract", str(SEED), "--concept", "three_public_totl"]) == 2
+    err = capsys.readouterr().err
+    assert "three_public_totl" in err and "three_public_total" in err and "training_fee" in err
+
+
+def test_markup_in_messages_is_printed_as_it_is(tmp_path, capsys):
+    """Rich markup must not eat text such as [[site]] (a sources-file section) in a message."""
+    bad = tmp_path / "[[site]] [bold]x.txt"
+    bad.write_bytes(b"")
+    assert main(["extract", str(bad)]) == 1
+    assert "[[site]] [bold]x.txt" in capsys.readouterr().err.replace("\n", "")
+
+
+def _seed_output(tmp_path):
+    from gongkai.pipeline.run.parts import run_in_process
+
+    assert run_in_process([SEED], tmp_path / "out").ok
+    return tmp_path / "out"
+
+
+def test_evaluate_with_a_missing_gold_path_is_one_line(tmp_path, capsys):
+    out = _seed_output(tmp_path)
+    assert main(["evaluate", str(out), "--gold", str(tmp_path / "nope.gold.json")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.gold.json" in err and "Traceback" not in err and len(err.strip().splitlines()) <= 2
+
+
+def test_evaluate_says_not_found_for_a_gold_document_absent_from_the_output(tmp_path, capsys):
+    out = _seed_output(tmp_path)
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "other.gold.json").write_text(
+        SEED_GOLD.read_text(encoding="utf-8").replace(SEED.name, "other-document.txt"), encoding="utf-8"
+    )
+    main(["evaluate", str(out), "--gold", str(gold)])
+    printed = capsys.readouterr().out
+    assert "not found" in printed and "100.0%" not in printed.split("overall")[0]
