@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from gongkai.pipeline.run.lock import OutputBusy, output_lock
 from gongkai.pipeline.run.settings import RunSettings, SettingsError, check_inputs, discover, quiet_prefect
 
 app = typer.Typer(
@@ -110,7 +111,13 @@ def run(
         on_document_done(lambda ex: progress.update(bar, advance=1, description=Path(ex.source).name))
         try:
             flow = on_dask(dask) if dask else extract_flow
-            _, report = flow(list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers, work)
+            with output_lock(settings.out_dir, "run"):
+                _, report = flow(
+                    list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers, work
+                )
+        except OutputBusy as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(EXIT_USAGE) from None
         finally:
             on_document_done(None)
     if remote and report.ok:
@@ -430,17 +437,25 @@ def harvest(
     from gongkai.pipeline.flows import harvest_flow
 
     started = time.perf_counter()
-    result = harvest_flow(
-        str(sources),
-        str(raw),
-        str(out),
-        [s.name for s in chosen],
-        timeout=timeout,
-        retries=retries,
-        backoff=backoff,
-        max_bytes=int(max_mb * 2**20),
-        extract=not no_extract,
-    )
+    try:
+        if out.exists() and not no_extract:  # a quick refusal before Prefect starts; the flow holds the lock
+            with output_lock(out, "harvest"):
+                pass
+        result = harvest_flow(
+            str(sources),
+            str(raw),
+            str(out),
+            [s.name for s in chosen],
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            max_bytes=int(max_mb * 2**20),
+            extract=not no_extract,
+        )
+    except OutputBusy as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from None
+
     raise typer.Exit(_report_harvest(result, out, time.perf_counter() - started))
 
 

@@ -14,6 +14,7 @@ from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
 from gongkai.pipeline.harvest.fetch import FetchSettings
 from gongkai.pipeline.harvest.sources import load_sources, select_sites
 from gongkai.pipeline.run import progress
+from gongkai.pipeline.run.lock import output_lock
 from gongkai.pipeline.run.parts import Carry, DocRef, Input
 from gongkai.pipeline.tasks import (
     commit_run,
@@ -173,7 +174,15 @@ def harvest_flow(
     """discover → fetch → store (one task per site, concurrently) → extract what is new or
     changed with the extract flow as a subflow (in parts, as ``gongkai run`` does; the
     earlier rows of documents still current are kept) → record what was extracted.
-    Parameters are plain values so a deployment can carry them."""
+    Parameters are plain values so a deployment can carry them. One harvest at a time per
+    output directory (pipeline/run/lock.py): a second one raises OutputBusy."""
+    if not extract:  # nothing is written to out_dir
+        return _harvest(sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract)
+    with output_lock(Path(out_dir), "harvest"):
+        return _harvest(sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract)
+
+
+def _harvest(sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract) -> HarvestResult:
     chosen = select_sites(load_sources(sources), sites)
     settings = HarvestSettings(
         Path(raw_dir), FetchSettings(timeout=timeout, retries=retries, backoff=backoff, max_bytes=max_bytes)
