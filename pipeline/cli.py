@@ -425,7 +425,9 @@ def harvest(
     raw: Annotated[Path, _RAW] = Path("raw"),
     out: Annotated[Path, _HARVEST_OUT] = Path("output/harvest"),
     site: Annotated[list[str] | None, typer.Option("--site", help="Only this site (repeatable).")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 20.0,
+    timeout: Annotated[
+        float, typer.Option(help="Deadline of one attempt at a URL (connect to last byte), seconds.")
+    ] = 20.0,
     retries: Annotated[int, typer.Option(help="Retries on timeouts, connection errors and 5xx.")] = 3,
     backoff: Annotated[float, typer.Option(help="First retry delay in seconds (doubled each retry).")] = 1.0,
     max_mb: Annotated[float, typer.Option(help="Largest file to download, in MiB.")] = 50.0,

@@ -8,6 +8,13 @@ foreign host, a 404, a page robots.txt forbids, and among one page's attachments
 over the size cap, an HTML error page served for an .xls, and a 404. ETag and
 Last-Modified are served and conditional requests answered with 304. ``SiteServer.log``
 records (path, status) of every request; ``change_page()`` edits one page's figure.
+
+The first listing also links a page on another port of 127.0.0.1 (never requested: the
+site allows only its own port). ``drip_sources()`` is a second, small site on the same
+server: a listing of fast pages and one page whose body comes a byte at a time.
+
+The sources name the host with its port (``127.0.0.1:<port>``): a bare host would mean
+port 80. Listing the IP literal is also the site's opt-in to a loopback address.
 """
 
 from __future__ import annotations
@@ -70,6 +77,8 @@ def _listing(items: list[str], next_href: str) -> bytes:
     ).encode()
 
 
+OTHER_PORT_LINK = "http://127.0.0.1:1/list/t_other_port.htm"  # an allowed host, another port
+
 LISTINGS = {
     "/list/index.htm": _listing(
         [
@@ -80,6 +89,7 @@ LISTINGS = {
             "t20180814_5.htm",
             "P020190301_6.pdf",
             "http://other.example.org/list/t1.htm",
+            OTHER_PORT_LINK,
         ],
         "index_1.htm",
     ),
@@ -96,6 +106,12 @@ LISTINGS = {
         "index.htm",
     ),
 }
+
+# the drip site: fast pages and one that sends its body a byte every DRIP_INTERVAL seconds
+FAST_PAGES = [f"/drip/t_fast_{i}.htm" for i in range(1, 7)]
+DRIP_PAGE = "/drip/t_drip.htm"
+DRIP_INTERVAL, DRIP_BYTES = 0.05, 200  # 10 s for the whole body, far over the tests' deadline
+DRIP_LISTING = _listing([p.rsplit("/", 1)[1] for p in [*FAST_PAGES[:3], DRIP_PAGE, *FAST_PAGES[3:]]], "index.htm")
 
 
 @cache
@@ -132,8 +148,9 @@ class SiteServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.httpd.handle_error = lambda request, address: None  # clients that hang up (timeouts, size cap)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.host = "127.0.0.1"
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.host = f"127.0.0.1:{self.port}"  # host and port: a bare host means port 80
 
     def __enter__(self) -> SiteServer:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -158,6 +175,15 @@ class SiteServer:
             f'concurrency_per_host = {concurrency}\nschedule = "* * * * *"\n'
         )
 
+    def drip_sources(self, concurrency: int = 2) -> str:
+        """A site of six fast pages and one dripping page (DRIP_PAGE), no attachments."""
+        return (
+            f'[[site]]\nname = "drip"\nlisting_urls = ["{self.url}/drip/index.htm"]\n'
+            f'disclosure_links = "/t_[a-z0-9_]+\\\\.htm$"\nattachments = []\n'
+            f'allowed_hosts = ["{self.host}"]\nrequests_per_second = 20.0\n'
+            f"concurrency_per_host = {concurrency}\n"
+        )
+
     def _handler(self):
         server = self
 
@@ -174,6 +200,20 @@ class SiteServer:
                 self.send_header("Content-Length", str(len(body) if length is None else length))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def _drip(self):
+                with server._lock:
+                    server.log.append((self.path, 200))
+                self.send_response(200)
+                self.send_header("Content-Length", str(DRIP_BYTES))
+                self.end_headers()
+                try:
+                    for _ in range(DRIP_BYTES):  # bounded: stops after DRIP_BYTES or when the client hangs up
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(DRIP_INTERVAL)
+                except OSError:
+                    pass
 
             def _document(self, body: bytes, content_type: str):
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -200,6 +240,13 @@ class SiteServer:
                     return self._document(page_bytes(p, server.version), f"text/html; charset={charset}")
                 if p == PDF_PATH:
                     return self._document(PDF_FILE.read_bytes(), "application/octet-stream")
+                if p == "/drip/index.htm":
+                    return self._document(DRIP_LISTING, "text/html; charset=utf-8")
+                if p in FAST_PAGES:
+                    body = f"<html><head><meta charset='utf-8'></head><body>{p} 预算</body></html>".encode()
+                    return self._document(body, "text/html; charset=utf-8")
+                if p == DRIP_PAGE:
+                    return self._drip()
                 if p == "/list/t_slow.htm":
                     time.sleep(2.0)
                     return self._send(200, b"late")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 
 import pytest
 
@@ -16,10 +17,14 @@ from gongkai.pipeline.harvest.sources import parse_sources
 from gongkai.pipeline.harvest.store import RawStore
 from tests.harvest_site import (
     CHANGING_PAGE,
+    DRIP_PAGE,
+    FAST_PAGES,
     FAULTY_ATTACHMENTS,
     FAULTY_PAGES,
     FLAKY_PAGE,
     GBK_PAGE,
+    LISTINGS,
+    OTHER_PORT_LINK,
     PAGES,
     PDF_PATH,
     SiteServer,
@@ -86,6 +91,10 @@ def test_off_site_links_are_not_requested(two_runs):
     db = _db(settings)
     assert not db.execute("SELECT 1 FROM urls WHERE url LIKE '%other.example.org%' OR url LIKE '%evil%'").fetchall()
     assert all(not p.startswith("http") for p, _ in server.log)
+    # the listing links a page on another port of 127.0.0.1: the site allows only its own port
+    assert OTHER_PORT_LINK.encode() in LISTINGS["/list/index.htm"]
+    assert not db.execute("SELECT 1 FROM urls WHERE url = ?", (OTHER_PORT_LINK,)).fetchall()
+    assert {u.split("/")[2] for (u,) in db.execute("SELECT url FROM urls")} == {server.host}
 
 
 def test_gbk_page_and_flaky_page_are_stored(two_runs):
@@ -173,11 +182,53 @@ def test_a_site_that_is_down_is_reported(tmp_path):
     settings = HarvestSettings(tmp_path / "raw", FetchSettings(timeout=0.5, retries=0))
     (site,) = parse_sources(
         '[[site]]\nname = "down"\nlisting_urls = ["http://127.0.0.1:9/list/"]\n'
-        'disclosure_links = "t"\nallowed_hosts = ["127.0.0.1"]\n'
+        'disclosure_links = "t"\nallowed_hosts = ["127.0.0.1:9"]\n'
     )
     report = harvest_site(site, settings)
     assert report.error is None and report.failed == 1
     assert report.failures[0].reason == "connection_error"
+
+
+# -- network safety -------------------------------------------------------------------------
+
+DEADLINE = FetchSettings(timeout=0.5, retries=1, backoff=0.05, max_bytes=1 << 20)
+
+
+@pytest.mark.parametrize("concurrency", [2, 1])
+def test_a_slow_url_does_not_hold_up_the_others(tmp_path, concurrency):
+    """Among six fast pages, one whose body comes a byte every 50 ms (10 s in all): the fast
+    pages are all stored, the slow one fails with ``timeout``, and the whole harvest takes
+    about the slow URL's bound (two 0.5 s deadlines and a backoff), not the server's 10 s.
+    With two workers the fast pages go on while one worker waits; with one they wait at most
+    that bound."""
+    settings = HarvestSettings(tmp_path / "raw", DEADLINE)
+    with SiteServer() as server:
+        (site,) = parse_sources(server.drip_sources(concurrency=concurrency))
+        begin = time.monotonic()
+        report = harvest_site(site, settings)
+        took = time.monotonic() - begin
+        served = server.served()
+    assert report.error is None and report.new == 1 + len(FAST_PAGES)  # the listing and the fast pages
+    assert [(_path(f.url), f.reason) for f in report.failures] == [(DRIP_PAGE, "timeout")]
+    assert "deadline" in report.failures[0].message
+    assert set(FAST_PAGES) <= set(served) and served.count(DRIP_PAGE) == 2  # two attempts
+    assert took < DEADLINE.worst_case + 2.0  # the slow URL's bound, plus the fast pages
+
+
+def test_private_addresses_need_the_sites_opt_in(tmp_path):
+    """The fixture site under the name localhost: refused before connecting unless the site
+    sets ``allow_private`` (listing 127.0.0.1 itself is the other opt-in, as the fixture does)."""
+    with SiteServer() as server:
+        sources = server.drip_sources().replace(server.host, f"localhost:{server.port}")
+        (site,) = parse_sources(sources)
+        refused = harvest_site(site, HarvestSettings(tmp_path / "refused", DEADLINE))
+        requested = list(server.log)
+        (opted_in,) = parse_sources(sources.replace('name = "drip"', 'name = "drip"\nallow_private = true'))
+        allowed = harvest_site(opted_in, HarvestSettings(tmp_path / "allowed", FAST))
+    assert requested == []
+    assert [f.reason for f in refused.failures] == ["private_address"] and refused.new == 0
+    assert "loopback" in refused.failures[0].message
+    assert allowed.new == 1 + len(FAST_PAGES)
 
 
 # -- the store ----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from tests.harvest_site import CHANGED_FIGURE, CHANGING_PAGE, FAULTY_ATTACHMENTS
 FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.05", "--max-mb", "1"]
 DOWN_SITE = (
     '\n[[site]]\nname = "down"\nlisting_urls = ["http://127.0.0.1:9/list/"]\n'
-    'disclosure_links = "t"\nallowed_hosts = ["127.0.0.1"]\n'
+    'disclosure_links = "t"\nallowed_hosts = ["127.0.0.1:9"]\n'
 )
 
 

@@ -27,6 +27,21 @@ def test_the_example_loads():
 def test_defaults():
     (site,) = parse_sources(GOOD)
     assert site.attachments == ("pdf", "xls", "xlsx", "doc", "docx") and site.requests_per_second == 1.0
+    assert site.allow_private is False  # non-global addresses need an explicit opt-in
+
+
+def test_allowed_hosts_are_host_and_port():
+    (site,) = parse_sources(GOOD)  # a bare host: the scheme's default port
+    assert site.allows("https://example.gov.cn/a.pdf") and site.allows("http://example.gov.cn:80/a.pdf")
+    assert not site.allows("https://example.gov.cn:8443/a.pdf") and not site.allows("http://example.gov.cn:8080/")
+    (site,) = parse_sources(
+        GOOD.replace('["example.gov.cn"]', '["example.gov.cn:8443", "127.0.0.1:8080", "[::1]:9000"]')
+        .replace("https://example.gov.cn/list/", "https://example.gov.cn:8443/list/")
+        .replace('name = "demo"', 'name = "demo"\nallow_private = true')
+    )
+    assert site.allows("https://example.gov.cn:8443/x") and not site.allows("https://example.gov.cn/x")
+    assert site.allows("http://127.0.0.1:8080/x") and not site.allows("http://127.0.0.1/x")
+    assert site.allows("http://[::1]:9000/x") and site.allow_private is True
 
 
 @pytest.mark.parametrize(
@@ -39,6 +54,14 @@ def test_defaults():
         (('name = "demo"', 'name = "demo"\nschedule = "every day"'), "schedule"),
         (('name = "demo"', 'name = "demo"\nrequests_per_second = 100'), "requests_per_second"),
         (('name = "demo"', 'name = "a b"'), "name must be"),
+        (("https://example.gov.cn/list/", "https://example.gov.cn:8443/list/"), "not on allowed_hosts"),
+        (('["example.gov.cn"]', '["example.gov.cn:http"]'), "allowed_hosts: 'example.gov.cn:http' is not host"),
+        (('["example.gov.cn"]', '["https://example.gov.cn/"]'), "allowed_hosts: .* is not host"),
+        (('["example.gov.cn"]', '["example.gov.cn:70000"]'), "port 70000"),
+        (('["example.gov.cn"]', '["::1"]'), "IPv6 address in brackets"),
+        (('["example.gov.cn"]', "[]"), "non-empty list"),
+        (('["example.gov.cn"]', '"example.gov.cn"'), "non-empty list"),
+        (('name = "demo"', 'name = "demo"\nallow_private = "yes"'), "allow_private must be true or false"),
     ],
 )
 def test_a_mistake_is_named(change, message):

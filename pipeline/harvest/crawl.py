@@ -6,6 +6,13 @@ host and paced by its requests per second; every result is stored and recorded i
 main thread, one ledger transaction per URL. A URL this run already handled (an
 interrupted run being resumed) is not requested again; a URL that failed before is
 tried again even if no listing links it any more.
+
+A slow server holds up only its own URL: every attempt has a total deadline (connect to
+last byte, pipeline/harvest/fetch.py), so a URL costs at most ``FetchSettings.worst_case``
+seconds (its retries and backoff included). The fetches of a phase (the disclosure pages,
+then the attachments) run ``concurrency_per_host`` at a time, so while one worker waits
+out a slow URL the others go on fetching the rest; with ``concurrency_per_host = 1`` they
+wait at most that bound. The listing pages are fetched one at a time (each names the next).
 """
 
 from __future__ import annotations
@@ -193,6 +200,7 @@ def harvest_site(site: Site, settings: HarvestSettings) -> SiteReport:
                 site.allowed_hosts,
                 settings.fetch,
                 limiter=HostLimiter(site.requests_per_second, site.concurrency_per_host),
+                allow_private=site.allow_private,
             )
             try:
                 _SiteHarvest(site, settings, ledger, fetcher, report.run_id).crawl()

@@ -2,6 +2,12 @@
 
 Every mistake names the site and the key: a run never starts on a half-understood
 configuration, and the harvester only ever talks to the hosts listed here.
+
+``allowed_hosts`` entries are ``host`` (the scheme's default port: 80 for http, 443 for
+https) or ``host:port`` (IPv6 in brackets); a port not named is not allowed. Addresses that
+are not global (loopback, private, link-local, …) are refused unless the site opts in:
+``allow_private = true`` for its host names, or an IP literal in ``allowed_hosts`` for URLs
+naming that literal (pipeline/harvest/fetch.py's docstring has the whole design).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from gongkai.pipeline.harvest.fetch import allowed
+from gongkai.pipeline.harvest.fetch import allowed, host_entry
 
 _KEYS = {
     "name",
@@ -23,6 +29,7 @@ _KEYS = {
     "disclosure_links",
     "attachments",
     "allowed_hosts",
+    "allow_private",
     "requests_per_second",
     "concurrency_per_host",
     "schedule",
@@ -51,9 +58,10 @@ class Site:
     concurrency_per_host: int = 2
     schedule: str = "0 3 * * *"
     content_selector: str | None = None
+    allow_private: bool = False  # its host names may resolve to non-global addresses (opt-in)
 
     def allows(self, url: str) -> bool:
-        """Only http(s) URLs on the site's allowed hosts."""
+        """Only http(s) URLs on the site's allowed hosts and ports."""
         return allowed(url, self.allowed_hosts)
 
 
@@ -67,9 +75,19 @@ def _site(entry: dict, i: int) -> Site:
         raise SourcesError(f"{where}: missing keys {sorted(missing)}")
     if not _NAME.match(str(entry["name"])):
         raise SourcesError(f"{where}: name must be letters, digits, - or _")
-    hosts = tuple(entry["allowed_hosts"])
-    if not hosts or not all(isinstance(h, str) and h and "/" not in h for h in hosts):
-        raise SourcesError(f"{where}: allowed_hosts must be a non-empty list of host names")
+    hosts = tuple(entry["allowed_hosts"]) if isinstance(entry["allowed_hosts"], list) else ()
+    if not hosts:
+        raise SourcesError(f"{where}: allowed_hosts must be a non-empty list of host or host:port")
+    for host in hosts:
+        try:
+            if not isinstance(host, str):
+                raise ValueError(f"{host!r} is not a string")
+            host_entry(host)
+        except ValueError as exc:
+            raise SourcesError(f"{where}: allowed_hosts: {exc}") from exc
+    allow_private = entry.get("allow_private", False)
+    if not isinstance(allow_private, bool):
+        raise SourcesError(f"{where}: allow_private must be true or false, got {allow_private!r}")
     urls = tuple(entry["listing_urls"])
     if not urls:
         raise SourcesError(f"{where}: listing_urls is empty")
@@ -77,8 +95,8 @@ def _site(entry: dict, i: int) -> Site:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise SourcesError(f"{where}: listing_urls: {url!r} is not an http(s) URL")
-        if parts.hostname not in hosts:
-            raise SourcesError(f"{where}: listing_urls: {url!r} is not on allowed_hosts {list(hosts)}")
+        if not allowed(url, hosts):
+            raise SourcesError(f"{where}: listing_urls: {url!r} is not on allowed_hosts {list(hosts)} (host and port)")
     for key in ("disclosure_links", "next_page"):
         pattern = entry.get(key, "")
         if pattern and not pattern.startswith("css:"):
@@ -101,6 +119,7 @@ def _site(entry: dict, i: int) -> Site:
         listing_urls=urls,
         disclosure_links=entry["disclosure_links"],
         allowed_hosts=hosts,
+        allow_private=allow_private,
         province=entry.get("province"),
         city=entry.get("city"),
         next_page=entry.get("next_page", ""),
