@@ -158,23 +158,32 @@ def check_shares(facts: list[Fact], rule: Rule) -> list[Check]:
     return checks
 
 
-def _changed_figure(facts: list[Fact], change: Fact, summary_concepts: Set[str]) -> list[Fact]:
-    """The figure a change is about: the one it refers to, else the document's figure of its concept."""
+def _changed_figure(
+    facts: list[Fact], change: Fact, summary_concepts: Set[str], firsts: dict[str, list[Fact]] | None = None
+) -> list[Fact]:
+    """The figure a change is about: the one it refers to, else the document's figure of its concept.
+    ``firsts`` keeps each concept's figure once looked up (one pass over the facts per concept,
+    not per change)."""
     if change.about is not None:
         return [facts[change.about]]
     if change.concept in summary_concepts:
-        return stated(facts, change.concept)[:1]
+        if firsts is None:
+            return stated(facts, change.concept)[:1]
+        if change.concept not in firsts:
+            firsts[change.concept] = stated(facts, change.concept)[:1]
+        return firsts[change.concept]
     return []
 
 
 def check_rates(facts: list[Fact], rule: Rule, summary_concepts: Set[str] = frozenset()) -> list[Check]:
     checks = []
+    firsts: dict[str, list[Fact]] = {}
     for rate in (f for f in facts if f.kind == "rate" and f.direction in ("increase", "decrease")):
         # only a rate that refers to a printed change (增加88.87万元，增长8.8%) claims change / previous
         change = facts[rate.about] if rate.about is not None and facts[rate.about].kind == "change" else None
         if change is None:
             continue
-        current = _changed_figure(facts, change, summary_concepts)
+        current = _changed_figure(facts, change, summary_concepts, firsts)
         if not current or change.direction not in ("increase", "decrease"):
             checks.append(
                 Check(

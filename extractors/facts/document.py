@@ -39,8 +39,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from typing import Generic, TypeVar
 
 from gongkai.extractors.facts.gazetteer import (
@@ -364,6 +366,22 @@ def _lines(t: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _lines_from(t: str, base: int) -> Iterator[tuple[int, int, str]]:
+    """``_lines(t[base:])`` one line at a time (offsets from ``base``), without copying the
+    rest of the text: a list reads only as many lines as it spans."""
+    n, pos = len(t), base
+    while pos <= n:
+        nl = t.find("\n", pos)
+        if nl < 0:
+            nl = n
+        raw = t[pos:nl]
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            yield (pos + lead - base, pos + lead + len(stripped) - base, stripped)
+        pos = nl + 1
+
+
 def _head(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     head = []
     for ln in lines[:HEAD_LINES]:
@@ -508,9 +526,8 @@ def _valid_items(items: list[str]) -> bool:
 
 def _numbered_items(t: str, pos: int) -> tuple[list[str], int] | None:
     """Consecutive numbered lines from ``pos`` (1. A / 2. B …)."""
-    lines = _lines(t[pos:])
     items, expect, end = [], None, pos
-    for _start, stop, line in lines:
+    for _start, stop, line in _lines_from(t, pos):
         m = NUMBERED.match(line)
         if not m:
             break
@@ -547,13 +564,13 @@ def _inline_items(t: str, pos: int, limit: int = 600) -> tuple[list[str], int]:
 
 def _table_units(t: str, pos: int) -> tuple[list[str], int] | None:
     """Unit names from a table flattened to lines (单位名称 / 经费性质 / 人员编制数 …)."""
-    lines = _lines(t[pos:])
+    lines = list(islice(_lines_from(t, pos), 80))
     if not lines or not re.search(r"单位名称|序号", lines[0][2]):
         return None
     units: list[str] = []
     pending = ""
     end = pos
-    for _start, stop, line in lines[:80]:
+    for _start, stop, line in lines:
         if NEW_BLOCK.match(line) and not NUMBERED.match(line) or HEAD_STOP.match(line):
             break
         cell = re.sub(r"\s+", "", line)
@@ -582,9 +599,9 @@ def _table_units(t: str, pos: int) -> tuple[list[str], int] | None:
 
 def _list_after(t: str, pos: int) -> tuple[list[str], int] | None:
     """The list that starts at ``pos``: a table, numbered lines, or inline items."""
-    rest = t[pos:]
-    skip = len(rest) - len(rest.lstrip())
-    p = pos + skip
+    p = pos
+    while p < len(t) and t[p].isspace():  # t[pos:].lstrip(), without copying the rest
+        p += 1
     tab = _table_units(t, p)
     if tab:
         return tab

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -270,7 +270,12 @@ def link_lists(text: str, mentions: list[Mention]) -> tuple[list[int | None], li
                 break
         if parent is None:
             continue
-        members = [k for k in range(first, len(mentions)) if mentions[k].start < end and mentions[k].kind == "amount"]
+        members = []  # the amounts from the intro to the sentence's end (mentions are in start order)
+        for k in range(first, len(mentions)):
+            if mentions[k].start >= end:
+                break
+            if mentions[k].kind == "amount":
+                members.append(k)
         if not members:
             continue
         last_end = mentions[members[-1]].end
@@ -295,13 +300,15 @@ def _fallback_label(
     clause_start: int,
     vocab: Vocabulary,
     agency: str | None,
-    mention_spans: list[tuple[int, int]],
+    mention_starts: list[int],
 ) -> str:
-    """The nearest earlier clause of the sentence without a figure (收入预算，…数1094.8万元)."""
+    """The nearest earlier clause of the sentence without a figure (收入预算，…数1094.8万元).
+    ``mention_starts`` is sorted: whether a clause holds a figure is one bisection."""
     pos = clause_start - 1
     while pos > sentence_start:
         start = _clause_start(text, pos, sentence_start)
-        if not any(start <= s < pos for s, _ in mention_spans):
+        k = bisect_left(mention_starts, start)
+        if not (k < len(mention_starts) and mention_starts[k] < pos):
             label = clean_label(text[start:pos], vocab, agency)
             if label and label not in vocab.generic_labels:
                 return label
@@ -323,8 +330,9 @@ def attribute(
     text = norm.text
     parents, open_flags = link_lists(text, mentions)
     previous_period = re.compile(PREVIOUS_PERIOD.format(prev=(fiscal_year - 1) if fiscal_year else "@@"))
-    spans = [(m.start, m.end) for m in mentions]
+    starts = [m.start for m in mentions]  # sorted: find_mentions returns them in text order
     facts: list[Fact] = []
+    same_sentence: list[Fact] = []  # the facts so far of the current mention's sentence
     also: list[tuple[Fact, str]] = []  # figures that state a second concept too
     sentence_ids = _sentence_ids(text)
     for i, m in enumerate(mentions):
@@ -353,13 +361,17 @@ def attribute(
             parent=parents[i],
             list_open=open_flags[i],
         )
-        same_sentence = [f for f in facts if f.sentence == sid]
+        # Mentions come in text order, so sentence ids never decrease and the facts of one
+        # sentence are the run at the end of ``facts``: kept as they come, not searched for.
+        if same_sentence and same_sentence[-1].sentence != sid:
+            same_sentence = []
         if m.stated_none:
             ref = None if m.concept else (same_sentence[-1] if same_sentence else _previous_figure(facts, fact))
             by_title = None if m.concept or ref else match_concept(section.title or "", "amount", context, vocab)
             fact.concept = m.concept or (ref.concept if ref else by_title.concept if by_title else "unknown")
             fact.label = m.label or (ref.label if ref else section.title if by_title else "")
             facts.append(fact)
+            same_sentence.append(fact)
             continue
         before = text[m.clause_start : m.start]
         label = clean_label(before, vocab, agency)
@@ -396,7 +408,7 @@ def attribute(
                 if found is not None:
                     label = clean_label(after, vocab, agency)
             elif found is None and (not label or label in vocab.generic_labels):
-                label = _fallback_label(text, sentence_start, m.clause_start, vocab, agency, spans) or section.title
+                label = _fallback_label(text, sentence_start, m.clause_start, vocab, agency, starts) or section.title
                 found = match_concept(label, m.kind, context, vocab, parent_concept)
             if found is not None and found.rule.generic and section.title:
                 titled = match_concept(section.title, m.kind, context, vocab, parent_concept)
@@ -412,6 +424,7 @@ def attribute(
         elif m.kind == "amount" and doc_kind == "final_accounts" and BUDGETED.search(before):
             fact.period = "budgeted"
         facts.append(fact)
+        same_sentence.append(fact)
     for fact, concept in also:
         facts.append(dataclasses.replace(fact, fact_id=len(facts), concept=concept))
     return facts
