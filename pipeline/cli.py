@@ -23,7 +23,7 @@ from gongkai.pipeline.run.lock import OutputBusy, output_lock
 from gongkai.pipeline.run.settings import RunSettings, SettingsError, check_inputs, discover, quiet_prefect
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     no_args_is_help=True,
     help="Chinese budget and final-account disclosures → validated parquet tables.",
 )

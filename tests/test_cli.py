@@ -74,3 +74,21 @@ def test_evaluate_says_not_found_for_a_gold_document_absent_from_the_output(tmp_
     main(["evaluate", str(out), "--gold", str(gold)])
     printed = capsys.readouterr().out
     assert "not found" in printed and "100.0%" not in printed.split("overall")[0]
+
+
+def test_shell_completion_completes_commands(tmp_path):
+    """`gongkai --install-completion` installs it; the completion itself answers commands."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "_GONGKAI_COMPLETE": "complete_bash", "COMP_WORDS": "gongkai ev", "COMP_CWORD": "1"}
+    done = subprocess.run(["gongkai"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["evaluate"]
+    script = subprocess.run(
+        ["gongkai", "--show-completion", "bash"],
+        env={**os.environ, "SHELL": "/bin/bash"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "_gongkai_completion" in script.stdout
