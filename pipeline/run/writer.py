@@ -96,10 +96,6 @@ class TableWriter:
 
     def add(self, ex: Extraction, text_path: str | None) -> None:
         """One document's rows (its text, if kept, is at ``text_path``)."""
-        if ex.status != "ok" and len(self.problems) < SAMPLES:
-            self.problems.append(
-                {"source": ex.source, "status": ex.status, "reason": ex.error_reason, "message": ex.error_message}
-            )
         for c in ex.checks:
             if c.status == "fail" and len(self.failed_checks) < SAMPLES:
                 self.failed_checks.append({"source": ex.source, "rule": c.rule, "message": c.message})
@@ -107,20 +103,19 @@ class TableWriter:
             rows = rows_for(ex, text_path)
         except Exception as exc:  # one document's rows that cannot be built cost no one else theirs
             rows = rows_for(unbuildable(ex, exc), text_path)
+        if rows["documents"][0]["status"] != "ok":
             self._note_problem(rows["documents"][0])
         self.add_rows(rows, 1)
 
     def _note_problem(self, document: dict) -> None:
+        """Keep one of the first documents not ok (from its documents row) for the summary."""
         if len(self.problems) < SAMPLES:
             self.problems.append(
                 {
-                    k: document[f]
-                    for k, f in (
-                        ("source", "source"),
-                        ("status", "status"),
-                        ("reason", "error_reason"),
-                        ("message", "error_message"),
-                    )
+                    "source": document["source"],
+                    "status": document["status"],
+                    "reason": document["error_reason"],
+                    "message": document["error_message"],
                 }
             )
 
@@ -136,16 +131,14 @@ class TableWriter:
         if not self._pending and not any(self.rows.values()):
             return
         try:
-            tables = self.pending_tables()
-            report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
+            tables, report = self._validated()
         except (pa.ArrowException, ValueError, TypeError, ArithmeticError):
             tables, report = {}, None
         if report is None or not report.ok:  # find the documents at fault; withhold their rows
             self.rows, withheld = isolate(self.rows)
             for document in withheld:
                 self._note_problem(document)
-            tables = self.pending_tables()
-            report = validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
+            tables, report = self._validated()
         if not report.ok:  # a failure no single document explains: the run is invalid
             self.failures.append(_shifted(report.failures, self.written))
         for name, table in tables.items():
@@ -163,6 +156,11 @@ class TableWriter:
         c["checks_failed"] += sum(1 for r in checks if r["status"] == "fail")
         self.rows = {t: [] for t in TABLES}
         self._pending = 0
+
+    def _validated(self) -> tuple[dict[str, pa.Table], ValidationReport]:
+        """The pending rows as tables, and what validating them says."""
+        tables = self.pending_tables()
+        return tables, validate_tables({t: to_pandas(tab) for t, tab in tables.items()})
 
     def pending_tables(self) -> dict[str, pa.Table]:
         """The rows not yet flushed, as tables."""
