@@ -11,13 +11,17 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
+from rich.text import Text
 
 from gongkai.pipeline.run.lock import OutputBusy, output_lock
 from gongkai.pipeline.run.settings import RunSettings, SettingsError, check_inputs, discover, quiet_prefect
@@ -31,6 +35,82 @@ console = Console(stderr=False)
 err = Console(stderr=True)
 
 EXIT_OK, EXIT_FAILED_DOCS, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+
+
+# --- tables that fit the terminal ------------------------------------------------------------------
+# Rich cuts every cell of a table too wide for the terminal to "…". Here no cell is cut: a
+# `whole` column keeps each value on one line (amounts, counts, names, ids), the other columns
+# fold long values onto more lines; a table whose whole columns cannot fit side by side is
+# printed in parts that repeat its first column (the row's name).
+
+FOLD_MIN = 8  # the narrowest a folding column is counted when fitting a table
+
+
+def _col(header: str, whole: bool = False, justify: str = "left", **options) -> Column:
+    return Column(header, no_wrap=whole, overflow="fold", justify=justify, **options)  # type: ignore[arg-type]
+
+
+def _table(*columns: Column | str, **options) -> Table:
+    """A table without side borders: three cells between columns, long values folded."""
+    cols = [c if isinstance(c, Column) else _col(c) for c in columns]
+    return Table(*cols, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **options)
+
+
+def _cells(value: str) -> int:
+    """Terminal cells of the widest line of a cell as shown (markup removed; CJK counts 2)."""
+    return max((cell_len(line) for line in Text.from_markup(value).plain.split("\n")), default=0)
+
+
+def _needed(columns: list[Column], rows: list[list[str]]) -> int:
+    """Terminal cells the table needs with its whole columns whole (folding ones at FOLD_MIN)."""
+    widths = [
+        max([_cells(str(c.header)), *(_cells(r[i]) for r in rows)]) if c.no_wrap else FOLD_MIN
+        for i, c in enumerate(columns)
+    ]
+    return sum(widths) + 3 * (len(columns) - 1)
+
+
+def _fitted(columns: list[Column], rows: list[list[str]], width: int) -> list[Column]:
+    """The columns, the widest whole ones made to fold until the table fits ``width``."""
+    columns = list(columns)
+    while _needed(columns, rows) > width and any(c.no_wrap for c in columns):
+        i = max(
+            (i for i, c in enumerate(columns) if c.no_wrap),
+            key=lambda i: max([_cells(str(columns[i].header)), *(_cells(r[i]) for r in rows)]),
+        )
+        columns[i] = _col(str(columns[i].header), justify=columns[i].justify)
+    return columns
+
+
+def _print_table(
+    target: Console, title: str, columns: list[Column], rows: list[list[str]], split: bool = False
+) -> None:
+    """Print the rows as a table that fits the terminal. ``split``: a table of many whole
+    columns (figures) too wide for it is printed in parts of consecutive columns, each
+    repeating the first (the row's name). Whole columns that still do not fit fold, the
+    widest first."""
+    parts = [list(range(len(columns)))]
+    if split and _needed(columns, rows) > target.width and len(columns) > 2:
+        parts = [[0, 1]]
+        for i in range(2, len(columns)):
+            if _needed([columns[j] for j in [*parts[-1], i]], rows) <= target.width:
+                parts[-1].append(i)
+            else:
+                parts.append([0, i])
+    for n, part in enumerate(parts, 1):
+        picked = [[r[j] for j in part] for r in rows]
+        cols = _fitted([columns[j] for j in part], picked, target.width)
+        t = _table(*cols, title=title if len(parts) == 1 else f"{title} ({n}/{len(parts)})")
+        for r in picked:
+            t.add_row(*r)
+        target.print(t)
+
+
+MESSAGE_CHARS = 300  # of a document's message in the run summary (a traceback's tail can be longer)
+
+
+def _shortened(message: str) -> str:
+    return message if len(message) <= MESSAGE_CHARS else message[: MESSAGE_CHARS - 1] + "…"
 
 
 def _version(value: bool) -> None:
@@ -48,6 +128,30 @@ def _options(
     ] = False,
 ) -> None:
     """Chinese budget and final-account disclosures → validated parquet tables."""
+
+
+_DOC_TIMEOUT = typer.Option(
+    "--doc-timeout",
+    help="Seconds one document may take to extract; past that it is stopped and becomes a failed row "
+    "(reason timeout). 0: no limit.",
+    min=0,
+)
+_DOC_MEMORY = typer.Option(
+    "--doc-memory",
+    help="MiB of memory one document's extraction may use; over that it becomes a failed row "
+    "(reason too_large). 0: no limit.",
+    min=0,
+)
+
+
+def _limits(doc_timeout: float, doc_memory: int):
+    from gongkai.pipeline.run.sandbox import Limits
+
+    try:
+        return Limits(doc_timeout or None, doc_memory or None)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 @app.command()
@@ -70,6 +174,8 @@ def run(
             "staging directory."
         ),
     ] = None,
+    doc_timeout: Annotated[float, _DOC_TIMEOUT] = 300.0,
+    doc_memory: Annotated[int, _DOC_MEMORY] = 4096,
 ) -> None:
     """Extract every document with a Prefect flow (in parts: pipeline/run/parts.py) into OUT."""
     quiet_prefect()
@@ -80,6 +186,7 @@ def run(
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
     inputs = discover(given)
+    limits = _limits(doc_timeout, doc_memory)
     from gongkai.pipeline.run.remote import is_url, push_run
 
     remote = out if is_url(out) else None
@@ -111,9 +218,15 @@ def run(
         on_document_done(lambda ex: progress.update(bar, advance=1, description=Path(ex.source).name))
         try:
             flow = on_dask(dask) if dask else extract_flow
-            with output_lock(settings.out_dir, "run"):
+            with output_lock(settings.out_dir, "run"), _stoppable(settings.out_dir):
                 _, report = flow(
-                    list(settings.inputs), settings.out_dir, settings.keep_texts, batch_size, workers, work
+                    list(settings.inputs),
+                    settings.out_dir,
+                    settings.keep_texts,
+                    batch_size,
+                    workers,
+                    work,
+                    limits=limits,
                 )
         except OutputBusy as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
@@ -126,12 +239,35 @@ def run(
     raise typer.Exit(_report_run(report, remote or settings.out_dir, time.perf_counter() - started))
 
 
+@contextmanager
+def _stoppable(out: str | Path):
+    """Ctrl-C or SIGTERM during a flow: the work stops now, the published output stays
+    whole (pipeline/run/stop.py); exit 130 (SIGINT) or 143 (SIGTERM) with a message."""
+    from gongkai.pipeline.run.stop import exit_soon, on_stop_signals, start_prefect_server, stop_code, stop_work
+
+    on_stop_signals()
+    try:
+        start_prefect_server()
+        yield
+    except BaseException as exc:
+        code = stop_code(exc)
+        if code is None:
+            raise
+        stop_work()
+        exit_soon(code)
+        err.print(
+            f"[yellow]stopped[/yellow] ({escape(str(exc)) or 'interrupted'}): the published output in {out} is unchanged"
+        )
+        raise typer.Exit(code) from None
+
+
 def _report_run(report, out_dir: str | Path, seconds: float, failed: int | None = None) -> int:
     """Print the run's summary (pipeline.run.writer.TableWriter.summary); the exit code.
     ``failed``: failed documents that make the exit code (default: all of the run's)."""
     summary = report.summary
     c = summary["counts"]
-    table = Table(title=f"gongkai run → {out_dir}  ({seconds:.1f} s)", show_header=False, box=None)
+    console.print(f"[bold]gongkai run[/bold] → {escape(str(out_dir))}  ({seconds:.1f} s)")
+    table = Table(_col("", whole=True), _col(""), show_header=False, box=None)
     table.add_row(
         "documents",
         f"{c['documents']}: [green]{c['ok']} ok[/green], "
@@ -141,20 +277,25 @@ def _report_run(report, out_dir: str | Path, seconds: float, failed: int | None 
     table.add_row("projects", str(c["projects"]))
     table.add_row("checks", f"{c['checks']} run, [red]{c['checks_failed']} failed[/red]")
     if report.run_id:
-        table.add_row("run", f"{report.run_id} (gongkai diff · gongkai review --out {out_dir})")
+        table.add_row("run", f"{report.run_id} (gongkai diff · gongkai review --out {escape(str(out_dir))})")
     console.print(table)
     if summary["problems"]:
-        t = Table("document", "status", "reason", "message", title="documents not ok (the first ones)")
-        for p in summary["problems"]:
-            t.add_row(
-                escape(Path(p["source"]).name), p["status"], p["reason"] or "", escape((p["message"] or "")[:120])
-            )
-        console.print(t)
+        _print_table(
+            console,
+            "documents not ok (the first ones)",
+            [_col("document", whole=True), _col("status", whole=True), _col("reason", whole=True), _col("message")],
+            [
+                [escape(Path(p["source"]).name), p["status"], p["reason"] or "", escape(_shortened(p["message"] or ""))]
+                for p in summary["problems"]
+            ],
+        )
     if summary["failed_checks"]:
-        t = Table("document", "rule", "message", title="failed checks (the first ones)")
-        for f in summary["failed_checks"][:10]:
-            t.add_row(escape(Path(f["source"]).name), f["rule"], escape(f["message"]))
-        console.print(t)
+        _print_table(
+            console,
+            "failed checks (the first ones)",
+            [_col("document", whole=True), _col("rule", whole=True), _col("message")],
+            [[escape(Path(f["source"]).name), f["rule"], escape(f["message"])] for f in summary["failed_checks"][:10]],
+        )
     if report.refused:
         err.print(f"[red]error:[/red] {escape(report.refused)}")
         return EXIT_USAGE
@@ -188,23 +329,7 @@ def extract(
         f"{d.get('doc_kind')} · {d.get('province') or ''}{d.get('city') or ''}{d.get('county') or ''} "
         f"{d.get('region_code') or ''} · {ex.encoding} · status {ex.status}"
     )
-    t = Table("#", "at", "raw", "kind", "value", "concept", "label", "section")
-    for f in ex.facts:
-        if concept and f.concept != concept:
-            continue
-        value = f"{f.value:,}" + ("" if f.unit == "yuan" else " " + f.unit)
-        flag = " (无)" if f.stated_none else (f" ({f.direction})" if f.direction else "")
-        t.add_row(
-            str(f.fact_id),
-            str(f.char_start),
-            f.raw,
-            f.kind + flag,
-            value,
-            f.concept,
-            f.label,
-            f.section.split(" > ")[-1][:20],
-        )
-    console.print(t)
+    console.print(_facts_table([f for f in ex.facts if not concept or f.concept == concept], console.width))
     failed = [c for c in ex.checks if c.status == "fail"]
     console.print(
         f"{len(ex.facts)} facts, {len(ex.projects)} projects, {len(ex.checks)} checks ([red]{len(failed)} failed[/red])"
@@ -212,6 +337,50 @@ def extract(
     for c in failed:
         console.print(f"  [red]✗[/red] {c.rule}: {escape(c.message)}")
     raise typer.Exit(EXIT_OK)
+
+
+WIDE = 120  # terminal columns from which a fact takes one line of the facts table
+
+
+def _facts_table(facts: list, width: int) -> Table:
+    """The facts of ``gongkai extract``: one line each on a wide terminal; on a narrower one
+    (80 columns) the offset goes under the number, the kind under the value and the label and
+    section under the concept, so the values and concepts stay whole."""
+    wide = width >= WIDE
+    if wide:
+        t = _table(
+            _col("#", whole=True, justify="right"),
+            _col("at", whole=True, justify="right"),
+            _col("raw", ratio=1),
+            _col("kind", ratio=1),
+            _col("value", whole=True, justify="right"),
+            _col("concept", whole=True),
+            _col("label", ratio=2),
+            _col("section", ratio=1),
+        )
+    else:
+        t = _table(
+            _col("#", whole=True, justify="right"),
+            _col("raw", max_width=12),
+            _col("value", whole=True, justify="right"),
+            _col("concept · label", ratio=1),
+        )
+    for f in facts:
+        value = escape(f"{f.value:,}" + ("" if f.unit == "yuan" else " " + f.unit))
+        flag = "(无)" if f.stated_none else (f"({f.direction})" if f.direction else "")
+        section = escape(f.section.split(" > ")[-1][:20])
+        if wide:
+            kind = f.kind + (" " + flag if flag else "")
+            t.add_row(
+                str(f.fact_id), str(f.char_start), escape(f.raw), kind, value, f.concept, escape(f.label), section
+            )
+        else:
+            kind = f"[dim]{f.kind}[/dim]" + (f"\n[dim]{flag}[/dim]" if flag else "")
+            about = escape(f.label) + (f" [dim]· {section}[/dim]" if section else "")
+            t.add_row(
+                f"{f.fact_id}\n[dim]@{f.char_start}[/dim]", escape(f.raw), f"{value}\n{kind}", f"{f.concept}\n{about}"
+            )
+    return t
 
 
 @app.command()
@@ -233,22 +402,10 @@ def evaluate(
         err.print(f"[red]error:[/red] --gold {escape(str(gold))}: no such gold file (or no *.gold.json in it)")
         raise typer.Exit(EXIT_USAGE) from None
     report = run_eval(out, gold)
-    t = Table(
-        "document",
-        "gold",
-        "correct",
-        "wrong",
-        "missed",
-        "on traps",
-        "recall",
-        "precision",
-        "concept",
-        "summary",
-        title="evaluation",
-    )
-    for d in report.docs:
-        t.add_row(
-            d.source,
+    numbers = ("gold", "correct", "wrong", "missed", "on traps", "recall", "precision", "concept", "summary")
+    rows = [
+        [
+            escape(d.source),
             str(d.gold),
             str(d.correct),
             str(len(d.wrong)),
@@ -258,24 +415,37 @@ def evaluate(
             f"{d.precision:.1%}" if d.doc_id else "—",
             f"{d.concept_ok / d.correct if d.correct else 1:.1%}" if d.doc_id else "—",
             f"{d.summary_ok}/{d.summary_total}",
-        )
-    t.add_row(
-        "[bold]overall",
-        str(report._sum("gold")),
-        str(report._sum("correct")),
-        str(report.wrong),
-        str(report._sum("missed")),
-        str(report._sum("on_traps")),
-        f"[bold]{report.recall:.1%}",
-        f"[bold]{report.precision:.1%}",
-        f"{report.concept_agreement:.1%}",
-        f"{report._sum('summary_ok')}/{report._sum('summary_total')}",
+        ]
+        for d in report.docs
+    ]
+    rows.append(
+        [
+            "[bold]overall",
+            str(report._sum("gold")),
+            str(report._sum("correct")),
+            str(report.wrong),
+            str(report._sum("missed")),
+            str(report._sum("on_traps")),
+            f"[bold]{report.recall:.1%}",
+            f"[bold]{report.precision:.1%}",
+            f"{report.concept_agreement:.1%}",
+            f"{report._sum('summary_ok')}/{report._sum('summary_total')}",
+        ]
     )
-    console.print(t)
-    pc = Table("gold concept", "correct", "gold", "recall", "same concept", title="per concept")
-    for concept, (ok, total, same) in report.per_concept().items():
-        pc.add_row(concept, str(ok), str(total), f"{ok / total:.0%}", f"{same}/{ok}")
-    console.print(pc)
+    columns = [_col("document", whole=True), *(_col(n, whole=True, justify="right") for n in numbers)]
+    _print_table(console, "evaluation", columns, rows, split=True)
+    _print_table(
+        console,
+        "per concept",
+        [
+            _col("gold concept", whole=True),
+            *(_col(n, whole=True, justify="right") for n in ("correct", "gold", "recall", "same concept")),
+        ],
+        [
+            [concept, str(ok), str(total), f"{ok / total:.0%}", f"{same}/{ok}"]
+            for concept, (ok, total, same) in report.per_concept().items()
+        ],
+    )
 
     def where(g: dict) -> str:
         return f"@{g['at']}" if "at" in g else f"p.{g.get('page')}"
@@ -328,9 +498,9 @@ def diff(
     result = diffs.diff_runs(old_dir, new_dir)
     if fmt == "text":
         target = Console(file=open(output, "w", encoding="utf-8"), width=200) if output else console
-        t = Table(
-            "what",
-            "change",
+        t = _table(
+            _col("what", whole=True),
+            _col("change", whole=True),
             "disclosure",
             "key",
             "old",
@@ -341,7 +511,9 @@ def diff(
         colour = {"added": "green", "removed": "red", "changed": "yellow"}
         for c in result.changes:
             t.add_row(
-                c.what, f"[{colour[c.change]}]{c.change}[/]", c.disclosure, c.key, c.old or "", c.new or "", c.source
+                c.what,
+                f"[{colour[c.change]}]{c.change}[/]",
+                *(escape(v or "") for v in (c.disclosure, c.key, c.old, c.new, c.source)),
             )
         target.print(t if not result.empty else f"no changes between {result.old_run} and {result.new_run}")
         target.print(diffs._summary_line(result))
@@ -432,10 +604,13 @@ def harvest(
     backoff: Annotated[float, typer.Option(help="First retry delay in seconds (doubled each retry).")] = 1.0,
     max_mb: Annotated[float, typer.Option(help="Largest file to download, in MiB.")] = 50.0,
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only fetch and store.")] = False,
+    doc_timeout: Annotated[float, _DOC_TIMEOUT] = 300.0,
+    doc_memory: Annotated[int, _DOC_MEMORY] = 4096,
 ) -> None:
     """Harvest the sites once (Prefect flow): fetch and store what is new or changed, extract it into OUT."""
     quiet_prefect()
     chosen = _sites_or_exit(sources, site)
+    limits = _limits(doc_timeout, doc_memory)
     from gongkai.pipeline.flows import harvest_flow
 
     started = time.perf_counter()
@@ -443,17 +618,20 @@ def harvest(
         if out.exists() and not no_extract:  # a quick refusal before Prefect starts; the flow holds the lock
             with output_lock(out, "harvest"):
                 pass
-        result = harvest_flow(
-            str(sources),
-            str(raw),
-            str(out),
-            [s.name for s in chosen],
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            max_bytes=int(max_mb * 2**20),
-            extract=not no_extract,
-        )
+        with _stoppable(out):
+            result = harvest_flow(
+                str(sources),
+                str(raw),
+                str(out),
+                [s.name for s in chosen],
+                timeout=timeout,
+                retries=retries,
+                backoff=backoff,
+                max_bytes=int(max_mb * 2**20),
+                extract=not no_extract,
+                doc_seconds=limits.seconds,
+                doc_memory_mb=limits.memory_mb,
+            )
     except OutputBusy as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
@@ -462,19 +640,43 @@ def harvest(
 
 
 def _report_harvest(result, out: Path, seconds: float) -> int:
-    t = Table("site", "run", "new", "changed", "unchanged", "failed", title=f"gongkai harvest ({seconds:.1f} s)")
-    for r in result.sites:
-        run = (r.run_id or "") + (" (resumed)" if r.resumed else "")
-        t.add_row(
-            r.site, run, str(r.new), str(r.changed), str(r.unchanged), f"[red]{r.failed}[/red]" if r.failed else "0"
-        )
-    console.print(t)
+    _print_table(
+        console,
+        f"gongkai harvest ({seconds:.1f} s)",
+        [
+            _col("site", whole=True),
+            _col("run"),
+            *(_col(n, whole=True, justify="right") for n in ("new", "changed", "unchanged", "failed")),
+        ],
+        [
+            [
+                escape(r.site),
+                (r.run_id or "") + (" (resumed)" if r.resumed else ""),
+                str(r.new),
+                str(r.changed),
+                str(r.unchanged),
+                f"[red]{r.failed}[/red]" if r.failed else "0",
+            ]
+            for r in result.sites
+        ],
+    )
     failures = [(r.site, f) for r in result.sites for f in r.failures]
     if failures:
-        ft = Table("site", "url", "reason", "tries", "message", title="failed (retried on the next harvest)")
-        for name, f in failures[:30]:
-            ft.add_row(escape(name), escape(f.url), f.reason, str(f.failures), escape(f.message[:100]))
-        console.print(ft)
+        _print_table(
+            console,
+            "failed (retried on the next harvest)",
+            [
+                _col("site", whole=True),
+                _col("url"),
+                _col("reason", whole=True),
+                _col("tries", whole=True),
+                _col("message"),
+            ],
+            [
+                [escape(name), escape(f.url), f.reason, str(f.failures), escape(f.message[:100])]
+                for name, f in failures[:30]
+            ],
+        )
     for r in result.sites:
         if r.error:
             err.print(f"[red]site failed:[/red] {escape(str(r.error))}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import TypeVar, cast
@@ -14,8 +15,11 @@ from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
 from gongkai.pipeline.harvest.fetch import FetchSettings
 from gongkai.pipeline.harvest.sources import load_sources, select_sites
 from gongkai.pipeline.run import progress
+from gongkai.pipeline.run.history import new_run_id
 from gongkai.pipeline.run.lock import output_lock
 from gongkai.pipeline.run.parts import Carry, DocRef, Input
+from gongkai.pipeline.run.sandbox import Limits
+from gongkai.pipeline.run.stop import stop_code, stop_work
 from gongkai.pipeline.tasks import (
     commit_run,
     current_documents,
@@ -54,6 +58,28 @@ def batch_size_for(n: int, workers: int = 1) -> int:
 SMALL_RUN = 64
 
 
+RUN_ID = re.compile(r"\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{6}")  # pipeline/run/history.py new_run_id
+
+
+def run_name() -> str:
+    """A flow run's name: gongkai's run id, the one its output run gets (``OUT/runs/<run_id>/``,
+    the manifest, the run summary). The ``run_id`` parameter when the caller made one,
+    otherwise a new id, which the flow then takes as its own (``_own_run_id``)."""
+    from prefect.runtime import flow_run
+
+    return flow_run.parameters.get("run_id") or new_run_id()
+
+
+def _own_run_id(given: str | None) -> str:
+    """The gongkai run id of this flow run: ``given``, else the name ``run_name`` gave it."""
+    if given:
+        return given
+    from prefect.runtime import flow_run
+
+    name = flow_run.get_name()
+    return name if name and RUN_ID.fullmatch(name) else new_run_id()
+
+
 class RunOutput:
     """What the extract flow returns: ``documents, report = extract_flow(...)``: a reference
     per document (pipeline.run.parts.DocRef) and the validation report (with the run's summary).
@@ -71,7 +97,7 @@ class RunOutput:
         return iter((self.documents, self.report))
 
 
-@flow(name="gongkai-extract", validate_parameters=False)
+@flow(name="gongkai-extract", flow_run_name=run_name, validate_parameters=False)
 def extract_flow(
     paths: list[Path | Input],
     out_dir: Path,
@@ -81,6 +107,8 @@ def extract_flow(
     work: str | None = None,
     keep: frozenset[str] | None = None,
     settings: dict | None = None,
+    limits: Limits | None = None,
+    run_id: str | None = None,
 ) -> RunOutput:
     """Extract in parts (one document per part in small runs, batches in large ones),
     plan the cross-file checks, write each part, then commit the run in one step
@@ -89,14 +117,20 @@ def extract_flow(
     work area every task can reach (fsspec URL) for the parts, when tasks run on other
     machines (``on_dask``); by default the parts live in the run's staging directory.
     ``keep``: an incremental run (a harvest, as a subflow): the earlier rows of these
-    contents (sha256) stay in the output. ``settings``: more for the run's manifest."""
+    contents (sha256) stay in the output. ``settings``: more for the run's manifest.
+    ``limits``: time and memory per document (pipeline/run/sandbox.py; default: none).
+    ``run_id``: the run's id (default: a new one); the flow run is named after it."""
     started = time.time()
+    run_id = _own_run_id(run_id)
     size = batch_size or batch_size_for(len(paths), workers)
     batches = [paths[i : i + size] for i in range(0, len(paths), size)]
     run = open_run(out_dir, keep_texts, started, work, publish_unread=keep is not None)
+    run.run_id = run_id  # before anything uses it (the parts' work area is named after it)
     refs: list[DocRef] = []
     try:
-        for future in as_completed([extract_part.submit(b, i, run.work_dir, workers) for i, b in enumerate(batches)]):
+        for future in as_completed(
+            [extract_part.submit(b, i, run.work_dir, workers, limits) for i, b in enumerate(batches)]
+        ):
             for ref in future.result():
                 refs.append(ref)
                 progress.notify(ref)
@@ -107,7 +141,9 @@ def extract_flow(
             f.result()
             for f in [write_part.submit(i, plan, run.work_dir, keep_texts, workers) for i in range(len(batches))]
         ]
-    except BaseException:
+    except BaseException as exc:
+        if stop_code(exc) is not None:  # Ctrl-C or SIGTERM: the work in other processes stops now
+            stop_work()
         run.abort()  # a task that crashed: drop the staging directory, the previous output stays
         raise
     recorded = {
@@ -115,6 +151,7 @@ def extract_flow(
         "inputs": [_name(p) for p in paths],
         "batch_size": size,
         "workers": workers,
+        "limits": {"seconds": limits.seconds, "memory_mb": limits.memory_mb} if limits else None,
         **(settings or {}),
     }
     carry = Carry({r.doc_id for r in refs}, keep) if keep is not None else None
@@ -159,7 +196,7 @@ class HarvestResult:
         self.sites, self.documents, self.report = sites, documents or [], report
 
 
-@flow(name="gongkai-harvest", validate_parameters=False)
+@flow(name="gongkai-harvest", flow_run_name=run_name, validate_parameters=False)
 def harvest_flow(
     sources: str,
     raw_dir: str = "raw",
@@ -170,19 +207,30 @@ def harvest_flow(
     backoff: float = 1.0,
     max_bytes: int = 50 * 2**20,
     extract: bool = True,
+    doc_seconds: float | None = Limits.seconds,
+    doc_memory_mb: int | None = Limits.memory_mb,
+    run_id: str | None = None,
 ) -> HarvestResult:
     """discover → fetch → store (one task per site, concurrently) → extract what is new or
     changed with the extract flow as a subflow (in parts, as ``gongkai run`` does; the
     earlier rows of documents still current are kept) → record what was extracted.
     Parameters are plain values so a deployment can carry them. One harvest at a time per
-    output directory (pipeline/run/lock.py): a second one raises OutputBusy."""
+    output directory (pipeline/run/lock.py): a second one raises OutputBusy. ``doc_seconds``,
+    ``doc_memory_mb``: the limits per document (pipeline/run/sandbox.py). ``run_id``: the id of
+    the run the extraction writes (default: a new one); the harvest's flow run and its extract
+    subflow are named after it."""
+    limits = Limits(doc_seconds, doc_memory_mb)
+    run_id = _own_run_id(run_id)
+    args = (sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract, limits, run_id)
     if not extract:  # nothing is written to out_dir
-        return _harvest(sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract)
+        return _harvest(*args)
     with output_lock(Path(out_dir), "harvest"):
-        return _harvest(sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract)
+        return _harvest(*args)
 
 
-def _harvest(sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract) -> HarvestResult:
+def _harvest(
+    sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract, limits, run_id
+) -> HarvestResult:
     chosen = select_sites(load_sources(sources), sites)
     settings = HarvestSettings(
         Path(raw_dir), FetchSettings(timeout=timeout, retries=retries, backoff=backoff, max_bytes=max_bytes)
@@ -201,6 +249,8 @@ def _harvest(sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_by
         Path(out_dir),
         keep=keep,
         settings={"command": "harvest", "raw_dir": str(settings.raw_dir)},
+        limits=limits,
+        run_id=run_id,
     )
     result.documents, result.report = refs, report
     if report.ok:

@@ -15,6 +15,7 @@ from gongkai.pipeline.harvest.sources import Site
 from gongkai.pipeline.harvest.store import RawStore
 from gongkai.pipeline.run import parts
 from gongkai.pipeline.run.parts import Carry, DocRef, Input, Plan
+from gongkai.pipeline.run.sandbox import Limits
 from gongkai.pipeline.run.workers import here, on_workers, pool_of
 from gongkai.pipeline.run.writer import OutputWriter, TableWriter
 from gongkai.schemas.validation import ValidationReport
@@ -42,9 +43,12 @@ def open_run(
     persist_result=False,
     task_run_name="extract part {part} from {paths[0].name}",
 )
-def extract_part(paths: list[Path | Input], part: int, work_dir: str | Path, workers: int = 1) -> list[DocRef]:
-    """Extract a batch of documents (on one of ``workers`` processes) and spill them."""
-    return on_workers(workers, parts.extract_part, paths, part, work_dir)
+def extract_part(
+    paths: list[Path | Input], part: int, work_dir: str | Path, workers: int = 1, limits: Limits | None = None
+) -> list[DocRef]:
+    """Extract a batch of documents (on one of ``workers`` processes, each document within
+    ``limits``) and spill them."""
+    return on_workers(workers, parts.extract_part, paths, part, work_dir, limits)
 
 
 @task(name="plan-parts", cache_policy=NO_CACHE, persist_result=False)

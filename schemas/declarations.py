@@ -11,6 +11,7 @@ Every parquet column is nullable; ``nullable`` here is what validation allows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -107,6 +108,49 @@ def changes_have_direction(df: pd.DataFrame) -> pd.Series:
     return (df["kind"] != "change") | df["direction"].notna()
 
 
+def _not_negative(v) -> bool:
+    return v is None or pd.isna(v) or v >= 0
+
+
+def _not_negatives(s: pd.Series) -> pd.Series:
+    return s.map(_not_negative).astype(bool)
+
+
+def changes_are_magnitudes(df: pd.DataFrame) -> pd.Series:
+    """Changes and rates are magnitudes; the direction carries the sign."""
+    return ~df["kind"].isin(MAGNITUDE_KINDS) | (_not_negatives(df["value"]) & df["direction"].notna())
+
+
+def amounts_are_not_negative(df: pd.DataFrame) -> pd.Series:
+    return df["kind"].isin(MAGNITUDE_KINDS) | _not_negatives(df["value"])
+
+
+# A digit that is not zero: 1-9, full-width, Chinese numerals (十 too; not 百/千/万/亿, which are
+# also units: 0万元, 百分之零).
+_NONZERO_DIGIT = re.compile(r"[1-9１-９一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾]")
+
+
+def zero_is_printed_zero(df: pd.DataFrame) -> pd.Series:
+    """A `value` of 0 is a printed zero, a stated absence (无…) or 持平: never a nonzero
+    figure that rounded to zero."""
+    raw = df["raw"].astype(str).str.replace(r"\s+", "", regex=True)
+    return (
+        (df["value"] != 0).astype(bool)
+        | df["stated_none"].astype(bool)
+        | raw.str.contains("持平", regex=False).astype(bool)
+        | ~raw.str.contains(_NONZERO_DIGIT.pattern, regex=True).astype(bool)
+    )
+
+
+def is_change_measure(key) -> bool:
+    """A line item's ``measure_key`` marks a change column (or row): ``change`` or ``…_change``."""
+    return isinstance(key, str) and (key == CHANGE_KEY or key.endswith("_" + CHANGE_KEY))
+
+
+def negative_only_in_change_columns(df: pd.DataFrame) -> pd.Series:
+    return _not_negatives(df["amount"]) | df["measure_key"].map(is_change_measure).astype(bool)
+
+
 def decided_have_values(df: pd.DataFrame) -> pd.Series:
     return (df["status"] == "not_applicable") | (df["expected"].notna() & df["actual"].notna())
 
@@ -123,6 +167,7 @@ def unique_ids(key: str) -> Callable[[pd.DataFrame], pd.Series]:
 VALUE_IS_DECIMAL = Check("value_is_decimal", _is_decimal, "a `Decimal`")
 AMOUNT_IS_DECIMAL_OR_NULL = Check("amount_is_decimal_or_null", _decimal_or_null, "a `Decimal` or null")
 DECIMAL_YUAN_OR_NULL = Check("decimal_yuan_or_null", _decimal_or_null, "a `Decimal` or null")
+NOT_NEGATIVE = Check("not_negative", _not_negatives, "not negative (or null)")
 
 # --- closed vocabularies -----------------------------------------------------------------------
 
@@ -130,6 +175,8 @@ STATUSES = ("ok", "partial", "failed")
 KINDS = ("amount", "change", "rate", "share", "count", "threshold")
 UNITS = ("yuan", "percent", "count")
 DIRECTIONS = ("increase", "decrease", "flat")
+MAGNITUDE_KINDS = ("change", "rate")  # their value is a magnitude; `direction` carries the sign
+CHANGE_KEY = "change"  # line_items.measure_key of a change column: `change`, `<key>_change`
 PERIODS = ("current", "previous", "budgeted")
 CHECK_STATUSES = ("pass", "fail", "not_applicable")
 _PARTIAL_REASONS = {
@@ -300,7 +347,7 @@ _FACTS = Table(
             "value",
             VALUE,
             "yuan for money, the percentage number for rates and shares, the count for counts; "
-            "changes are magnitudes, see `direction`",
+            "never negative: changes and rates are magnitudes, `direction` carries the sign",
             checks=(VALUE_IS_DECIMAL,),
             unit="see unit column",
             fiscal="value",
@@ -316,7 +363,7 @@ _FACTS = Table(
         Column(
             "direction",
             STRING,
-            "`increase`, `decrease`, `flat` for changes and rates",
+            "`increase`, `decrease`, `flat` for changes and rates (the sign of their `value`)",
             nullable=True,
             values=DIRECTIONS,
             fiscal="direction",
@@ -344,6 +391,23 @@ _FACTS = Table(
         Check("span_is_ordered", span_is_ordered, "`char_end` > `char_start`"),
         Check("stated_none_is_zero", stated_none_is_zero, "a stated absence has `value` 0"),
         Check("changes_have_a_direction", changes_have_direction, "a `change` has a `direction`"),
+        Check(
+            "changes_are_magnitudes",
+            changes_are_magnitudes,
+            "a `change` or `rate` has `value` ≥ 0 and a `direction`: the direction carries the sign "
+            "(增加-2.40万元 is a `decrease` of 24000)",
+        ),
+        Check(
+            "amounts_are_not_negative",
+            amounts_are_not_negative,
+            "every other `value` (amounts, shares, counts, thresholds) is ≥ 0",
+        ),
+        Check(
+            "zero_is_printed_zero",
+            zero_is_printed_zero,
+            "a `value` of 0 is a printed zero (0.00万元), a stated absence (`stated_none`) or 持平; a "
+            "figure that is not zero but rounds to zero is not a figure",
+        ),
         Check("fact_ids_unique_per_document", unique_ids("fact_id"), "(`doc_id`, `fact_id`) occurs once"),
     ),
     primary_key=("doc_id", "fact_id"),
@@ -358,9 +422,9 @@ _PROJECTS = Table(
         Column(
             "amount",
             YUAN,
-            "decimal yuan; null for a project named without an amount",
+            "decimal yuan, never negative; null for a project named without an amount",
             nullable=True,
-            checks=(AMOUNT_IS_DECIMAL_OR_NULL,),
+            checks=(AMOUNT_IS_DECIMAL_OR_NULL, NOT_NEGATIVE),
             unit="yuan",
             fiscal="value",
         ),
@@ -408,7 +472,7 @@ def _summary_column(concept: str, unit: str) -> Column:
     description = SUMMARY_CONCEPTS.get(concept, "")
     if unit == "count":
         return Column(concept, INT64, description, nullable=True, min=0, coerce=True)
-    return Column(concept, YUAN, description, nullable=True, checks=(DECIMAL_YUAN_OR_NULL,), unit="yuan")
+    return Column(concept, YUAN, description, nullable=True, checks=(DECIMAL_YUAN_OR_NULL, NOT_NEGATIVE), unit="yuan")
 
 
 def summary_concepts() -> tuple[tuple[str, str], ...]:
@@ -434,8 +498,8 @@ def _summary() -> Table:
         primary_key=("doc_id",),
         coerce=False,
         notes="One column per summary concept of `schemas/concepts.toml` (`summary = true`), in file order: decimal "
-        'yuan (a count for `unit = "count"` concepts such as `performance_projects`), null when the document '
-        "says nothing, 0 when it states none. A figure of a standard table wins (exact 元); otherwise the "
+        'yuan (a count for `unit = "count"` concepts such as `performance_projects`), never negative, null when '
+        "the document says nothing, 0 when it prints zero or states none. A figure of a standard table wins (exact 元); otherwise the "
         "first current-year figure of the concept in the prose is used. Failed documents have no row.",
     )
 
@@ -509,13 +573,16 @@ _LINE_ITEMS = Table(
         Column(
             "measure_key",
             STRING,
-            "the column's canonical key (`total`, `basic`, `project`, `personnel`, `public_funds` …)",
+            "the column's canonical key (`total`, `basic`, `project`, `personnel`, `public_funds` …); "
+            "a change column or row (增减变化情况, 比上年增减, 增减变化金额 …) is marked `<key>_change` "
+            "(`training_change`) or `change`",
             nullable=True,
         ),
         Column(
             "amount",
             YUAN,
-            "yuan (the table's unit applied)",
+            "yuan (the table's unit applied); negative only in a change column or row (`measure_key` "
+            "`…_change`), as the table prints it (-2.40)",
             nullable=True,
             checks=(AMOUNT_IS_DECIMAL_OR_NULL,),
             unit="yuan",
@@ -526,7 +593,15 @@ _LINE_ITEMS = Table(
         Column("page", INT32, "the cell's page", nullable=True, min=1),
         *_box("the cell's", "tables without a page layout: spreadsheets, web pages, Word"),
     ),
-    checks=(Check("item_ids_unique_per_document", unique_ids("item_id"), "(`doc_id`, `item_id`) occurs once"),),
+    checks=(
+        Check("item_ids_unique_per_document", unique_ids("item_id"), "(`doc_id`, `item_id`) occurs once"),
+        Check(
+            "negative_only_in_change_columns",
+            negative_only_in_change_columns,
+            "a negative `amount` is a change, as printed (-2.40 under 增减变化情况): its `measure_key` ends in "
+            "`change`",
+        ),
+    ),
     primary_key=("doc_id", "item_id"),
 )
 

@@ -23,6 +23,9 @@ class Reason(str, Enum):
     NO_FIGURES = "no_figures"  # decoded, but no figure of a disclosure found (partial)
     EXTRACTION_ERROR = "extraction_error"  # a bug: the extractor raised; the message has the traceback tail
     INVALID_EXTRACTION = "invalid_extraction"  # its rows broke the tables' types or checks: withheld, the rest written
+    TOO_LARGE = "too_large"  # over a limit of LoadLimits (extractors/load/limits.py): the message names the limit
+    TIMEOUT = "timeout"  # its extraction ran past the time limit per document and was stopped
+    WORKER_CRASHED = "worker_crashed"  # the process extracting it died (out of memory, a crash in a library)
 
     def __str__(self) -> str:  # so f-strings print the code
         return self.value

@@ -17,7 +17,7 @@ from gongkai.pipeline.run.history import complete_runs
 from gongkai.pipeline.run.isolate import isolate
 from gongkai.pipeline.run.rows import rows_for
 from gongkai.pipeline.run.writer import OutputWriter
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SEED
 
 DOCS = [
     *sorted((FIXTURES / "heldout").glob("*.txt")),
@@ -110,3 +110,18 @@ def test_a_failure_no_single_document_explains_publishes_nothing(tmp_path, extra
     assert not report.ok and report.run_id is None
     assert "unique" in " ".join(report.failures["check"].astype(str))
     assert not complete_runs(tmp_path / "out")
+
+
+def test_links_to_nowhere_and_link_loops_in_a_folder_become_failed_rows(tmp_path):
+    from gongkai.pipeline.run.settings import discover
+
+    folder = tmp_path / "in"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "budget.txt").write_bytes(SEED.read_bytes())
+    (folder / "a" / "gone.txt").symlink_to("nowhere.txt")
+    (folder / "a" / "loop.txt").symlink_to(folder / "a" / "loop.txt")
+    (folder / "a" / "up").symlink_to(folder)  # a directory loop: searched once
+    found = discover([folder])
+    assert sorted(p.name for p in found) == ["budget.txt", "gone.txt", "loop.txt"]
+    reasons = {p.name: extract_path(p).error_reason for p in found}
+    assert reasons == {"budget.txt": None, "gone.txt": "file_missing", "loop.txt": "unreadable"}

@@ -35,19 +35,35 @@ SENTENCE_BREAKS = set("；;。！？!?\n")
 HARD_BREAKS = set("。！？!?\n")
 
 # --- kinds (regexes on the clause text before / after the number) ---------------
-# A direction word right before a money figure makes it a change: 较上年增加88.87万元.
+# A direction word right before a money figure makes it a change: 较上年增加88.87万元,
+# 较2025年预算多2,563.22万元 (not 最多/至少5万元: a cap or a floor is an amount).
 CHANGE_BEFORE = re.compile(
-    r"((增长|增加|上升|提高|多|下降|减少|降低|节约|压减|缩减|减|增)了?(约|达|为|共)?"
-    r"|(增加|增长|上升)[(（](减少|下降)[)）])$"
-)  # 增加（减少）0万元: a template, direction by value
+    r"((增长|增加|上升|提高|(?<![最至之])多|(?<![最至])少|下降|减少|降低|节约|压减|缩减|减|增)了?(约|达|为|共)?"
+    r"|(?P<template>(增加|增长|上升)[(（](减少|下降)[)）]))$"
+)  # 增加（减少）0万元: a template, an increase unless printed negative
 # …or a verb in front of what changed: 增加综合管理费209万元, 原因是增加了…专项经费200万元
 # (not 压减公用经费后安排36万元: what is arranged after a cut is an amount).
 CHANGE_VERB_OBJECT = re.compile(r"(?:^|[^增减])(增加|减少|追加|核减)了?(?![^，,。；;]*后)[^，,。；;\d]{1,40}$")
 PHRASE_BREAKS = set("，,。；;：:\n")
+# The words that make a percentage a rate (增长8.8%) and say its direction; a change and a rate
+# are magnitudes, the direction carries the sign.
 DIRECTION_WORDS = (
     (re.compile(r"增长|增加|上升|提高|增幅|增"), "increase"),
     (re.compile(r"下降|减少|降低|降幅|节约|压减|缩减|减"), "decrease"),
 )
+# Every word that makes a money figure a change (CHANGE_BEFORE, CHANGE_VERB_OBJECT) says its
+# direction here (tests/test_schema_contract.py keeps them in step). 多/少 only right before
+# a money figure: in a rate's clause they are other words (多跨融合, 不少于80%).
+CHANGE_DIRECTION_WORDS = (
+    (re.compile(r"增长|增加|上升|提高|增幅|追加|多|增"), "increase"),
+    (re.compile(r"下降|减少|降低|降幅|节约|压减|缩减|核减|少|减"), "decrease"),
+)
+FLIPPED = {"increase": "decrease", "decrease": "increase", "flat": "flat"}
+# The output holds money as DECIMAL(22,2) yuan and facts.value as DECIMAL(28,6): a printed
+# figure that is not zero but would be held as zero (0.0000001万元 → 0.00) is no figure of a
+# disclosure, and kept it would read as "states none".
+FEN = Decimal("0.01")
+VALUE_QUANTUM = Decimal("0.000001")
 # What a rate's label may say and still be about the figure before it (增加率为8.8%, 增长);
 # anything else (运转类专项经费统一压减10%) names another subject.
 RATE_SUBJECT = re.compile(
@@ -93,13 +109,20 @@ class Mention:
     explicit_share: bool = False  # 占40.15%: a share of the figure before it (checked)
 
 
-def _direction(text: str) -> str | None:
+def _direction(text: str, words=DIRECTION_WORDS) -> str | None:
+    """The direction of the last direction word of ``text``."""
     found = None
-    for pattern, direction in DIRECTION_WORDS:
+    for pattern, direction in words:
         for m in pattern.finditer(text):
             if found is None or m.start() >= found[0]:
                 found = (m.start(), direction)
     return found[1] if found else None
+
+
+def _rounds_to_zero(value: Decimal, unit: str) -> bool:
+    """Not zero, but held as zero by the output (money below half a fen; a percentage or a
+    count below the sixth decimal)."""
+    return value != 0 and abs(value) < 1 and value.quantize(FEN if unit == "yuan" else VALUE_QUANTUM) == 0
 
 
 def _phrase_before(text: str, pos: int, floor: int) -> str:
@@ -204,17 +227,26 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
             kind = "rate" if direction else "share"
         elif THRESHOLD_AFTER.search(after):
             kind = "threshold"
-        elif CHANGE_BEFORE.search(before):
+        elif change := CHANGE_BEFORE.search(before):
             kind = "change"
-            direction = _direction(before[-6:])
+            direction = "increase" if change.group("template") else _direction(before[-6:], CHANGE_DIRECTION_WORDS)
         elif verb := CHANGE_VERB_OBJECT.search(_phrase_before(text, q.start, prev_end)):
             kind = "change"
-            direction = _direction(verb.group(1))
+            direction = _direction(verb.group(1), CHANGE_DIRECTION_WORDS)
         else:
             kind = "amount"
-        if kind in ("change", "rate") and qty.value == 0:
-            direction = "flat"  # 增加（减少）0万元, 增长0%: no change, whatever the wording
-        value = -qty.value if qty.negative else qty.value
+        if _rounds_to_zero(qty.value, qty.unit):
+            prev_end = q.end
+            continue
+        value = qty.value
+        if kind in ("change", "rate"):
+            # a magnitude: 增加-2.4万元 is a decrease of 2.4万元, the direction carries the sign
+            if qty.negative and direction is not None:
+                direction = FLIPPED[direction]
+            if qty.value == 0:
+                direction = "flat"  # 增加（减少）0万元, 增长0%: no change, whatever the wording
+        elif qty.negative:
+            value = -qty.value  # a negative amount in prose: validation refuses it (amounts_are_not_negative)
         mentions.append(
             Mention(
                 q.start,

@@ -3,9 +3,10 @@ published at ``OUT/``.
 
 A run is written in a staging directory, its ``manifest.json`` last, and renamed into
 ``runs/`` in one step: a run directory without a complete manifest never exists, so an
-interrupted run never becomes the newest. Publishing hard-links (or copies) the newest
-run's tables into ``OUT/`` file by file with ``os.replace`` and records its id in
-``OUT/LATEST``; ``ensure_published`` repairs a publish that was interrupted.
+interrupted run never becomes the newest. Publishing swaps one symbolic link,
+``OUT/current`` → ``runs/<run_id>``, in one rename; the tables at ``OUT/`` are fixed links
+through it, so every reader sees all tables of one run. ``ensure_published`` repairs a
+publish that a kill interrupted (the run complete in ``runs/`` but not yet current).
 """
 
 from __future__ import annotations
@@ -109,55 +110,47 @@ def run_before(run_dir: Path) -> Path | None:
     return older[-1] if older else None
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
+CURRENT = "current"  # OUT/current → runs/<run_id>: the published run, swapped by one rename
+PUBLISHED = ("texts", "dataset", "datapackage.json")  # besides the *.parquet tables
 
 
-PUBLISHED_DIRS = ("texts", "dataset")
-
-
-def _publish_dir(src: Path, out_dir: Path, name: str) -> None:
-    """Replace ``out_dir/name`` with a linked copy of ``src`` (swapped in with renames)."""
-    fresh = out_dir / f".{name}-{uuid.uuid4().hex[:8]}"
-    for f in src.rglob("*"):
-        target = fresh / f.relative_to(src)
-        if f.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(f, target)
-    fresh.mkdir(exist_ok=True)
-    trash = out_dir / f".old-{name}-{uuid.uuid4().hex[:8]}"
-    if (out_dir / name).exists():
-        os.replace(out_dir / name, trash)
-    os.replace(fresh, out_dir / name)
-    shutil.rmtree(trash, ignore_errors=True)
+def _symlink(target: str, path: Path) -> None:
+    """``path`` becomes a symbolic link to ``target``, in one rename (readers see the old or the new)."""
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}"
+    os.symlink(target, tmp)
+    if path.is_dir() and not path.is_symlink():  # a directory of the layout before OUT/current
+        trash = path.parent / f".old-{path.name}-{uuid.uuid4().hex[:8]}"
+        os.replace(path, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    os.replace(tmp, path)
 
 
 def publish(out_dir: Path, run_dir: Path) -> None:
-    """Make ``run_dir`` the tables at ``out_dir`` (each file replaced atomically)."""
-    out_dir = Path(out_dir)
-    for table in sorted(run_dir.glob("*.parquet")):
-        tmp = out_dir / f".{table.name}.{uuid.uuid4().hex[:8]}"
-        _link_or_copy(table, tmp)
-        os.replace(tmp, out_dir / table.name)
-    for name in ("datapackage.json",):
-        if (run_dir / name).exists():
-            tmp = out_dir / f".{name}.{uuid.uuid4().hex[:8]}"
-            _link_or_copy(run_dir / name, tmp)
-            os.replace(tmp, out_dir / name)
-    for name in PUBLISHED_DIRS:
-        if (run_dir / name).is_dir():
-            _publish_dir(run_dir / name, out_dir, name)
-    tmp = out_dir / f".{LATEST}.{uuid.uuid4().hex[:8]}"
+    """Make ``run_dir`` the published run: ``OUT/current`` is swapped to point at it in one
+    rename, so a reader of ``OUT/`` sees every table of one run, also while a run publishes
+    and after a kill at any moment. ``OUT/<table>.parquet``, ``OUT/dataset``, ``OUT/texts`` and
+    ``OUT/datapackage.json`` are fixed links through ``current`` (made once); a reader that
+    opens several tables and must not see a publish in between resolves ``OUT/current`` first
+    (docs/outputs.md)."""
+    out_dir, run_dir = Path(out_dir), Path(run_dir)
+    _symlink(os.path.relpath(run_dir, out_dir), out_dir / CURRENT)
+    names = sorted({p.name for p in run_dir.glob("*.parquet")} | set(PUBLISHED))
+    for name in names:
+        _symlink(f"{CURRENT}/{name}", out_dir / name)
+    tmp = out_dir / f".{LATEST}.{uuid.uuid4().hex[:8]}"  # for readers of the older layout; `current` decides
     tmp.write_text(run_dir.name + "\n", encoding="utf-8")
     os.replace(tmp, out_dir / LATEST)
 
 
 def published(out_dir: Path) -> str | None:
+    """The id of the published run: where ``OUT/current`` points (or, in a copy of ``OUT``
+    that followed the links, the id ``OUT/LATEST`` records)."""
+    try:
+        return Path(os.readlink(Path(out_dir) / CURRENT)).name or None
+    except OSError:
+        pass
     try:
         return (Path(out_dir) / LATEST).read_text(encoding="utf-8").strip() or None
     except OSError:

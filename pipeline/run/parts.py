@@ -19,20 +19,23 @@ The result is the same tables an in-memory run writes (tests/test_parts.py).
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import pickle
 import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from gongkai.extractors.checks.disclosures import check_companions, inherit, link_name
-from gongkai.extractors.extract import extract_path
+from gongkai.extractors.extract import extract_path, failed
 from gongkai.extractors.facts.gazetteer import region_for_code
 from gongkai.extractors.model import Extraction
+from gongkai.pipeline.run.sandbox import Limits, sandbox
 from gongkai.pipeline.run.writer import TableWriter, write_text
-from gongkai.schemas.reasons import Reason
+from gongkai.schemas.reasons import DocumentError, Reason
 
 Key = tuple[int, int]  # (part, position in the part): where a document's extraction is spilled
 
@@ -150,16 +153,43 @@ def _spill(root: str, part: int) -> str:
     return f"{root}/spill/{part}.pkl"
 
 
-def extract_part(paths: Sequence[Path | Input], part: int, work: str | Path) -> list[DocRef]:
+def extract_limited(inp: Input, limits: Limits | None) -> Extraction:
+    """``extract_input`` in this thread's sandbox (pipeline/run/sandbox.py) when ``limits``
+    guard the run: past the time or memory limit the document is a failed row."""
+    if limits is None or not limits.guarded or multiprocessing.current_process().daemon:
+        return extract_input(inp)  # a daemonic process (a Dask worker's) cannot start a child
+    source = inp.source or str(inp.path)
+    try:  # the child may have started in another working directory: the path goes absolute
+        return sandbox(limits).call(source, extract_input, replace(inp, path=inp.path.absolute(), source=source))
+    except DocumentError as exc:
+        return failed(source, exc.reason, exc.message, sha256=_sha256(inp.path))
+
+
+def _sha256(path: Path) -> str | None:
+    """The content id of a file that could not be extracted (so a later run knows it)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(2**20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def extract_part(
+    paths: Sequence[Path | Input], part: int, work: str | Path, limits: Limits | None = None
+) -> list[DocRef]:
     """Extract ``paths`` (files, or ``Input``s) and spill the extractions to the work area
-    (one pickle each, back to back, so one can be read alone); their references."""
+    (one pickle each, back to back, so one can be read alone); their references. With
+    ``limits``, each document is extracted in a sandbox within them."""
     fs, root = work_fs(work)
     fs.makedirs(f"{root}/spill", exist_ok=True)
     refs = []
     with fs.open(_spill(root, part), "wb") as fh:
         for i, item in enumerate(paths):
             inp = as_input(item)
-            ex = extract_input(inp)
+            ex = extract_limited(inp, limits)
             refs.append(
                 DocRef(
                     part,

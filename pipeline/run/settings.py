@@ -24,8 +24,15 @@ DOCUMENT_SUFFIXES = formats.DOCUMENT_SUFFIXES
 
 
 def quiet_prefect() -> None:
-    """Set the quiet/offline defaults; explicit environment settings win."""
-    for key, value in PREFECT_DEFAULTS.items():
+    """Set the quiet/offline defaults; explicit environment settings win.
+
+    With ``PREFECT_API_URL`` set (a Prefect server the user runs), the flows' and tasks' logs
+    are sent to it (``PREFECT_LOGGING_TO_API_ENABLED=true``): the runs in its UI show them.
+    Without it, Prefect's ephemeral server is gongkai's own and gets no logs."""
+    defaults = dict(PREFECT_DEFAULTS)
+    if os.environ.get("PREFECT_API_URL", "").strip():
+        defaults["PREFECT_LOGGING_TO_API_ENABLED"] = "true"
+    for key, value in defaults.items():
         os.environ.setdefault(key, value)
 
 
@@ -56,11 +63,21 @@ def check_inputs(paths: list[Path]) -> None:
         raise SettingsError("inputs: none of " + ", ".join(map(str, paths)) + " exists; the output was not touched")
 
 
+def _broken_link(path: Path) -> bool:
+    """A link to nowhere, or to itself: kept, so it becomes a failed row instead of vanishing."""
+    try:
+        return path.is_symlink() and not path.exists()
+    except OSError:  # a loop of links
+        return True
+
+
 def discover(paths: list[Path]) -> list[Path]:
     """Expand directories into the documents they hold (sorted); keep files as given.
 
     A path that does not exist is kept: it becomes a failed document with reason
-    file_missing, so the run reports it instead of silently skipping it.
+    file_missing, so the run reports it instead of silently skipping it; so are links in a
+    directory that lead nowhere or in a loop (directories reached through links are not
+    searched twice).
     """
     found: list[Path] = []
     for p in paths:
@@ -69,7 +86,9 @@ def discover(paths: list[Path]) -> list[Path]:
                 sorted(
                     f
                     for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES and not f.name.startswith(".")
+                    if (f.is_file() or _broken_link(f))
+                    and f.suffix.lower() in DOCUMENT_SUFFIXES
+                    and not f.name.startswith(".")
                 )
             )
         else:

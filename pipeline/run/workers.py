@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import queue
+import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
@@ -23,7 +26,25 @@ _lock = threading.Lock()
 _crews: dict[int, _Crew] = {}
 
 
-def _warm() -> None:
+def _exit_without(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def watch_parent(parent: int) -> None:
+    """Exit as soon as the process that started this one is gone (also after its kill -9)."""
+    threading.Thread(target=_exit_without, args=(parent,), daemon=True, name="gongkai-watch-parent").start()
+
+
+def _init_worker(parent: int) -> None:
+    """A worker process: Ctrl-C is this process's to handle; gone with it; warmed up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
+    warm()
+
+
+def warm() -> None:
     """Load the tokenizer dictionary and vocabularies before the first real document."""
     from gongkai.extractors.extract import extract_loaded
     from gongkai.extractors.load.text import text_document
@@ -44,7 +65,10 @@ class _Crew:
         self.pool = None
         if workers > 1:
             self.pool = ProcessPoolExecutor(
-                max_workers=workers - 1, initializer=_warm, mp_context=multiprocessing.get_context("spawn")
+                max_workers=workers - 1,
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
+                mp_context=multiprocessing.get_context("spawn"),
             )
             for _ in range(workers - 1):
                 self.pool.submit(int)  # start the processes now, not at the first real work
@@ -89,6 +113,15 @@ def here(workers: int, fn: Callable[..., T], *args) -> T:
     malloc arena for all of it)."""
     start(workers)
     return _crews[workers].here.submit(fn, *args).result()
+
+
+def stop_all() -> None:
+    """Kill the worker processes now (a stop signal): work waiting on them ends at once."""
+    for crew in list(_crews.values()):
+        if crew.pool is not None:
+            for process in list(getattr(crew.pool, "_processes", {}).values()):
+                process.kill()
+            crew.pool.shutdown(wait=False, cancel_futures=True)
 
 
 @atexit.register
