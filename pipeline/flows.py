@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 from typing import TypeVar, cast
@@ -15,7 +14,7 @@ from gongkai.pipeline.harvest.crawl import HarvestSettings, SiteReport
 from gongkai.pipeline.harvest.fetch import FetchSettings
 from gongkai.pipeline.harvest.sources import load_sources, select_sites
 from gongkai.pipeline.run import progress
-from gongkai.pipeline.run.history import new_run_id
+from gongkai.pipeline.run.history import RUN_ID, new_run_id
 from gongkai.pipeline.run.lock import output_lock
 from gongkai.pipeline.run.parts import Carry, DocRef, Input
 from gongkai.pipeline.run.sandbox import Limits
@@ -56,9 +55,6 @@ def batch_size_for(n: int, workers: int = 1) -> int:
 
 
 SMALL_RUN = 64
-
-
-RUN_ID = re.compile(r"\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{6}")  # pipeline/run/history.py new_run_id
 
 
 def run_name() -> str:
@@ -124,8 +120,7 @@ def extract_flow(
     run_id = _own_run_id(run_id)
     size = batch_size or batch_size_for(len(paths), workers)
     batches = [paths[i : i + size] for i in range(0, len(paths), size)]
-    run = open_run(out_dir, keep_texts, started, work, publish_unread=keep is not None)
-    run.run_id = run_id  # before anything uses it (the parts' work area is named after it)
+    run = open_run(out_dir, keep_texts, started, work, publish_unread=keep is not None, run_id=run_id)
     refs: list[DocRef] = []
     try:
         for future in as_completed(

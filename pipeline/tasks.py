@@ -28,11 +28,12 @@ def open_run(
     started: float | None = None,
     work: str | None = None,
     publish_unread: bool = True,
+    run_id: str | None = None,
 ) -> OutputWriter:
     """Start a run: its staging directory, and where its parts are written until commit
     (inside the staging directory, or under a shared work area ``work``). ``publish_unread``
     False: a run in which no document could be read is not published."""
-    run = OutputWriter(out_dir, keep_texts=keep_texts, started=started, work=work)
+    run = OutputWriter(out_dir, keep_texts=keep_texts, started=started, work=work, run_id=run_id)
     run.publish_unread = publish_unread
     return run
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -28,6 +29,9 @@ _PROJECT = Path(__file__).resolve().parents[2]
 
 class RunError(ValueError):
     """A run that does not exist or is not complete; the message names it."""
+
+
+RUN_ID = re.compile(r"\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{6}")  # what new_run_id makes
 
 
 def new_run_id() -> str:

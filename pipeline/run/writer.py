@@ -233,12 +233,13 @@ class OutputWriter:
         started: float | None = None,
         flush_every: int = FLUSH_EVERY,
         work: str | None = None,
+        run_id: str | None = None,
     ):
         self.work = work  # a shared work area (fsspec URL) for the parts, instead of the staging directory
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         ensure_published(self.out_dir)
-        self.run_id = new_run_id()
+        self.run_id = run_id or new_run_id()
         self.started = started or time.time()  # when the run began (the flow's start)
         self.staging = self.out_dir / f".staging-{uuid.uuid4().hex[:8]}"
         (self.staging / "texts").mkdir(parents=True)
