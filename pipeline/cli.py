@@ -144,11 +144,18 @@ _DOC_MEMORY = typer.Option(
 )
 
 
-def _limits(doc_timeout: float, doc_memory: int):
+_LIMIT = typer.Option(
+    "--limit",
+    help="A limit on what one file may hold, NAME=VALUE (repeatable): file_bytes, pdf_pages, "
+    "sheet_cells, html_span, text_chars … (docs/formats.md#limits). Over it: a failed row (too_large).",
+)
+
+
+def _limits(doc_timeout: float, doc_memory: int, limit: list[str] | None = None):
     from gongkai.pipeline.run.sandbox import Limits
 
     try:
-        return Limits(doc_timeout or None, doc_memory or None)
+        return Limits.parse(doc_timeout or None, doc_memory or None, limit)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
@@ -176,6 +183,7 @@ def run(
     ] = None,
     doc_timeout: Annotated[float, _DOC_TIMEOUT] = 300.0,
     doc_memory: Annotated[int, _DOC_MEMORY] = 4096,
+    limit: Annotated[list[str] | None, _LIMIT] = None,
 ) -> None:
     """Extract every document with a Prefect flow (in parts: pipeline/run/parts.py) into OUT."""
     quiet_prefect()
@@ -186,7 +194,7 @@ def run(
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
     inputs = discover(given)
-    limits = _limits(doc_timeout, doc_memory)
+    limits = _limits(doc_timeout, doc_memory, limit)
     from gongkai.pipeline.run.remote import is_url, push_run
 
     remote = out if is_url(out) else None
@@ -606,11 +614,12 @@ def harvest(
     no_extract: Annotated[bool, typer.Option("--no-extract", help="Only fetch and store.")] = False,
     doc_timeout: Annotated[float, _DOC_TIMEOUT] = 300.0,
     doc_memory: Annotated[int, _DOC_MEMORY] = 4096,
+    limit: Annotated[list[str] | None, _LIMIT] = None,
 ) -> None:
     """Harvest the sites once (Prefect flow): fetch and store what is new or changed, extract it into OUT."""
     quiet_prefect()
     chosen = _sites_or_exit(sources, site)
-    limits = _limits(doc_timeout, doc_memory)
+    limits = _limits(doc_timeout, doc_memory, limit)
     from gongkai.pipeline.flows import harvest_flow
 
     started = time.perf_counter()

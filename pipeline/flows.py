@@ -146,7 +146,9 @@ def extract_flow(
         "inputs": [_name(p) for p in paths],
         "batch_size": size,
         "workers": workers,
-        "limits": {"seconds": limits.seconds, "memory_mb": limits.memory_mb} if limits else None,
+        "limits": {"seconds": limits.seconds, "memory_mb": limits.memory_mb, **limits.load.__dict__}
+        if limits
+        else None,
         **(settings or {}),
     }
     carry = Carry({r.doc_id for r in refs}, keep) if keep is not None else None
@@ -204,6 +206,7 @@ def harvest_flow(
     extract: bool = True,
     doc_seconds: float | None = Limits.seconds,
     doc_memory_mb: int | None = Limits.memory_mb,
+    doc_limits: list[str] | None = None,
     run_id: str | None = None,
 ) -> HarvestResult:
     """discover → fetch → store (one task per site, concurrently) → extract what is new or
@@ -211,10 +214,11 @@ def harvest_flow(
     earlier rows of documents still current are kept) → record what was extracted.
     Parameters are plain values so a deployment can carry them. One harvest at a time per
     output directory (pipeline/run/lock.py): a second one raises OutputBusy. ``doc_seconds``,
-    ``doc_memory_mb``: the limits per document (pipeline/run/sandbox.py). ``run_id``: the id of
+    ``doc_memory_mb``, ``doc_limits`` (``NAME=VALUE`` of extractors/load/limits.py): the limits
+    per document (pipeline/run/sandbox.py). ``run_id``: the id of
     the run the extraction writes (default: a new one); the harvest's flow run and its extract
     subflow are named after it."""
-    limits = Limits(doc_seconds, doc_memory_mb)
+    limits = Limits.parse(doc_seconds, doc_memory_mb, doc_limits)
     run_id = _own_run_id(run_id)
     args = (sources, raw_dir, out_dir, sites, timeout, retries, backoff, max_bytes, extract, limits, run_id)
     if not extract:  # nothing is written to out_dir

@@ -24,7 +24,7 @@ from gongkai.schemas.table_kinds import load_table_kinds
 from gongkai.schemas.vocabulary import load_vocabulary
 
 FILE = "table_concepts.toml"
-_KEYS = {"concept", "tables", "row", "measure", "key", "empty"}
+_KEYS = {"concept", "tables", "row", "measure", "key", "empty", "unless_row"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class TableConcept:
     measure: re.Pattern  # searched in the column header as printed, blanks removed
     key: re.Pattern | None  # must match the column's canonical key in full
     empty: Decimal | None  # the value when the table is printed empty
+    unless_row: re.Pattern | None = None  # no cell of a table with a row label matching it
 
 
 def _empty(entry: dict, at: str) -> Decimal | None:
@@ -56,6 +57,7 @@ def _table_concept(entry: dict, at: str, concepts: frozenset[str], kinds: frozen
         raise DataFileError(f"{at}: 'tables' must be a non-empty list of table kinds")
     known(tables, kinds, "table kinds (not in table_kinds.toml)", at)
     key = string(entry, "key", at)
+    unless = string(entry, "unless_row", at)
     return TableConcept(
         concept,
         tables,
@@ -63,6 +65,7 @@ def _table_concept(entry: dict, at: str, concepts: frozenset[str], kinds: frozen
         compile_regex(string(entry, "measure", at, ""), at),
         None if key is None else compile_regex(key, at),
         _empty(entry, at),
+        None if unless is None else compile_regex(unless, at),
     )
 
 

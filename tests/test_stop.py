@@ -19,7 +19,7 @@ import pytest
 from gongkai.pipeline.run import history
 from gongkai.pipeline.run.sandbox import Limits, Sandbox
 from gongkai.schemas.reasons import DocumentError, Reason
-from tests.conftest import SEED
+from tests.conftest import FIXTURES, SEED
 
 TABLES = ("documents", "facts", "summary", "checks", "projects", "line_items")
 
@@ -278,3 +278,27 @@ def test_work_that_raises_is_an_extraction_error_of_its_document(box):
     assert caught.value.reason is Reason.EXTRACTION_ERROR
     assert "bug.pdf" in caught.value.message and "ValueError" in caught.value.message
     assert box.call("sum", sum, [3]) == 3
+
+
+def test_load_limits_are_settings_of_the_run(tmp_path, server):
+    """``--limit NAME=VALUE`` reaches the loaders: the seed over a text_chars limit is a
+    failed row naming the limit; a bad name is a usage error listing the known ones."""
+    from gongkai.pipeline.run.sandbox import Limits
+
+    with pytest.raises(ValueError, match="text_chars"):
+        Limits.parse(300, 4096, ["pages=3"])
+    with pytest.raises(ValueError, match="whole number"):
+        Limits.parse(300, 4096, ["pdf_pages=many"])
+    assert Limits.parse(300, 4096, ["pdf_pages=500"]).load.pdf_pages == 500
+    out = tmp_path / "out"
+    longer = FIXTURES / "gold" / "js_rdbgt_2019_budget.txt"  # 7,654 characters; the seed has 3,326
+    argv = ["run", str(SEED), str(longer), "--out", str(out), "--limit", "text_chars=5000"]
+    proc = _gongkai("none", *argv, mark=uuid.uuid4().hex, api=server)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, err
+    docs = {Path(d["source"]).name: d for d in pq.read_table(out / "documents.parquet").to_pylist()}
+    assert docs[SEED.name]["status"] == "ok"
+    assert docs[longer.name]["error_reason"] == "too_large" and "text_chars=5000" in docs[longer.name]["error_message"]
+    bad = _gongkai("none", "run", str(SEED), "--out", str(out), "--limit", "pages=3", mark=uuid.uuid4().hex, api=server)
+    _, err = bad.communicate(timeout=300)
+    assert bad.returncode == 2 and "pdf_pages" in err

@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gongkai.extractors.facts.attribute import match_concept
+from gongkai.extractors.facts.attribute import all_matches, is_combined, match_concept
 from gongkai.extractors.model import Fact
 from gongkai.extractors.text.markers import CN_ITEM, DIGIT_ITEM, PAREN_ANY, PART
 from gongkai.extractors.text.normalize import Normalized
@@ -88,6 +88,9 @@ NONE_STOP = re.compile(r"[，,。；;：:]|\n\s*\n")
 LIST_INTRO = re.compile(r"其中[:：,，]?|包括(用于)?|具体(为|如下|包括)[:：]?|分别(为|是)[:：]?")
 # Heading markers at the start of a fallback label: （一） 一、 1. (1)
 HEADING_MARK = re.compile(rf"^\s*({PAREN_ANY}|{CN_ITEM}|{DIGIT_ITEM}|{PART})")
+# A value after a comparison sign is a target of a 绩效 indicator table (短期休养人员支出标准=1920元,
+# 基本支出不超预算 ≤ 1517.95 万元), not a figure of the budget.
+INDICATOR_SIGN = re.compile(r"[=＝≥≤≧≦<>＜＞]\s*$")
 
 
 @dataclass
@@ -125,8 +128,12 @@ def _rounds_to_zero(value: Decimal, unit: str) -> bool:
     return value != 0 and abs(value) < 1 and value.quantize(FEN if unit == "yuan" else VALUE_QUANTUM) == 0
 
 
-def _phrase_before(text: str, pos: int, floor: int) -> str:
-    """The text before ``pos`` back to the last comma-level break (a 、 list stays whole)."""
+def _phrase_before(text: str, pos: int, floor: int, clause_start: int | None = None) -> str:
+    """The text before ``pos`` back to the last comma-level break (a 、 list stays whole);
+    across a wrapped line when the figure's clause starts before it (``clause_start``)."""
+    if clause_start is not None and "\n" in text[clause_start:pos]:
+        nl = text.rindex("\n", clause_start, pos)
+        return (text[_back_to(text, nl, floor, PHRASE_BREAKS) : nl] + text[nl + 1 : pos]).replace("\n", "")
     return text[_back_to(text, pos, floor, PHRASE_BREAKS) : pos]
 
 
@@ -195,6 +202,19 @@ def _stated_none(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
     return out
 
 
+def _wrapped_clause_start(text: str, pos: int, floor: int) -> int:
+    """Where the clause of a money figure that starts a line starts when the line before
+    only wraps (ends in a Chinese character): "…；公务接待费\n2.3万元" (a line the layout
+    did not join, as "2.3" could start a list item). Else ``pos``. Only for a figure that
+    starts its line, not for a label that does: the line before a label may be its heading."""
+    i = pos - 1
+    while i >= floor and text[i] in " \t\u3000":
+        i -= 1
+    if i <= floor or text[i] != "\n" or not ("\u4e00" <= text[i - 1] <= "\u9fff"):
+        return pos
+    return _clause_start(text, i, floor)
+
+
 def _sentence_of(text: str, pos: int) -> str:
     i = _back_to(text, pos, 0, SENTENCE_BREAKS) - 1
     j = pos
@@ -214,6 +234,8 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
             continue
         qty = q.quantity
         clause_start = _clause_start(text, q.start, prev_end)
+        if clause_start == q.start and qty.unit == "yuan" and qty.unit_text:
+            clause_start = _wrapped_clause_start(text, q.start, prev_end)
         before = text[clause_start : q.start]
         after = text[q.end : q.end + 8]
         direction = None
@@ -230,7 +252,7 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
         elif change := CHANGE_BEFORE.search(before):
             kind = "change"
             direction = "increase" if change.group("template") else _direction(before[-6:], CHANGE_DIRECTION_WORDS)
-        elif verb := CHANGE_VERB_OBJECT.search(_phrase_before(text, q.start, prev_end)):
+        elif verb := CHANGE_VERB_OBJECT.search(_phrase_before(text, q.start, prev_end, clause_start)):
             kind = "change"
             direction = _direction(verb.group(1), CHANGE_DIRECTION_WORDS)
         else:
@@ -367,6 +389,7 @@ def attribute(
     same_sentence: list[Fact] = []  # the facts so far of the current mention's sentence
     also: list[tuple[Fact, str]] = []  # figures that state a second concept too
     sentence_ids = _sentence_ids(text)
+    respective = _respective_subjects(text, mentions, vocab, agency)
     for i, m in enumerate(mentions):
         start, end = norm.span(m.start, m.end)
         section = sections.at(start)
@@ -399,13 +422,15 @@ def attribute(
             same_sentence = []
         if m.stated_none:
             ref = None if m.concept else (same_sentence[-1] if same_sentence else _previous_figure(facts, fact))
-            by_title = None if m.concept or ref else match_concept(section.title or "", "amount", context, vocab)
+            by_title = (
+                None if m.concept or ref else match_concept(section.title or "", "amount", context, vocab, joined=True)
+            )
             fact.concept = m.concept or (ref.concept if ref else by_title.concept if by_title else "unknown")
             fact.label = m.label or (ref.label if ref else section.title if by_title else "")
             facts.append(fact)
             same_sentence.append(fact)
             continue
-        before = text[m.clause_start : m.start]
+        before = text[m.clause_start : m.start].replace("\n", "")
         label = clean_label(before, vocab, agency)
         if m.kind == "share":  # 占…的40%: what follows 占 is the denominator, not the subject
             label = re.sub(r"占.*$", "", label)
@@ -417,14 +442,25 @@ def attribute(
         forced = vocab.children_of(parent_concept)
         adjusted = next((a for a in vocab.adjustments if a.pattern.search(label)), None)
         earlier = next((f for f in reversed(same_sentence) if f.kind == "amount" and not f.stated_none), None)
-        if adjusted and earlier is not None and m.kind == "amount":
+        if i in respective:
+            label = respective[i]
+            found = match_concept(label, m.kind, context, vocab, parent_concept) if label else None
+            fact.concept = found.concept if found else "unknown"
+        elif INDICATOR_SIGN.search(before):
+            fact.concept = "unknown"
+        elif adjusted and earlier is not None and m.kind == "amount":
             fact.concept = earlier.concept
             if not earlier.concept.endswith(adjusted.earlier_suffix):
                 earlier.concept += adjusted.earlier_suffix
         elif forced and m.kind == "amount":
             fact.concept = forced
         else:
-            found = match_concept(label, m.kind, context, vocab, parent_concept)
+            # the words since the last figure, a 、 list kept whole: “三公”经费及会议费、培训费预算支出共…
+            phrase = _phrase_before(text, m.start, max(sentence_start, mentions[i - 1].end if i else 0))
+            combined = m.kind == "amount" and is_combined(
+                all_matches(phrase, m.kind, context, vocab, parent_concept), phrase
+            )
+            found = None if combined else match_concept(label, m.kind, context, vocab, parent_concept)
             ref = same_sentence[-1] if same_sentence else _previous_figure(facts, fact)
             if found is None and m.kind in ("share", "rate", "change") and ref is not None:
                 fact.concept = ref.concept
@@ -451,7 +487,8 @@ def attribute(
                 also.extend((fact, concept) for concept in found.rule.also)
         if not fact.label:
             fact.label = label
-        if m.kind == "amount" and previous_period.search(before):
+        earlier_year = previous_period.search(before) if m.kind == "amount" else None
+        if earlier_year and not _compared_with_own_year(earlier_year.group(), text[m.end : _sentence_end(text, m.end)]):
             fact.period = "previous"
         elif m.kind == "amount" and doc_kind == "final_accounts" and BUDGETED.search(before):
             fact.period = "budgeted"
@@ -460,6 +497,48 @@ def attribute(
     for fact, concept in also:
         facts.append(dataclasses.replace(fact, fact_id=len(facts), concept=concept))
     return facts
+
+
+# 会议费、培训费预算分别为3.5万元、8万元: the subjects before 分别, the figures after it, in order.
+RESPECTIVELY = re.compile(r"分别(为|是|达到|安排|预算)?[:：]?")
+BETWEEN_FIGURES = re.compile(r"\s*[、，,和及与]\s*")
+SUBJECT_SPLIT = (re.compile(r"、"), re.compile(r"以及|、|和|及|与"))
+
+
+def _respective_subjects(text: str, mentions: list[Mention], vocab: Vocabulary, agency: str | None) -> dict[int, str]:
+    """Mention index → its subject, for the figures listed after 分别 (为): the n-th figure is
+    the n-th subject listed before it. When the subjects and figures do not pair up, each
+    figure gets no subject (an empty label), rather than the last subject for all."""
+    out: dict[int, str] = {}
+    starts = [m.start for m in mentions]
+    for r in RESPECTIVELY.finditer(text):
+        subjects_start = _back_to(text, r.start(), 0, PHRASE_BREAKS)
+        k = bisect_left(starts, subjects_start)
+        if k < len(mentions) and mentions[k].start < r.start():
+            continue  # a figure among the subjects: not a list of subjects
+        figures: list[int] = []
+        pos, j = r.end(), bisect_left(starts, r.end())
+        while j < len(mentions):
+            gap = text[pos : mentions[j].start]
+            if figures and not BETWEEN_FIGURES.fullmatch(gap):
+                break
+            if not figures and (len(gap) > 12 or any(ch in PHRASE_BREAKS for ch in gap)):
+                break
+            if mentions[j].stated_none or mentions[j].kind not in ("amount", "change"):
+                break
+            figures.append(j)
+            pos, j = mentions[j].end, j + 1
+        subjects_text = text[subjects_start : r.start()]
+        if len(figures) < 2 or not subjects_text.strip():
+            continue
+        for split in SUBJECT_SPLIT:
+            subjects = [clean_label(part, vocab, agency) for part in split.split(subjects_text)]
+            if len(subjects) == len(figures):
+                break
+        else:
+            subjects = [""] * len(figures)
+        out.update(zip(figures, subjects))
+    return out
 
 
 # How far back (stored characters) "与上年相比增加…" may refer to a figure of an earlier sentence.
@@ -474,6 +553,19 @@ def _previous_figure(facts: list[Fact], fact: Fact) -> Fact | None:
         if f.kind == "amount" and not f.stated_none:
             return f
     return None
+
+
+def _compared_with_own_year(year: str, after: str) -> bool:
+    """A figure labelled with a year and compared with that same year in its sentence
+    ("2025年“三公”经费预算13.85万元,比2025年减少5.45万元" in a 2026 budget): the label's year
+    is a misprint of the document's year, as nothing is compared with itself."""
+    return bool(re.match(rf"[^，,；;。]{{0,4}}[，,]?\s*(比|较|与|同)\s*{re.escape(year)}", after))
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] not in SENTENCE_BREAKS:
+        pos += 1
+    return pos
 
 
 def _sentence_start(text: str, pos: int) -> int:

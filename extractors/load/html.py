@@ -21,7 +21,8 @@ import re
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
-from gongkai.extractors.load.text import LoadedDocument, decode_bytes, sha256_bytes
+from gongkai.extractors.load.limits import DEFAULT, LoadLimits
+from gongkai.extractors.load.text import LoadedDocument, check_text_chars, decode_bytes, sha256_bytes
 from gongkai.schemas.reasons import DocumentError, Reason
 
 __all__ = ["attachment_links", "html_text", "load_html", "main_content", "sniff_charset"]
@@ -423,12 +424,32 @@ def article_title(tree: HTMLParser, content: Node) -> str | None:
 # -- tables ------------------------------------------------------------------------------
 
 
-def _table_grid(table: Node) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
-    """The cell texts of an HTML table as a grid, colspan/rowspan as merged ranges."""
+_SPAN = re.compile(r"[ \t\n\r\f]*([0-9]+)")  # ASCII digits only: "²" or "٣" is no span
+_BROWSER_COLSPAN = 1000  # browsers read a larger colspan as 1000
+
+
+def span_value(value: str | None) -> int:
+    """A rowspan/colspan attribute as browsers read it: leading ASCII digits (after blanks),
+    else 1; 0 is 1 here."""
+    m = _SPAN.match(value or "")
+    if m is None:
+        return 1
+    digits = m.group(1).lstrip("0") or "0"
+    return max(1, int(digits) if len(digits) <= 18 else 10**18)
+
+
+def _table_grid(
+    table: Node, source: str = "<html>", limits: LoadLimits = DEFAULT
+) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """The cell texts of an HTML table as a grid, colspan/rowspan as merged ranges. A span
+    over ``html_span`` or a grid over ``html_cells`` fails the page; under them a colspan
+    counts up to 1000 and a rowspan up to the table's last row, as in a browser."""
     grid: list[list[str]] = []
     merged: list[tuple[int, int, int, int]] = []
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(table.css("tr")):
+    taken: set[tuple[int, int]] = set()  # slots of later rows covered by a rowspan from above
+    rows = table.css("tr")
+    width = spanned = 0
+    for r, row in enumerate(rows):
         grid.append([])
         c = 0
         for cell in row.iter():
@@ -436,16 +457,20 @@ def _table_grid(table: Node) -> tuple[list[list[str]], list[tuple[int, int, int,
                 continue
             while (r, c) in taken:
                 c += 1
-            span_c = max(
-                1,
-                int(cell.attributes.get("colspan") or 1) if str(cell.attributes.get("colspan") or "1").isdigit() else 1,
+            span_c = span_value(cell.attributes.get("colspan"))
+            span_r = span_value(cell.attributes.get("rowspan"))
+            limits.check("html_span", span_c, source, "colspan of a table cell")
+            limits.check("html_span", span_r, source, "rowspan of a table cell")
+            span_c = min(span_c, _BROWSER_COLSPAN)
+            span_r = min(span_r, len(rows) - r)
+            width = max(width, c + span_c)
+            limits.check(
+                "html_cells", len(rows) * width, source, f"cells of a table ({len(rows)} rows × {width} columns)"
             )
-            span_r = max(
-                1,
-                int(cell.attributes.get("rowspan") or 1) if str(cell.attributes.get("rowspan") or "1").isdigit() else 1,
-            )
+            spanned += span_r * span_c  # spans may overlap: what CellGrid will spread out
+            limits.check("html_cells", spanned, source, "cells covered by a table's spans")
             text = " ".join(cell.text(separator=" ").split())
-            for dr in range(span_r):
+            for dr in range(1, span_r):
                 for dc in range(span_c):
                     taken.add((r + dr, c + dc))
             while len(grid[r]) < c:
@@ -475,11 +500,11 @@ def _lines_before(table: Node, limit: int = 3) -> list[str]:
     return lines
 
 
-def html_table(table: Node) -> list:
+def html_table(table: Node, source: str = "<html>", limits: LoadLimits = DEFAULT) -> list:
     """Standard tables (extractors.tables.model.Table) of one HTML <table>."""
     from gongkai.extractors.tables.grid import grid_tables
 
-    grid, merged = _table_grid(table)
+    grid, merged = _table_grid(table, source, limits)
     if not any(any(row) for row in grid):
         return []
     above = _lines_before(table)  # as rows above the grid: the title and unit rows
@@ -491,10 +516,20 @@ def html_table(table: Node) -> list:
 
 
 def load_html(
-    source: str, data: bytes, content_selector: str | None = None, http_charset: str | None = None
+    source: str,
+    data: bytes,
+    content_selector: str | None = None,
+    http_charset: str | None = None,
+    limits: LoadLimits = DEFAULT,
 ) -> LoadedDocument:
-    """An HTML disclosure from its bytes: the text of its main content."""
+    """An HTML disclosure from its bytes: the text of its main content. ``limits``: the page's
+    source over ``text_chars``, a table span over ``html_span`` or a table over ``html_cells``
+    fails it with ``too_large``."""
+    limits.check(
+        "text_chars", len(data) // 4, source, f"characters of the page's source (of {len(data)} bytes) at least"
+    )
     html, encoding = decode_html(data, source, http_charset)
+    check_text_chars(source, html, limits, f"characters of the page's source decoded as {encoding}")
     tree = HTMLParser(html)
     try:
         node = main_content(tree, content_selector)
@@ -506,6 +541,16 @@ def load_html(
     title = article_title(tree, node)
     if title and title not in text[:200]:
         text = title + "\n" + text  # the stored text starts with the article's title
-    tables = tuple(t for table in node.css("table") for t in html_table(table))
+    tables = tuple(t for table in node.css("table") for t in html_table(table, source, limits))
+    if not tables:  # a PDF printed as positioned boxes: one relative box per page
+        from gongkai.extractors.tables.positioned import positioned_tables
+
+        pages = node.css('div[style*="relative"]')
+        tables = tuple(
+            positioned_tables(
+                (p.attributes.get("style") or "", [(c.text(), c.attributes.get("style") or "") for c in p.iter()])
+                for p in pages
+            )
+        )
     links = tuple(_links(tree))
     return LoadedDocument(source, sha256_bytes(data), "text/html", encoding, text, tables=tables, attachments=links)

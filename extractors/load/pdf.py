@@ -35,21 +35,27 @@ here holds one module lock (the OCR engine has its own).
 
 from __future__ import annotations
 
+import base64
 import ctypes
+import hashlib
 import importlib.util
 import io
 import math
 import re
+import struct
 import threading
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from gongkai.extractors.load.limits import DEFAULT, LoadLimits, too_large
 from gongkai.extractors.load.text import LoadedDocument, sha256_bytes
 from gongkai.extractors.text.normalize import is_page_number
 from gongkai.schemas.reasons import DocumentError, Reason
@@ -209,6 +215,162 @@ def display_transform(page: pdfium.PdfPage) -> tuple[Callable[[float, float, flo
     if rotation == 270:
         return (lambda l, b, r, t: (my1 - t, mx1 - r, my1 - b, mx1 - l)), my1 - my0, mx1 - mx0
     return (lambda l, b, r, t: (l - mx0, my1 - t, r - mx0, my1 - b)), mx1 - mx0, my1 - my0
+
+
+# --------------------------------------------------------------------------- limits
+# PDFium and pdfminer inflate a stream whole, in memory: a 1 MB PDF whose Flate stream
+# inflates to 1 GiB would take gigabytes. Every stream is inflated here first, in chunks,
+# counting and dropping the output, and the PDF refused once one stream or all of them
+# together are over the limits. A stream that starts like a zlib stream is inflated where
+# it lies; one under an ASCII filter (/ASCII85Decode /FlateDecode) or in an encrypted PDF
+# (decrypted with the empty user password) is taken up to its ``endstream`` first.
+
+_STREAM_DATA = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_OBJ_HEADER = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)")
+_NAME = re.compile(rb"/([^\s/\[\]<>()]+)")
+_FLATE = (b"FlateDecode", b"Fl")
+_ASCII85 = (b"ASCII85Decode", b"A85")
+_ASCIIHEX = (b"ASCIIHexDecode", b"AHx")
+_INFLATE_IN = 64 * 1024  # compressed bytes fed at a time
+_INFLATE_OUT = 1 << 20  # inflated bytes taken at a time, then dropped
+
+
+def is_zlib_header(data: bytes | memoryview, at: int = 0) -> bool:
+    """Do two bytes start a zlib stream (deflate, a valid header check)?"""
+    if at + 2 > len(data):
+        return False
+    cmf, flg = data[at], data[at + 1]
+    return cmf & 0x0F == 8 and cmf >> 4 <= 7 and (cmf * 256 + flg) % 31 == 0
+
+
+def inflated_size(data: bytes | memoryview, start: int, cap: int) -> int:
+    """How many bytes the zlib stream at ``data[start:]`` inflates to, counted in chunks and
+    never held: stops at the stream's end, at the first error, or once past ``cap``
+    (returning ``cap + 1``)."""
+    view = memoryview(data)
+    inflater = zlib.decompressobj()
+    out, pos = 0, start
+    try:
+        while pos < len(view) and not inflater.eof:
+            piece: bytes | memoryview = view[pos : pos + _INFLATE_IN]
+            pos += len(piece)
+            while piece:
+                out += len(inflater.decompress(piece, min(_INFLATE_OUT, cap + 1 - out)))
+                if out > cap:
+                    return cap + 1
+                if inflater.eof:
+                    break
+                piece = inflater.unconsumed_tail
+    except zlib.error:
+        pass
+    return out
+
+
+def _header(data: bytes, pos: int) -> tuple[tuple[int, int] | None, bytes]:
+    """(number, generation) of the object whose stream starts at ``pos`` and the text of its
+    dictionary (what precedes the stream since ``N G obj``)."""
+    found = None
+    for m in _OBJ_HEADER.finditer(data, max(0, pos - 4096), pos):
+        found = m  # the last one
+    if found is None:
+        return None, data[max(0, pos - 4096) : pos]
+    return (int(found.group(1)), int(found.group(2))), data[found.end() : pos]
+
+
+def _filters(dictionary: bytes) -> list[bytes]:
+    m = _FILTER.search(dictionary)
+    return _NAME.findall(m.group(1)) if m else []
+
+
+class _Decrypter:
+    """The document's stream decryption (pdfminer's key from the empty user password); RC4
+    runs in C (pdfminer's own RC4 is pure Python, quadratic)."""
+
+    def __init__(self, data: bytes) -> None:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfparser import PDFParser
+
+        self.decipher = None
+        self.rc4_key: bytes | None = None
+        try:
+            self.decipher = PDFDocument(PDFParser(io.BytesIO(data))).decipher
+        except Exception:  # a password, a damaged file: PDFium says what is wrong
+            return
+        handler: Any = getattr(self.decipher, "__self__", None)
+        method = self.decipher
+        if hasattr(handler, "cfm") and hasattr(handler, "stmf"):  # V4: the streams' crypt filter
+            method = handler.cfm.get(handler.stmf, method)
+        rc4 = getattr(type(handler), "decrypt_rc4", None)
+        v2 = type(handler).__name__ == "PDFStandardSecurityHandler"
+        if rc4 is not None and (v2 or getattr(method, "__func__", None) is rc4):
+            self.rc4_key = getattr(handler, "key", None)
+
+    def __call__(self, obj: tuple[int, int], data: bytes) -> bytes | None:
+        if self.decipher is None:
+            return None
+        try:
+            if self.rc4_key is not None:
+                from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
+                from cryptography.hazmat.primitives.ciphers import Cipher
+
+                key = self.rc4_key + struct.pack("<L", obj[0])[:3] + struct.pack("<L", obj[1])[:2]
+                key = hashlib.md5(key).digest()[: min(len(key), 16)]
+                return Cipher(ARC4(key), mode=None).decryptor().update(data)
+            for candidate in (data.rstrip(b"\r\n"), data):  # AES wants whole blocks
+                try:
+                    return self.decipher(obj[0], obj[1], candidate)
+                except Exception:
+                    continue
+        except Exception:
+            return None
+        return None
+
+
+def _undo_ascii(data: bytes, filters: list[bytes]) -> bytes | None:
+    """The data under the stream's leading ASCII filters."""
+    for name in filters:
+        try:
+            if name in _ASCII85:
+                end = data.find(b"~>")
+                data = base64.a85decode(data[: end if end >= 0 else len(data)], ignorechars=b" \t\n\r\x0b\x0c")
+            elif name in _ASCIIHEX:
+                end = data.find(b">")
+                digits = re.sub(rb"\s+", b"", data[: end if end >= 0 else len(data)])
+                data = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+            else:
+                return data
+        except ValueError:
+            return None
+    return data
+
+
+def check_streams(source: str, data: bytes, limits: LoadLimits = DEFAULT) -> None:
+    """Refuse a PDF with a Flate stream inflating past ``pdf_stream_bytes`` or streams
+    inflating past ``pdf_inflated_bytes`` together, before anything inflates them whole."""
+    total = 0
+    encrypted = b"/Encrypt" in data
+    decrypter: _Decrypter | None = None
+    for m in _STREAM_DATA.finditer(data):
+        start = m.end()
+        cap = min(limits.pdf_stream_bytes, limits.pdf_inflated_bytes - total)
+        n = inflated_size(data, start, cap) if is_zlib_header(data, start) else 0
+        obj, dictionary = _header(data, m.start())
+        filters = _filters(dictionary)
+        if n <= cap and any(f in _FLATE for f in filters) and (encrypted or filters[0] not in _FLATE):
+            end = data.find(b"endstream", start)
+            plain: bytes | None = data[start : end if end >= 0 else len(data)]
+            if encrypted and obj is not None:
+                decrypter = decrypter or _Decrypter(data)
+                plain = decrypter(obj, plain) if plain else None
+            plain = _undo_ascii(plain, filters) if plain else None
+            if plain and is_zlib_header(plain):
+                n = max(n, inflated_size(plain, 0, cap))
+        if n > limits.pdf_stream_bytes:
+            where = f"object {obj[0]}" if obj else f"byte {start}"
+            raise too_large(source, f"Flate stream of {where} inflating to at least", n, "pdf_stream_bytes", limits)
+        total += n
+        limits.check("pdf_inflated_bytes", total, source, "Flate streams inflating together to at least")
 
 
 # --------------------------------------------------------------------------- characters
@@ -768,13 +930,30 @@ def read_page(
     return result
 
 
-def _plumber_open(data: bytes):
+def _plumber_open(data: bytes, n_pages: int):
     """pdfplumber's view of the document (for ``on_page`` and for pages PDFium cannot
-    read); its pages parse their content stream only when asked to."""
+    read): its first ``n_pages`` pages (the pages PDFium counts), made one by one from
+    pdfminer's walk of the page tree, which stops there (a tree fanning out to a million
+    pages is not walked to its end); they parse their content stream only when asked to."""
     import pdfplumber
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
 
     pdf = pdfplumber.open(io.BytesIO(data))
-    return pdf, pdf.pages
+    pages: list = []
+    pdf._pages = pages  # pdf.pages (and pdf.close) use these, never walking the tree again
+    try:
+        doctop = 0.0
+        for obj in PDFPage.create_pages(pdf.doc):
+            if len(pages) >= n_pages:
+                break
+            page = Page(pdf, obj, page_number=len(pages) + 1, initial_doctop=doctop)
+            pages.append(page)
+            doctop += page.height
+    except Exception:
+        pdf.close()
+        raise
+    return pdf, pages
 
 
 def _call_on_page(on_page: OnPage, plumber_page, number: int, source: str) -> list:
@@ -803,6 +982,7 @@ def load_pdf(
     on_page: OnPage | None = None,
     ocr: bool | None = None,
     settings: PdfSettings = DEFAULT_SETTINGS,
+    limits: LoadLimits = DEFAULT,
 ) -> LoadedDocument:
     """A PDF disclosure from its bytes.
 
@@ -810,15 +990,24 @@ def load_pdf(
     that may hold a table (``settings.table_pages``), in order, and returns the tables
     found on it; they are collected into ``LoadedDocument.tables``. ``ocr``: True reads
     scanned pages by OCR (an error if no engine is installed), False never, None when
-    RapidOCR is installed."""
+    RapidOCR is installed. ``limits``: a PDF over ``pdf_stream_bytes``/``pdf_inflated_bytes``
+    (checked before it is opened), ``pdf_pages`` (right after) or ``text_chars`` (as its pages
+    are read) fails with ``too_large``."""
     if ocr is None:
         use_ocr = ocr_available()
     elif ocr and not ocr_available():
         raise RuntimeError(f"ocr=True but no OCR engine is installed ({OCR_HINT})")
     else:
         use_ocr = bool(ocr)
+    check_streams(source, data, limits)
     doc = open_pdf(source, data)
+    try:
+        limits.check("pdf_pages", len(doc), source, "pages")
+    except DocumentError:
+        _close(doc)
+        raise
     pdf = None
+    n_chars = 0
     pages: list[PageText] = []
     tables: list = []
     partial: tuple[Reason, str] | None = None
@@ -827,7 +1016,7 @@ def load_pdf(
         n_pages = len(doc)
         plumber_pages: list = []
         try:
-            pdf, plumber_pages = _plumber_open(data)
+            pdf, plumber_pages = _plumber_open(data, n_pages)
         except Exception as exc:  # pdfminer cannot read what PDFium could: text without tables
             if on_page is not None:
                 partial = (
@@ -862,6 +1051,8 @@ def load_pdf(
                     f"{source}: page {index + 1}: reading the page raised {type(exc).__name__}: {exc}",
                 ) from exc
             pages.append(page)
+            n_chars += sum(len(line.text) + 1 for line in page.lines)
+            limits.check("text_chars", n_chars, source, f"characters of text by page {index + 1}, at least")
             if plumber_page is not None:
                 try:
                     if on_page is not None and likely_table_page(page, settings):
@@ -898,8 +1089,8 @@ def load_pdf(
     )
 
 
-def load_pdf_path(path: str | Path, **kwargs) -> LoadedDocument:
+def load_pdf_path(path: str | Path, limits: LoadLimits = DEFAULT, **kwargs) -> LoadedDocument:
     """Read a PDF disclosure from disk (see :func:`load_pdf`)."""
     from gongkai.extractors.load.text import read_bytes
 
-    return load_pdf(str(path), read_bytes(Path(path)), **kwargs)
+    return load_pdf(str(path), read_bytes(Path(path), limits), limits=limits, **kwargs)

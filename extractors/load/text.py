@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from gongkai.extractors.load.limits import DEFAULT, LoadLimits
 from gongkai.schemas.reasons import DocumentError, Reason
 
 # BOMs, longest first (UTF-32 LE starts with the UTF-16 LE BOM).
@@ -123,21 +125,42 @@ def _checked(text: str, codec: str, source: str) -> tuple[str, str]:
     return text, codec
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limits: LoadLimits = DEFAULT, source: str | None = None) -> bytes:
+    """The bytes of a file, refused (``file_bytes``) from its size before they are read;
+    ``source`` names it in messages (default: the path)."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            limits.check("file_bytes", size, source or str(path), "file size")
+            data = f.read(limits.file_bytes + 1)  # a file growing while it is read stops here
     except FileNotFoundError as exc:
         raise DocumentError(Reason.FILE_MISSING, f"{path}: the file no longer exists") from exc
     except (IsADirectoryError, PermissionError, OSError) as exc:
         raise DocumentError(Reason.UNREADABLE, f"{path}: {exc.strerror or exc}") from exc
+    limits.check("file_bytes", len(data), source or str(path), "file size")
+    return data
 
 
-def text_document(source: str, data: bytes) -> LoadedDocument:
-    """A plain-text disclosure from its bytes."""
+def check_text_chars(source: str, text: str, limits: LoadLimits = DEFAULT, what: str = "characters of text") -> None:
+    """Refuse a stored (or decoded) text over ``text_chars``."""
+    limits.check("text_chars", len(text), source, what)
+
+
+def decode_limited(data: bytes, source: str, limits: LoadLimits = DEFAULT) -> tuple[str, str]:
+    """:func:`decode_bytes` within ``text_chars``: bytes that cannot decode to fewer
+    characters (4 bytes at most make one) are refused before they are decoded."""
+    limits.check("text_chars", len(data) // 4, source, f"characters of text (of {len(data)} bytes) at least")
     text, encoding = decode_bytes(data, source)
+    check_text_chars(source, text, limits, f"characters of text decoded as {encoding}")
+    return text, encoding
+
+
+def text_document(source: str, data: bytes, limits: LoadLimits = DEFAULT) -> LoadedDocument:
+    """A plain-text disclosure from its bytes."""
+    text, encoding = decode_limited(data, source, limits)
     return LoadedDocument(source, sha256_bytes(data), "text/plain", encoding, text)
 
 
-def load_text(path: str | Path) -> LoadedDocument:
+def load_text(path: str | Path, limits: LoadLimits = DEFAULT) -> LoadedDocument:
     """Read a plain-text disclosure from disk."""
-    return text_document(str(path), read_bytes(Path(path)))
+    return text_document(str(path), read_bytes(Path(path), limits), limits)

@@ -11,7 +11,7 @@ from gongkai.extractors.tables.classification import code_info, compose_code, sp
 from gongkai.extractors.tables.model import BBox, Cell, Column, Row
 from gongkai.extractors.tables.page_titles import PART_TITLE, Title
 from gongkai.extractors.tables.ruled import Grid
-from gongkai.extractors.tables.titles import key_text, measure_key
+from gongkai.extractors.tables.titles import key_text, measure_key, previous_period_keys
 from gongkai.extractors.tables.words import CJK, DASH, INTEGER, Line, Word, is_numeric, join_words, lines_of
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_quantity, parse_unit_header
@@ -149,6 +149,27 @@ PAGE_NO = re.compile(r"^[-—–\s]*(第?\s*\d{1,3}\s*页?)[-—–\s]*$")
 COLUMN_NUMBERS = re.compile(r"^栏次$|^行次$")
 
 
+# the other cells of a row numbering the columns: 栏次, **, 甲/乙, a formula (3=4+5), blank
+_COLUMN_NUMBER_MARK = re.compile(r"^([*＊]+|栏次|行次|[甲乙丙丁]|[\d+=＝＋\-－—]+)?$")
+
+
+def is_column_number_row(texts: Sequence[str]) -> bool:
+    """A row that numbers the columns under the header (栏次 1 2 3 …, ** ** 1 2 3 …, 1 2 3=4+5 4 5):
+    header, never amounts. Its integers run up from 1, one per column, and nothing else in
+    the row names a line (no label, no code)."""
+    texts = [fold(t).replace(" ", "") for t in texts if t and t.strip()]
+    if any(COLUMN_NUMBERS.match(key_text(t)) for t in texts):
+        return True
+    numbers = [int(t) for t in texts if INTEGER.match(t) and len(t) <= 3]
+    if len(numbers) < 3 or numbers[0] != 1 or any(b <= a for a, b in zip(numbers, numbers[1:])):
+        return False
+    others = [t for t in texts if not (INTEGER.match(t) and len(t) <= 3)]
+    return numbers[-1] <= len(numbers) + len(others) and all(_COLUMN_NUMBER_MARK.match(t) for t in others)
+
+
+_CODES = re.compile(r"^\d{3,}(\s+\d{3,})+$")
+
+
 CODE_HEADER = re.compile(r"(编码|代码|编号|^类$|^款$|^项$)")
 
 
@@ -202,7 +223,7 @@ def build_part(
 
     first_data = None
     for i, row in enumerate(rows):
-        if any(COLUMN_NUMBERS.match(key_text(c.text)) for c in row):
+        if is_column_number_row([c.text for c in row]):
             continue
         nums = numeric_cells(row)
         if nums:
@@ -213,7 +234,9 @@ def build_part(
     if first_data is None:
         first_data = len(rows)
     header_rows, body_rows = rows[:first_data], rows[first_data:]
-    body_rows = [r for r in body_rows if not any(COLUMN_NUMBERS.match(key_text(c.text)) for c in r)]
+    if not form:
+        header_rows = [r for r in header_rows if not is_column_number_row([c.text for c in r])]
+    body_rows = [r for r in body_rows if form or not is_column_number_row([c.text for c in r])]
     # 2. numeric cells of the body → columns; integer-only columns of codes are code columns
     nums = [(ri, ci) for ri, row in enumerate(body_rows) for ci, c in enumerate(row) if is_numeric(c.text)]
     groups = _cluster_columns([_xr(body_rows[ri][ci]) for ri, ci in nums])
@@ -237,6 +260,8 @@ def build_part(
         # codes are integers (201, 20103, 2010301, or 类/款/项 parts 201 | 03 | 01) printed
         # before the row's name
         named = sum(1 for ri, ci in members if any(not is_numeric(c.text) for c in body_rows[ri][ci + 1 :]))
+        # two codes in one cell: the rows of a ruled cell printed on two lines (30102 3010201)
+        texts = [t.split()[0] if _CODES.match(t) else t for t in texts]
         codeish = (
             all(INTEGER.match(t) for t in texts)
             and named >= 0.6 * len(members)
@@ -276,6 +301,10 @@ def build_part(
     for k, (x0, x1) in enumerate(extents):
         levels = [] if form else levels_for(header_rows, x0, x1, extents, k, text_cols, ruled)
         columns.append(Column(k, tuple(levels), x0, x1, measure_key(levels, kinds)))
+    for column, key in zip(
+        columns, previous_period_keys([c.levels for c in columns], [c.measure_key for c in columns])
+    ):
+        column.measure_key = key
     # header cells naming an amount column (金额, 预算数 …): a label never lies across one
     slots = [_xr(h) for row in header_rows for h in row if measure_key([h.text], kinds) is not None]
     # 4. body rows: roles, labels and codes

@@ -35,6 +35,37 @@ def merge_continued(tables: list[Table]) -> list[Table]:
         if t.kind is None:
             continue
         out.append(replace(t, rows=[replace(r) for r in t.rows], pages=list(t.pages)))
+    return _document_unit(out)
+
+
+def _document_unit(tables: list[Table]) -> list[Table]:
+    """A table that prints no unit takes the one unit every other table of the document
+    prints (收入预算表 without its 单位 line between tables in 万元); with none or several
+    printed, or for a kind with a default of its own (“三公” tables: 万元), the default stays."""
+    printed = {t.unit for t in tables if t.unit_source in ("line", "header")}
+    if len(printed) != 1:
+        return tables
+    unit = printed.pop()
+    kinds = load_table_kinds()
+    out = []
+    for t in tables:
+        kind = kinds.kind(t.kind) if t.kind else None
+        # a kind usually printed in its own unit (“三公” tables in 万元) keeps it
+        if t.unit_source != "default" or t.unit == unit or (kind is not None and kind.default_unit != "元"):
+            out.append(t)
+            continue
+        rows = []
+        for r in t.rows:
+            cells = []
+            for c in r.cells:
+                c = replace(c)
+                if c.role == "amount":
+                    q = parse_quantity(fold(c.raw).replace(" ", ""), unit)
+                    if q is not None:
+                        c.value = -q.value if q.negative else q.value
+                cells.append(c)
+            rows.append(replace(r, cells=cells))
+        out.append(replace(t, rows=rows, unit=unit, unit_source="document"))
     return out
 
 

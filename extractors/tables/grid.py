@@ -7,11 +7,18 @@ builds the same table model PDF pages produce (extractors/tables/model.py).
 
 from __future__ import annotations
 
-from gongkai.extractors.tables.build import CODE_HEADER, COLUMN_NUMBERS, UNIT_IN_HEADER, label_of
+from gongkai.extractors.tables.build import CODE_HEADER, UNIT_IN_HEADER, is_column_number_row, label_of
 from gongkai.extractors.tables.classification import code_info
 from gongkai.extractors.tables.model import Cell, Column, Row, Table
 from gongkai.extractors.tables.page_titles import strip_number
-from gongkai.extractors.tables.titles import NUMBER_ALONE, classify_title, key_text, measure_key, title_key
+from gongkai.extractors.tables.titles import (
+    NUMBER_ALONE,
+    classify_title,
+    key_text,
+    measure_key,
+    previous_period_keys,
+    title_key,
+)
 from gongkai.extractors.tables.words import DASH, INTEGER, is_numeric
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_quantity, parse_unit_header
@@ -113,7 +120,7 @@ def _table(
 
     # header rows: before the first row with a number (栏次 rows are header)
     def is_colnum_row(r):
-        return any(c and COLUMN_NUMBERS.match(key_text(c)) for c in sheet.grid[r])
+        return not form and is_column_number_row(sheet.grid[r])
 
     first_data = next(
         (i for i, r in enumerate(rows) if not is_colnum_row(r) and any(_is_num(c) for c in sheet.grid[r])), len(rows)
@@ -152,6 +159,9 @@ def _table(
     # column roles
     code_cols: set[int] = set()
     amount_cols: list[int] = []
+    # per body row, the last column holding text (not a number): "a text after this column"
+    # in one lookup, not a scan of the rest of the row per column (rows × columns² otherwise)
+    last_text: dict[int, int] | None = None
     for col in range(width):
         texts = [fold(sheet.grid[r][col]).strip() for r in body_rows if sheet.grid[r][col]]
         nums = [t for t in texts if _is_num(t)]
@@ -166,11 +176,13 @@ def _table(
             code_cols.add(col)
             continue
         if measure_key(levels, kinds) is None and ints:
+            if last_text is None:
+                last_text = {
+                    r: max((i for i, c in enumerate(sheet.grid[r]) if c and not _is_num(c)), default=-1)
+                    for r in body_rows
+                }
             named = sum(
-                1
-                for r in body_rows
-                if INTEGER.match(fold(sheet.grid[r][col]).strip() or "x")
-                and any(c and not _is_num(c) for c in sheet.grid[r][col + 1 :])
+                1 for r in body_rows if INTEGER.match(fold(sheet.grid[r][col]).strip() or "x") and last_text[r] > col
             )
             codeish = sum(1 for t in nums if code_info(t) or len(t) <= 2)
             if named >= 0.6 * len(nums) and codeish >= 0.6 * len(nums):
@@ -183,6 +195,10 @@ def _table(
         col_levels = tuple(levels_of(col)) if not form else ()
         columns.append(Column(k, col_levels, float(col), float(col + 1), measure_key(col_levels, kinds)))
         col_index[col] = k
+    for column, key in zip(
+        columns, previous_period_keys([c.levels for c in columns], [c.measure_key for c in columns])
+    ):
+        column.measure_key = key
     header = [[Cell(c, _ZERO, 1) for c in sheet.grid[r] if c] for r in header_rows]
     body: list[Row] = []
     for r in body_rows:

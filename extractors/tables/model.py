@@ -57,7 +57,7 @@ class Table:
     number: str | None  # 公开01表 / 表1 / 一、 … as printed
     pages: list[int]
     unit: str  # 元 | 万元 | …
-    unit_source: str  # line | header | default | continued
+    unit_source: str  # line | header | default | continued | document (the one unit the other tables print)
     header: list[list[Cell]]  # header rows as printed
     columns: list[Column]
     rows: list[Row]

@@ -21,7 +21,7 @@ from gongkai.extractors.tables.model import Table
 from gongkai.extractors.tables.page_titles import Title, find_titles
 from gongkai.extractors.tables.ruled import Grid, ruled_grids
 from gongkai.extractors.tables.titles import NUMBER_ALONE, NUMBER_IN_LINE, key_text
-from gongkai.extractors.tables.words import Line, is_numeric, lines_of, page_words
+from gongkai.extractors.tables.words import Line, Word, is_numeric, lines_of, page_words
 from gongkai.extractors.text.normalize import fold
 from gongkai.extractors.text.numbers import parse_unit_header
 from gongkai.schemas.table_kinds import TableKind, load_table_kinds
@@ -29,14 +29,17 @@ from gongkai.schemas.table_kinds import TableKind, load_table_kinds
 
 def tables_on_page(page, page_number: int) -> list[Table]:
     """The standard tables on one pdfplumber page (and an untitled continuation at its top)."""
-    kinds = load_table_kinds()
     words = page_words(page)
     if not words:
         return []
+    return tables_of_words(words, ruled_grids(page), float(page.width), float(page.height), page_number)
+
+
+def tables_of_words(words: list[Word], grids: list[Grid], width: float, height: float, page_number: int) -> list[Table]:
+    """The standard tables of one page given as positioned words (and the ruled grids drawn on it)."""
+    kinds = load_table_kinds()
     lines = lines_of(words)
     titles = find_titles(lines, kinds)
-    grids = ruled_grids(page)
-    width, height = float(page.width), float(page.height)
     titles = [
         t
         for n, t in enumerate(titles)
@@ -51,9 +54,17 @@ def tables_on_page(page, page_number: int) -> list[Table]:
     for n, (title, first) in enumerate(starts):
         end = starts[n + 1][1] if n + 1 < len(starts) else len(lines)
         part = _table_in_region(title, lines[first:end], grids, page_number, width, height, kinds)
-        if part is not None:
-            tables.append(part)
+        if part is None:
+            continue
+        if n + 1 < len(starts) and part.empty and not part.header and not part.note:
+            # a title with nothing under it before the next title (十、…表 printed over 2026年度…表,
+            # a list of the tables): not a table printed empty
+            continue
+        tables.append(part)
     return tables
+
+
+_UNIT_AT_END = re.compile(r"(?<!名称)单位[:：]?(万元|千元|亿元|元)$")
 
 
 def _head_lines(title: Title | None, region: list[Line]) -> tuple[set[int], str | None, str | None]:
@@ -67,6 +78,9 @@ def _head_lines(title: Title | None, region: list[Line]) -> tuple[set[int], str 
     for j in range(n_title, min(len(region), n_title + 4)):
         text = key_text(region[j].text)
         u = parse_unit_header(region[j].text)
+        if not u:  # 单位名称:… 单位:万元 with its colons printed a little lower (a line of their own)
+            m = _UNIT_AT_END.search(text)
+            u = m.group(1) if m else None
         if u and not unit:
             unit = u
             consumed.add(j)
@@ -77,6 +91,8 @@ def _head_lines(title: Title | None, region: list[Line]) -> tuple[set[int], str 
             NUMBER_ALONE.match(text)
             or re.match(r"^(编制)?(部门|单位|预算单位|编制单位)[:：]", text)
             or re.match(r"^\(\d{4}年度?\)$", text)
+            or re.match(r"^20\d\d年?度?$", text)  # the year of a title printed on its own line
+            or re.match(r"^[:：]+$", text)  # the colons of the unit line, set apart
         ):
             if NUMBER_ALONE.match(text):
                 number = number or text

@@ -67,10 +67,19 @@ def classify_title(text: str, kinds: TableKinds | None = None) -> str | None:
     key, _, _ = title_key(text)
     if not key.endswith("表") or len(key) > 60:
         return None
+    # the classification a trailing note names ((按支出经济分类科目) …): a kind whose rows are
+    # classified the other way is not this table (一般公共预算支出明细表 is printed twice)
+    named = _CLASSIFICATION_NOTE.search(key_text(text))
+    other = None if named is None else ("economic" if named.group(1) == "功能" else "function")
     for kind in kinds.kinds:
+        if other is not None and kind.classification == other:
+            continue
         if any(p.search(key) for p in kind.patterns):
             return kind.name
     return None
+
+
+_CLASSIFICATION_NOTE = re.compile(r"\((?:按)?(?:支出)?(功能|经济)(?:分类)?(?:科目)?\)$")
 
 
 _PERIODS = ("budget", "final", "budget_initial", "budget_previous")
@@ -99,6 +108,8 @@ def measure_key(levels: Iterable[str], kinds: TableKinds | None = None) -> str |
     keyed = [k for k in found if k is not None]
     if not keyed:
         return None
+    if found[-1] is None and re.match(r"^其中", key_text(list(levels)[-1])):
+        return None  # 一般公共预算拨款 / 其中：专项资金…: a part of the column above, not it
     key = keyed[-1][0]
     above = keyed[:-1]
     if key in _PERIODS:
@@ -110,3 +121,40 @@ def measure_key(levels: Iterable[str], kinds: TableKinds | None = None) -> str |
         if group:
             return group
     return key
+
+
+# A header level naming the period of the columns under it: 2025年 / 2025年预算数 / 上年 /
+# 上年执行数 / 本年 / 当年. Tables print the previous year beside the current one (上年 | 当年,
+# 2019年 | 2020年, 2025年预算数 | 2026年预算数): the columns under the earlier period repeat the
+# current keys and must not be read as the current figures.
+_PERIOD_LEVEL = re.compile(
+    r"^(?:(?P<year>20\d\d)年度?|(?P<previous>上年度?|上一年度?)|本年度?|当年度?)"
+    r"(?:(?:部门)?(?:预算|决算|执行|预计执行)数?|数)?$"
+)
+
+
+def previous_period_keys(level_lists: list[tuple[str, ...]], keys: list[str | None]) -> list[str | None]:
+    """The keys of columns, those under an earlier period's header marked ``<key>_previous``.
+
+    A column is of the previous period when one of its header levels says 上年 (上年预算数 …),
+    or names a year earlier than another year heading columns of the same table
+    (2019年 | 2020年): the latest year is the table's current one."""
+    periods: list[list[tuple[str | None, bool]]] = []
+    years: set[int] = set()
+    for levels in level_lists:
+        found = []
+        for level in levels:
+            m = _PERIOD_LEVEL.match(key_text(level))
+            if m:
+                found.append((m.group("year"), bool(m.group("previous"))))
+                if m.group("year"):
+                    years.add(int(m.group("year")))
+        periods.append(found)
+    latest = max(years) if len(years) >= 2 else None
+    out: list[str | None] = []
+    for found, key in zip(periods, keys):
+        previous = any(p or (latest is not None and y is not None and int(y) < latest) for y, p in found)
+        if previous and key is not None and not key.endswith("_previous"):
+            key = "budget_previous" if key == "budget" else f"{key}_previous"
+        out.append(key)
+    return out

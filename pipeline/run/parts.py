@@ -32,6 +32,8 @@ from pathlib import Path, PurePosixPath
 from gongkai.extractors.checks.disclosures import check_companions, inherit, link_name
 from gongkai.extractors.extract import extract_path, failed
 from gongkai.extractors.facts.gazetteer import region_for_code
+from gongkai.extractors.load.limits import DEFAULT as LOAD_DEFAULTS
+from gongkai.extractors.load.limits import LoadLimits
 from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run.sandbox import Limits, sandbox
 from gongkai.pipeline.run.writer import TableWriter, write_text
@@ -61,10 +63,11 @@ def as_input(item: Path | Input) -> Input:
     return item if isinstance(item, Input) else Input(Path(item))
 
 
-def extract_input(inp: Input) -> Extraction:
-    """Extract one document and apply what its input knows: the site's region where the
-    document names none; a harvested page is a disclosure of its own."""
-    ex = extract_path(inp.path, inp.content_selector, source=inp.source)
+def extract_input(inp: Input, load: LoadLimits = LOAD_DEFAULTS) -> Extraction:
+    """Extract one document (within the loaders' ``load`` limits) and apply what its input
+    knows: the site's region where the document names none; a harvested page is a
+    disclosure of its own."""
+    ex = extract_path(inp.path, inp.content_selector, source=inp.source, limits=load)
     if ex.status == "failed":
         return ex
     if inp.region_code and not ex.document.get("region_code"):
@@ -156,11 +159,14 @@ def _spill(root: str, part: int) -> str:
 def extract_limited(inp: Input, limits: Limits | None) -> Extraction:
     """``extract_input`` in this thread's sandbox (pipeline/run/sandbox.py) when ``limits``
     guard the run: past the time or memory limit the document is a failed row."""
-    if limits is None or not limits.guarded or multiprocessing.current_process().daemon:
-        return extract_input(inp)  # a daemonic process (a Dask worker's) cannot start a child
+    if limits is None:
+        return extract_input(inp)
+    if not limits.guarded or multiprocessing.current_process().daemon:
+        return extract_input(inp, limits.load)  # a daemonic process (a Dask worker's) cannot start a child
     source = inp.source or str(inp.path)
-    try:  # the child may have started in another working directory: the path goes absolute
-        return sandbox(limits).call(source, extract_input, replace(inp, path=inp.path.absolute(), source=source))
+    absolute = replace(inp, path=inp.path.absolute(), source=source)  # the child may run in another directory
+    try:
+        return sandbox(limits).call(source, extract_input, absolute, limits.load)
     except DocumentError as exc:
         return failed(source, exc.reason, exc.message, sha256=_sha256(inp.path))
 

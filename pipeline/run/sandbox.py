@@ -22,9 +22,11 @@ import threading
 import traceback
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
+from gongkai.extractors.load.limits import DEFAULT as LOAD_DEFAULTS
+from gongkai.extractors.load.limits import LoadLimits
 from gongkai.pipeline.run.workers import warm, watch_parent
 from gongkai.schemas.reasons import DocumentError, Reason
 
@@ -36,16 +38,35 @@ START_UP_SECONDS = 120.0  # a fresh child loads its dictionaries before its firs
 @dataclass(frozen=True)
 class Limits:
     """The limits per document of a run. ``None`` switches a limit off; with both off the
-    documents are extracted in the part's own process (no child, no limits)."""
+    documents are extracted in the part's own process (no child). ``load``: the loaders'
+    limits on what a file may hold (pages, cells, inflated bytes …: extractors/load/limits.py)."""
 
     seconds: float | None = 300.0  # wall time to extract one document (load, parse, tables, facts, checks)
     memory_mb: int | None = 4096  # address space of the process extracting it (its tokenizer and models included)
+    load: LoadLimits = field(default=LOAD_DEFAULTS)
 
     def __post_init__(self) -> None:
         if self.seconds is not None and not self.seconds > 0:
             raise ValueError(f"seconds: {self.seconds!r} must be a positive number of seconds (or None)")
         if self.memory_mb is not None and (not isinstance(self.memory_mb, int) or self.memory_mb < 256):
             raise ValueError(f"memory_mb: {self.memory_mb!r} must be a whole number of MiB, at least 256 (or None)")
+
+    @classmethod
+    def parse(cls, seconds: float | None, memory_mb: int | None, load: list[str] | None = None) -> Limits:
+        """Limits from settings as a command line gives them: ``load`` as ``NAME=VALUE`` strings
+        naming fields of LoadLimits. A bad one raises ValueError naming it."""
+        names = {f.name for f in fields(LoadLimits)}
+        changes = {}
+        for item in load or ():
+            name, sep, value = item.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or name not in names:
+                raise ValueError(f"limit {item!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(names))}")
+            try:
+                changes[name] = int(value.replace("_", ""))
+            except ValueError:
+                raise ValueError(f"limit {item!r}: {value!r} is not a whole number") from None
+        return cls(seconds, memory_mb, LoadLimits(**{**LOAD_DEFAULTS.__dict__, **changes}))
 
     @property
     def guarded(self) -> bool:
