@@ -125,7 +125,7 @@ class Sandbox:
         self.conn: Any = None
         _all.add(self)
 
-    def _start(self) -> None:
+    def _start(self, what: str) -> None:
         ctx = multiprocessing.get_context("spawn")
         here, there = ctx.Pipe()
         self.process = ctx.Process(
@@ -141,7 +141,10 @@ class Sandbox:
         if not ready:
             code = self.process.exitcode
             self.kill()
-            raise RuntimeError(f"the extraction process did not start within {START_UP_SECONDS:g} s ({_exit(code)})")
+            raise DocumentError(
+                Reason.WORKER_CRASHED,
+                f"{what}: the process to extract it did not start within {START_UP_SECONDS:g} s ({_exit(code)})",
+            )
 
     def kill(self) -> None:
         process, conn = self.process, self.conn
@@ -159,7 +162,7 @@ class Sandbox:
             raise Stopped(what)
         if self.process is None or not self.process.is_alive():
             self.kill()
-            self._start()
+            self._start(what)
         process, conn = self.process, self.conn
         conn.send((fn, args))
         seconds = self.limits.seconds
