@@ -56,6 +56,7 @@ class Check:
     message: str
     evidence: list[tuple[int, int]] = field(default_factory=list)
     evidence_items: list[int] = field(default_factory=list)  # item_id of line_items involved
+    severity: str | None = None  # error | warning | info; None: its rule's (schemas/rules.toml)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from gongkai.pipeline.run.lock import OutputBusy, output_lock
 from gongkai.pipeline.run.settings import RunSettings, SettingsError, check_inputs, discover, quiet_prefect
+from gongkai.schemas.rules import severity_of, severity_rank
 
 app = typer.Typer(
     add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
@@ -301,8 +302,11 @@ def _report_run(report, out_dir: str | Path, seconds: float, failed: int | None 
         _print_table(
             console,
             "failed checks (the first ones)",
-            [_col("document", whole=True), _col("rule", whole=True), _col("message")],
-            [[escape(Path(f["source"]).name), f["rule"], escape(f["message"])] for f in summary["failed_checks"][:10]],
+            [_col("document", whole=True), _col("rule", whole=True), _col("severity: message")],
+            [
+                [escape(Path(f["source"]).name), f["rule"], f"{_severity(f.get('severity'))}: {escape(f['message'])}"]
+                for f in sorted(summary["failed_checks"], key=lambda f: severity_rank(f.get("severity")))[:10]
+            ],
         )
     if report.refused:
         err.print(f"[red]error:[/red] {escape(report.refused)}")
@@ -320,6 +324,7 @@ def extract(
     concept: Annotated[str | None, typer.Option(help="Show only facts of this concept.")] = None,
 ) -> None:
     """Extract one file in-process (no Prefect) and print its facts as a table."""
+    from gongkai.extractors.checks.messages import one_line
     from gongkai.extractors.extract import extract_path
     from gongkai.schemas.vocabulary import load_vocabulary
 
@@ -338,13 +343,25 @@ def extract(
         f"{d.get('region_code') or ''} · {ex.encoding} · status {ex.status}"
     )
     console.print(_facts_table([f for f in ex.facts if not concept or f.concept == concept], console.width))
-    failed = [c for c in ex.checks if c.status == "fail"]
+    failed = sorted(
+        ((c.severity or severity_of(c.rule), c) for c in ex.checks if c.status == "fail"),
+        key=lambda found: severity_rank(found[0]),
+    )
     console.print(
         f"{len(ex.facts)} facts, {len(ex.projects)} projects, {len(ex.checks)} checks ([red]{len(failed)} failed[/red])"
     )
-    for c in failed:
-        console.print(f"  [red]✗[/red] {c.rule}: {escape(c.message)}")
+    for severity, c in failed:
+        console.print(f"  [red]✗[/red] {_severity(severity)} {c.rule}: {escape(one_line(c.message))}")
     raise typer.Exit(EXIT_OK)
+
+
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _severity(severity: str | None) -> str:
+    """A failed check's severity as the summaries print it: ``[red]error[/red]``."""
+    name = severity or "error"
+    return f"[{SEVERITY_STYLE.get(name, 'red')}]{escape(name)}[/{SEVERITY_STYLE.get(name, 'red')}]"
 
 
 WIDE = 120  # terminal columns from which a fact takes one line of the facts table

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from gongkai.schemas.reasons import Reason
+from gongkai.schemas.rules import SEVERITIES
 
 # --- the declaration's vocabulary ------------------------------------------------------------
 
@@ -511,6 +512,13 @@ _CHECKS = Table(
         _doc_id(),
         Column("rule", STRING, "a rule name from `schemas/rules.toml`"),
         Column("status", STRING, "`pass`, `fail` or `not_applicable` (never a guess)", values=CHECK_STATUSES),
+        Column(
+            "severity",
+            STRING,
+            "how much a failure matters: `error` (the document contradicts itself), `warning` "
+            "(probably wrong: a placeholder, a wrong year) or `info`; the rule's, from `schemas/rules.toml`",
+            values=SEVERITIES,
+        ),
         Column("expected", VALUE, "what the parts compute to", nullable=True, unit="yuan"),
         Column("actual", VALUE, "what the document prints", nullable=True, unit="yuan"),
         Column(

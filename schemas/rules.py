@@ -7,8 +7,8 @@ What each kind checks is written at the top of rules.toml and done by extractors
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TypeVar
 
@@ -35,6 +35,14 @@ NAME_ONLY = ("list", "share", "rate", "repeat", "text_vs_table", "between_tables
 KINDS = ("sum", *NAME_ONLY, "table")
 # [[table]] kind → its keys besides name and kind (all required)
 TABLE_KINDS = {"rows_sum_to_parent": set(), "row_identity": {"total", "parts"}}
+# How much a failed check matters, most first: `error` the document contradicts itself,
+# `warning` probably wrong (a placeholder, a wrong year), `info` worth a look.
+SEVERITIES = ("error", "warning", "info")
+# the severity of a rule whose entry names none, by kind (every current entry names its own)
+KIND_SEVERITY = dict.fromkeys(KINDS, "error")
+# rules made in code from a rules.toml rule: the suffix added to its name, and their severity
+# (None: the severity of the rule they are made from)
+DERIVED_SUFFIXES: dict[str, str | None] = {"_across_files": None}
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,17 @@ class Rules:
     table: tuple[TableRule, ...]
     text_vs_table: tuple[Rule, ...]
     between_tables: tuple[Rule, ...]
+    severities: Mapping[str, str] = field(default_factory=dict)  # rule name → severity
+
+    def severity(self, rule: str) -> str:
+        """The severity of a check's rule: its entry's, or for a rule made in code
+        (``text_agrees_with_tables_across_files``) that of DERIVED_SUFFIXES or of its rule."""
+        if rule in self.severities:
+            return self.severities[rule]
+        for suffix, severity in DERIVED_SUFFIXES.items():
+            if rule.endswith(suffix):
+                return severity or self.severity(rule.removesuffix(suffix))
+        return SEVERITIES[0]  # a rule named nowhere: shown with the errors rather than hidden
 
 
 def _concepts_of(spec: str) -> list[str]:
@@ -118,6 +137,14 @@ def _table_rule(entry: dict, at: str, measure_keys: frozenset[str]) -> TableRule
     return TableRule(entry["name"], entry["kind"], total, parts)
 
 
+def _severity(kind: str, entry: dict, at: str) -> str:
+    """The entry's ``severity`` (one of SEVERITIES), else its kind's."""
+    severity = string(entry, "severity", at, KIND_SEVERITY[kind])
+    if severity not in SEVERITIES:
+        raise DataFileError(f"{at}: unknown severity {severity!r} (known: {list(SEVERITIES)})")
+    return severity
+
+
 _R = TypeVar("_R", Rule, SumRule, TableRule)
 
 
@@ -127,8 +154,9 @@ def _rules_of(kind: str, data: dict, build: Callable[[dict, str], _R]) -> tuple[
     for i, entry in enumerate(entries(data, kind, FILE)):
         at = entry_at(FILE, kind, i, entry.get("name", "?"))
         keys = _keys(kind, entry, at)
-        check_keys(entry, keys, keys, at)
+        check_keys(entry, keys | {"severity"}, keys, at)
         snake_case(entry["name"], "name", at)
+        _severity(kind, entry, at)
         found.append(build(entry, at))
     return tuple(found)
 
@@ -156,9 +184,22 @@ def parse_rules(text: str, concepts: frozenset[str], measure_keys: frozenset[str
         table=tables,
         text_vs_table=named["text_vs_table"],
         between_tables=named["between_tables"],
+        severities={
+            e["name"]: _severity(kind, e, FILE) for kind in KINDS for e in entries(data, kind, FILE) if "name" in e
+        },
     )
 
 
 @cache
 def load_rules() -> Rules:
     return parse_rules(read_text(FILE), load_vocabulary().concepts, load_table_kinds().measure_keys)
+
+
+def severity_of(rule: str) -> str:
+    """The severity of the checks of ``rule`` (``error``, ``warning`` or ``info``)."""
+    return load_rules().severity(rule)
+
+
+def severity_rank(severity: str | None) -> int:
+    """Where a severity sorts: errors first, then warnings, then info (unknown last)."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)

@@ -52,6 +52,10 @@ def bundle_attachments(extractions: list[Extraction]) -> None:
                     inherit(page, attached)
 
 
+def _has_standard_tables(ex: Extraction) -> bool:
+    return any(it.get("table_kind") for it in ex.line_items)
+
+
 def check_companions(extractions: list[Extraction]) -> None:
     """Add cross-file checks to the prose documents of every multi-file disclosure,
     and fill their summary from the companion's tables where they state a concept."""
@@ -70,7 +74,9 @@ def check_companions(extractions: list[Extraction]) -> None:
                 if other is prose or not other.line_items:
                     continue
                 cells = table_cells(other.line_items, vocab)
-                for rule in rules:
+                # a file with standard tables of its own is a whole disclosure: another such file of
+                # the agency and year is another scope (the 部门预算 beside a 单位预算), not its tables
+                for rule in rules if not _has_standard_tables(prose) else ():
                     for check in text_vs_tables(prose.facts, cells, other.line_items, rule.name + "_across_files"):
                         check.message += f" (tables in {other.source})"
                         check.evidence_items = []  # item ids belong to the other document

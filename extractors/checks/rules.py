@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Set
 
 from gongkai.extractors.checks.common import PCT, ZERO, Interval, quantize, stated
+from gongkai.extractors.checks.messages import amount_text, percent_text
 from gongkai.extractors.checks.tables import row_identities, rows_sum_to_parent, tables_agree, text_vs_tables
 from gongkai.extractors.model import Check, Fact
 from gongkai.extractors.tables.summary import cells_by_table
@@ -18,11 +19,15 @@ from gongkai.schemas.rules import Rule, Rules, SumRule, TableRule, load_rules
 from gongkai.schemas.vocabulary import load_vocabulary
 
 
-def _part(facts: list[Fact], spec: str) -> tuple[Interval, list[Fact]] | None:
+def _part(facts: list[Fact], spec: str, total: Fact | None = None) -> tuple[Interval, list[Fact]] | None:
     spec = spec.rstrip("?")
     for alternative in spec.split("|"):
         if alternative.endswith("*"):
             found = stated(facts, alternative[:-1])
+            # the figures listed under the total (其中…) when some are: another 其中 list of the
+            # concept breaks down another figure (涉及预算资金5450万元，其中财政拨款5450万元)
+            if total is not None and any(f.parent is not None for f in found):
+                found = [f for f in found if f.parent == total.fact_id]
             if found:
                 return _sum(found), found
             continue
@@ -48,10 +53,30 @@ def _evidence(facts: list[Fact]) -> list[tuple[int, int]]:
     return [(f.char_start, f.char_end) for f in facts]
 
 
+def _unruled_members(facts: list[Fact], total: Fact, parts: list[Fact]) -> list[str]:
+    """Why the parts may not be all of the total, as the document breaks it down: they are
+    listed under it by 其中 (基本支出7663.19万元。其中，人员支出…，公用支出…: 对个人和家庭的补助
+    left out), or its list names parts the rule has not (预算37,385.88万元，包括在职人员经费…、
+    公用经费…、对个人和家庭的补助支出…、增人增资…、项目支出…)."""
+    used = {f.fact_id for f in parts}
+    whole = Interval.of(total)
+    # the total as printed anywhere: its list may follow another printing of it
+    same = {
+        f.fact_id for f in facts if f.concept == total.concept and f.kind == "amount" and Interval.of(f).overlaps(whole)
+    } | {total.fact_id}
+    members = [f for f in facts if f.parent in same and f.kind == "amount" and not f.stated_none]
+    others = [f.label or f.concept for f in members if f.fact_id not in used and f.value != 0]
+    if others:
+        return [f"the total also lists {', '.join(others)}"]
+    if any(f.list_open for f in parts):
+        return ["some parts are listed under 其中/等"]
+    return []
+
+
 def check_sum(facts: list[Fact], rule: SumRule) -> Check:
     name = rule.name
     totals = next((hit for concept in rule.total.split("|") if (hit := stated(facts, concept))), [])
-    parts = [(spec, _part(facts, spec)) for spec in rule.parts]
+    parts = [(spec, _part(facts, spec, totals[0] if totals else None)) for spec in rule.parts]
     found = [(spec, p) for spec, p in parts if p is not None]
     required = [spec for spec in rule.parts if not spec.endswith("?")]
     if not totals or not found or (len(found) < 2 and len(required) > 1):
@@ -66,14 +91,43 @@ def check_sum(facts: list[Fact], rule: SumRule) -> Check:
         evidence.extend(used)
     tolerance = total.half_width + summed.half_width
     missing = [spec for spec, p in parts if p is None and not spec.endswith("?")]
+    # "concept*" parts (all figures of a concept) given as a 其中 list (or one ending in 等) do
+    # not claim to be all of the total (预算资金781.5万元，其中财政拨款4.5万元)
+    listed = [f for spec, (_, used) in found if spec.rstrip("?").endswith("*") for f in used]
+    open_list = bool(listed) and all(f.list_open for f in listed)
+    if open_list and not missing:
+        missing = ["the parts are listed under 其中/等"]
+    if not missing:
+        missing = _unruled_members(facts, totals[0], [f for _, (_, used) in found for f in used])
     complete = not missing
     if summed.overlaps(total):
         status, msg = "pass", "parts add up to the total"
     elif not complete and summed.high < total.low:
         status, msg = "not_applicable", f"parts not all stated ({', '.join(missing)}); the sum is below the total"
     else:
-        status, msg = "fail", f"parts add up to {quantize(summed.mid)}, the total is {quantize(total.mid)}"
+        unit = totals[0].unit_text
+        status, msg = (
+            "fail",
+            f"parts add up to {amount_text(summed.mid, unit)}, the total is {amount_text(total.mid, unit)}",
+        )
     return Check(name, status, quantize(summed.mid), quantize(total.mid), quantize(tolerance), msg, _evidence(evidence))
+
+
+def _one_breakdown(members: list[Fact], total: Interval) -> list[Fact]:
+    """The members of one breakdown when a list states the figure twice over: its parts and
+    then a closing 合计 equal to it, or its income parts then its expenditure parts
+    (收支总预算490,808.40万元，其中本年收入…、上年结转…；本年支出…、结转下年…). The list is
+    cut in two runs where one run adds up to the figure; the other is what is checked (all of
+    it when both do). Without such a cut the whole list is checked."""
+    if len(members) < 2 or _sum(members).overlaps(total):
+        return members
+    for cut in range(1, len(members)):
+        head, tail = members[:cut], members[cut:]
+        if _sum(tail).overlaps(total):
+            return head
+        if _sum(head).overlaps(total):
+            return tail
+    return members
 
 
 def check_lists(facts: list[Fact], rule: Rule) -> list[Check]:
@@ -86,8 +140,9 @@ def check_lists(facts: list[Fact], rule: Rule) -> list[Check]:
         parent = facts[parent_id]
         if len(members) < 2 and not members[0].list_open:
             continue
-        summed = _sum(members)
         total = Interval.of(parent)
+        members = _one_breakdown(members, total)
+        summed = _sum(members)
         tolerance = total.half_width + summed.half_width
         open_list = any(m.list_open for m in members)
         label = parent.label or parent.concept
@@ -98,7 +153,8 @@ def check_lists(facts: list[Fact], rule: Rule) -> list[Check]:
         else:
             status, msg = (
                 "fail",
-                f"the {len(members)} items under {label} add up to {quantize(summed.mid)}, not {quantize(total.mid)}",
+                f"the {len(members)} items under {label} add up to {amount_text(summed.mid, parent.unit_text)}, "
+                f"not {amount_text(total.mid, parent.unit_text)}",
             )
         checks.append(
             Check(
@@ -143,7 +199,9 @@ def check_shares(facts: list[Fact], rule: Rule) -> list[Check]:
         if computed is None:
             continue
         ok = computed.overlaps(printed)
-        msg = f"{share.label or part.label} {part.raw} / {parent.raw} = {quantize(computed.mid)}%, printed {share.raw}"
+        msg = (
+            f"{share.label or part.label} {part.raw} / {parent.raw} = {percent_text(computed.mid)}, printed {share.raw}"
+        )
         checks.append(
             Check(
                 rule.name,
@@ -166,6 +224,13 @@ def _changed_figure(
     not per change)."""
     if change.about is not None:
         return [facts[change.about]]
+    # the figure of the change's concept just before it in its sentence (工资福利支出5157.55万元，
+    # 较2014年决算数增加2038.89万元), before the document's first figure of that concept
+    for f in reversed(facts[: change.fact_id]):
+        if f.sentence != change.sentence:
+            break
+        if f.kind == "amount" and f.concept == change.concept and f.period == "current" and not f.stated_none:
+            return [f]
     if change.concept in summary_concepts:
         if firsts is None:
             return stated(facts, change.concept)[:1]
@@ -208,7 +273,9 @@ def check_rates(facts: list[Fact], rule: Rule, summary_concepts: Set[str] = froz
         printed = Interval.of(rate)
         ok = computed.overlaps(printed)
         sign = "−" if change.direction == "increase" else "+"
-        msg = f"{change.raw} / ({current[0].raw} {sign} {change.raw}) = {quantize(computed.mid)}%, printed {rate.raw}"
+        msg = (
+            f"{change.raw} / ({current[0].raw} {sign} {change.raw}) = {percent_text(computed.mid)}, printed {rate.raw}"
+        )
         checks.append(
             Check(
                 rule.name,
@@ -231,9 +298,24 @@ def check_repeats(facts: list[Fact], rule: Rule, concepts: list[str]) -> list[Ch
             if not f.stated_none:
                 by_label.setdefault(f.label, []).append(f)
         for found in by_label.values():
-            if len(found) >= 2:
-                checks.append(_repeat_check(rule, concept, found))
+            for same in _same_scope(facts, found):
+                if len(same) >= 2:
+                    checks.append(_repeat_check(rule, concept, same))
     return checks
+
+
+def _same_scope(facts: list[Fact], found: list[Fact]) -> list[list[Fact]]:
+    """The figures of one label that state one thing. Figures each listed under another figure
+    are parts of it (人员经费 under 商品和服务支出 is not 人员经费 under 对事业单位经常性补助;
+    公务接待费 under 机关运行经费 is not the 三公 one): when all are, they are grouped by the
+    figure they break down. A figure in the 财政拨款 section (支出预算总计 of 财政拨款收支情况)
+    is not the department's."""
+    groups: dict[tuple[str, bool], list[Fact]] = {}
+    listed = all(f.parent is not None for f in found)
+    for f in found:
+        parent = facts[f.parent].label if listed and f.parent is not None else ""
+        groups.setdefault((parent, "财政拨款" in (f.section_title or "")), []).append(f)
+    return list(groups.values())
 
 
 def _repeat_check(rule: Rule, concept: str, found: list[Fact]) -> Check:

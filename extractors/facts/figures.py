@@ -303,6 +303,24 @@ def find_mentions(norm: Normalized, vocab: Vocabulary) -> list[Mention]:
     return mentions
 
 
+def _outer_figure(text: str, mentions: list[Mention], k: int, intro: int) -> int:
+    """The figure a list breaks down when the nearest one sits in brackets right before it:
+    收入预算490,808.40万元（本年预算收入390,140.45万元），其中：… breaks down the 490,808.40
+    the bracket qualifies, not the figure inside it."""
+    if not re.fullmatch(r"[^（(）)\n]{0,3}[）)][，,：:\s]*", text[mentions[k].end : intro]):
+        return k
+    opening = max(text.rfind("（", 0, mentions[k].start), text.rfind("(", 0, mentions[k].start))
+    if opening < 0 or re.search(r"[）)。；;]", text[opening + 1 : mentions[k].start]):
+        return k
+    for j in range(k - 1, -1, -1):
+        m = mentions[j]
+        if m.end <= opening:
+            if m.kind == "amount" and not m.stated_none and re.fullmatch(r"\s*", text[m.end : opening]):
+                return j
+            break
+    return k
+
+
 def link_lists(text: str, mentions: list[Mention]) -> tuple[list[int | None], list[bool]]:
     """Parent index and "list not claimed complete" flag for every mention."""
     parents: list[int | None] = [None] * len(mentions)
@@ -324,6 +342,7 @@ def link_lists(text: str, mentions: list[Mention]) -> tuple[list[int | None], li
                 break
         if parent is None:
             continue
+        parent = _outer_figure(text, mentions, parent, p)
         members = []  # the amounts from the intro to the sentence's end (mentions are in start order)
         for k in range(first, len(mentions)):
             if mentions[k].start >= end:

@@ -120,7 +120,26 @@ def measure_key(levels: Iterable[str], kinds: TableKinds | None = None) -> str |
         group = next((k[1] for k in reversed(above) if k[1]), None)
         if group:
             return group
+        if _subtotal_of_other(list(levels), found):
+            return None
     return key
+
+
+def _subtotal_of_other(levels: list[str], found: list) -> bool:
+    """小计/合计 right under a header that names something of its own (支出总表's
+    2026年政府采购项目 / 小计 beside 支出总计 | 基本支出 | 项目支出): that group's subtotal,
+    not the table's total. A period (2026年预算数 / 小计) or a keyed header is not such a group."""
+    if len(levels) < 2 or found[-2] is not None:
+        return False
+    text = key_text(levels[-2])
+    return (
+        bool(text)
+        and not _PERIOD_LEVEL.match(text)
+        and not re.search(
+            r"预算|决算|执行|合计|总计|小计|金额|增减|变化|变动|比较|对比|本年|上年|当年|数$",
+            _YEAR_PREFIX.sub("", text),
+        )
+    )
 
 
 # A header level naming the period of the columns under it: 2025年 / 2025年预算数 / 上年 /

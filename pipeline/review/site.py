@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from gongkai.pipeline.review import diff as diffs
 from gongkai.pipeline.review.diff import file_name
 from gongkai.pipeline.run.history import read_manifest, run_before
+from gongkai.schemas.rules import SEVERITIES, severity_rank
 
 e = html.escape
 MAX_LINE_ITEMS = 3000
@@ -149,12 +150,27 @@ def _fact_title(f: dict) -> str:
     return f"{f['concept']} · {yuan_text(f['value'], f['unit'])} · {f['kind']} · {f['label']}"
 
 
+def _severity(check: dict) -> str:
+    """A check's severity (a run written before severities existed: error)."""
+    return check.get("severity") or SEVERITIES[0]
+
+
+def _failed(checks: list[dict]) -> list[dict]:
+    """The failed checks, errors first, then warnings, then info (each in document order)."""
+    return sorted((c for c in checks if c["status"] == "fail"), key=lambda c: severity_rank(_severity(c)))
+
+
+def _badge(check: dict) -> str:
+    severity = e(_severity(check))
+    return f'<span class="severity severity-{severity}" title="severity">{severity}</span>'
+
+
 def _checks_section(checks: list[dict], facts: list[dict]) -> tuple[str, dict[int, list[str]]]:
     """Failed checks linked to their evidence: the figures inside each evidence span, or an
     anchor at the span's start when no figure lies there."""
     anchors: dict[int, list[str]] = {}
     items = []
-    for i, c in enumerate(ch for ch in checks if ch["status"] == "fail"):
+    for i, c in enumerate(_failed(checks)):
         targets = []
         for k, ev in enumerate(c.get("evidence") or []):
             inside = [
@@ -171,7 +187,7 @@ def _checks_section(checks: list[dict], facts: list[dict]) -> tuple[str, dict[in
             if targets
             else e(c["rule"])
         )
-        items.append(f'<li class="fail">{link}: {e(c["message"] or "")}</li>')
+        items.append(f'<li class="fail severity-{e(_severity(c))}">{_badge(c)} {link}: {e(c["message"] or "")}</li>')
     body = "<ul>" + "".join(items) + "</ul>" if items else "<p>No failed check.</p>"
     return body, anchors
 
@@ -306,8 +322,12 @@ def document_page(
 def index_page(run_id: str, docs: list[dict], checks: dict[str, list[dict]], has_diff: bool) -> str:
     rows = []
     for d in sorted(docs, key=lambda d: file_name(d["source"])):
-        failed = [c for c in checks.get(d["doc_id"], []) if c["status"] == "fail"]
-        fail_links = ", ".join(f'<a href="doc-{e(d["doc_id"])}.html#checks">{e(c["rule"])}</a>' for c in failed[:6])
+        failed = _failed(checks.get(d["doc_id"], []))
+        fail_links = ", ".join(
+            f'<a class="severity-{e(_severity(c))}" href="doc-{e(d["doc_id"])}.html#checks" '
+            f'title="{e(_severity(c))}">{e(c["rule"])}</a>'
+            for c in failed[:6]
+        )
         cls = ' class="fail"' if d["status"] != "ok" else ""
         rows.append(
             f'<tr{cls}><td><a href="doc-{e(d["doc_id"])}.html">{e(file_name(d["source"]))}</a></td>'

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from gongkai.extractors.checks.messages import one_line
 from gongkai.extractors.model import Extraction
 from gongkai.schemas.declarations import summary_concepts
+from gongkai.schemas.rules import severity_of
 from gongkai.schemas.tables import LINE_ITEMS
 
 _VALUE_Q = Decimal("0.000001")  # facts.value, check figures: DECIMAL(28,6)
@@ -104,10 +106,11 @@ def rows_for(ex: Extraction, text_path: str | None = None) -> dict[str, list[dic
             "doc_id": ex.doc_id,
             "rule": c.rule,
             "status": c.status,
+            "severity": c.severity or severity_of(c.rule),
             "expected": _v(c.expected),
             "actual": _v(c.actual),
             "tolerance": _v(c.tolerance),
-            "message": c.message,
+            "message": one_line(c.message),
             "evidence": [{"start": s, "end": e} for s, e in c.evidence],
             "evidence_items": list(c.evidence_items),
         }

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.parquet as pq
 
+from gongkai.extractors.checks.messages import one_line
 from gongkai.extractors.extract import unbuildable
 from gongkai.extractors.model import Extraction
 from gongkai.pipeline.run.dataset import write_package
@@ -38,6 +39,7 @@ from gongkai.pipeline.run.history import (
 )
 from gongkai.pipeline.run.isolate import isolate, to_pandas
 from gongkai.pipeline.run.rows import rows_for
+from gongkai.schemas.rules import severity_of, severity_rank
 from gongkai.schemas.tables import TABLES, schema_for
 from gongkai.schemas.validation import FAILURE_COLUMNS, ValidationReport, validate_tables
 
@@ -48,6 +50,12 @@ def _iso(t: float) -> str:
 
 FLUSH_EVERY = 250  # documents per batch of rows validated and written to the staging tables
 SAMPLES = 15  # documents not ok / failed checks a run summary names
+
+
+def _first_failed(failed: list[dict]) -> list[dict]:
+    """The failed checks a run summary names: errors first, then warnings, then info,
+    each in the order met (a stable sort), at most SAMPLES."""
+    return sorted(failed, key=lambda f: severity_rank(f.get("severity")))[:SAMPLES]
 
 
 WORK_DIR = ".parts"  # inside the staging directory: spilled extractions and the parts of a large run
@@ -92,13 +100,21 @@ class TableWriter:
             "checks_failed": 0,
         }
         self.problems: list[dict] = []  # the first documents not ok: source, status, reason, message
-        self.failed_checks: list[dict] = []  # the first failed checks: source, rule, message
+        self.failed_checks: list[dict] = []  # the first failed checks by severity: source, rule, severity, message
 
     def add(self, ex: Extraction, text_path: str | None) -> None:
         """One document's rows (its text, if kept, is at ``text_path``)."""
-        for c in ex.checks:
-            if c.status == "fail" and len(self.failed_checks) < SAMPLES:
-                self.failed_checks.append({"source": ex.source, "rule": c.rule, "message": c.message})
+        failed = [
+            {
+                "source": ex.source,
+                "rule": c.rule,
+                "severity": c.severity or severity_of(c.rule),
+                "message": one_line(c.message),
+            }
+            for c in ex.checks
+            if c.status == "fail"
+        ]
+        self.failed_checks = _first_failed(self.failed_checks + failed)
         try:
             rows = rows_for(ex, text_path)
         except Exception as exc:  # one document's rows that cannot be built cost no one else theirs
@@ -192,7 +208,7 @@ class TableWriter:
         for key, n in other.counts.items():
             self.counts[key] += n
         self.problems = (self.problems + other.problems)[:SAMPLES]
-        self.failed_checks = (self.failed_checks + other.failed_checks)[:SAMPLES]
+        self.failed_checks = _first_failed(self.failed_checks + other.failed_checks)
 
     def close(self, flush: bool = True) -> TableWriter:
         """Flush and close the tables (every table exists afterwards, if only empty)."""
