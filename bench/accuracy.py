@@ -4,6 +4,7 @@
     python bench/accuracy.py                  # the tuned part (run + score)
     python bench/accuracy.py --part held_out  # the part set aside: only at the end of the issue
     python bench/accuracy.py --out DIR --no-run --details
+    python bench/accuracy.py --gold tests/fixtures/province_gold_round2   # round 2: only when its round ends
 
 Per key figure (a summary concept the gold states, non-null): **correct** (equal to the cent),
 **missing** (gongkai says nothing) or **wrong** (another value). A value where the gold says
@@ -38,9 +39,17 @@ PROVINCES = {
 }
 
 
-def split(part: str) -> list[str]:
-    chosen = json.loads((GOLD / "SPLIT.json").read_text(encoding="utf-8"))
+def split(part: str, gold: Path = GOLD) -> list[str]:
+    """The documents of ``part``: from the gold folder's SPLIT.json, or every gold file of a
+    folder without one (round 2, a part set aside as a whole)."""
+    if not (gold / "SPLIT.json").exists():
+        return sorted(_source(p) for p in gold.glob("*.gold.json"))
+    chosen = json.loads((gold / "SPLIT.json").read_text(encoding="utf-8"))
     return chosen["labelled"] if part == "all" else chosen[part]
+
+
+def _source(path: Path) -> str:
+    return json.loads(path.read_text(encoding="utf-8"))["source"]
 
 
 def _money(v) -> Decimal | None:
@@ -52,7 +61,7 @@ def _same_name(a: str, b: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
-def score(out: Path, files: list[str]) -> list[dict]:
+def score(out: Path, files: list[str], gold_dir: Path = GOLD) -> list[dict]:
     docs = {Path(d["source"]).name: d for d in pq.read_table(out / "documents.parquet").to_pylist()}
     summaries = {r["doc_id"]: r for r in pq.read_table(out / "summary.parquet").to_pylist()}
     projects: dict[str, list[dict]] = defaultdict(list)
@@ -60,7 +69,7 @@ def score(out: Path, files: list[str]) -> list[dict]:
         projects[p["doc_id"]].append(p)
     rows = []
     for name in files:
-        gold = json.loads((GOLD / f"{Path(name).stem}.gold.json").read_text(encoding="utf-8"))
+        gold = json.loads((gold_dir / f"{Path(name).stem}.gold.json").read_text(encoding="utf-8"))
         doc = docs.get(name)
         summary = summaries.get(doc["doc_id"], {}) if doc else {}
         row = {"file": name, "province": PROVINCES[name[:2]], "format": gold["format"], "status": doc and doc["status"]}
@@ -126,18 +135,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-run", action="store_true", help="score the output already in --out")
     ap.add_argument("--details", action="store_true")
     ap.add_argument("--workers", default="2")
+    ap.add_argument("--gold", type=Path, default=GOLD, help="a gold folder (default: round 1, with its SPLIT.json)")
     args = ap.parse_args(argv)
-    files = split(args.part)
+    files = split(args.part, args.gold)
     if not args.no_run:
         if not CORPUS.is_dir():
             print(f"{CORPUS}: not found (the shared corpus is needed to run this measurement)", file=sys.stderr)
             return 2
-        out = args.out / args.part
+        out = args.out / (args.part if args.gold == GOLD else args.gold.name)
         cmd = ["gongkai", "run", *(str(CORPUS / f) for f in files), "--out", str(out), "--workers", args.workers]
         subprocess.run(cmd, stdout=subprocess.DEVNULL, check=False)
     else:
         out = args.out
-    print(report(score(out, files), args.details))
+    print(report(score(out, files, args.gold), args.details))
     return 0
 
 
