@@ -164,11 +164,11 @@ class Sandbox:
             self.kill()
             self._start(what)
         process, conn = self.process, self.conn
-        conn.send((fn, args))
         seconds = self.limits.seconds
         try:
+            conn.send((fn, args))
             done = conn.poll(seconds)
-        except (EOFError, OSError):  # closed by stop_all meanwhile
+        except (EOFError, OSError):  # the child died meanwhile, or stop_all closed the pipe: recv tells
             done = True
         if not done:
             self.kill()
