@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from gongkai.extractors.load.text import LoadedDocument
 from gongkai.extractors.model import Project
 from gongkai.extractors.tables.model import Cell, Table
+from gongkai.extractors.text.numbers import UNITS
 
 # The header of the column that names the projects.
 NAME_HEADER = re.compile(r"^((预算)?项目名称|单位[（(]项目[)）]名称|支出项目类别.*|专项名称)$")
@@ -40,7 +41,7 @@ AGENCY_END = re.compile(
 )
 # 单位：万元 / 单位:元 / （单位：万元）
 UNIT_LINE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)")
-SCALE = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+SCALE = {u: Decimal(10) ** UNITS[u][1] for u in ("元", "千元", "万元", "亿元")}  # the amount parser's units
 NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
 
 # A 绩效目标表 form: the label of the project's name and of its amount.
